@@ -1,0 +1,55 @@
+"""Errors a user can act on. Anything raised as InputError ends the CLI with exit code 2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one input: where it is, what value was there, what is wrong."""
+
+    file: str
+    problem: str
+    row: int | None = None  # 1-based line in the file (header = line 1) for tables
+    column: str | None = None  # column name, or a YAML key path
+    value: str | None = None
+    line: int | None = None  # YAML line (1-based)
+    col: int | None = None  # YAML column (1-based)
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        loc = ":".join(parts)
+        if self.row is not None:
+            loc += f", row {self.row}"
+        if self.column:
+            loc += f", column {self.column!s}" if self.row is not None else f": {self.column}"
+        return loc
+
+    def __str__(self) -> str:
+        value = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{self.location()}{value}: {self.problem}"
+
+
+@dataclass
+class InputError(Exception):
+    """Bad input (participant file, scenario, rules, option). Carries every problem found."""
+
+    problems: list[Problem] = field(default_factory=list)
+    summary: str = "bad input"
+
+    def __post_init__(self) -> None:
+        super().__init__(self.summary)
+
+    def __str__(self) -> str:
+        lines = [self.summary] + [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def input_error(file: str, problem: str, **kw) -> InputError:
+    """One-problem InputError."""
+    return InputError([Problem(file=file, problem=problem, **kw)], summary=problem)

@@ -1,0 +1,23 @@
+"""Where the bundled rules and scenarios are: inside the installed package, or in the source tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_SOURCE_ROOT = _PACKAGE.parent.parent  # src/nyttokalk -> repository root
+
+
+def _bundled(name: str) -> Path:
+    installed = _PACKAGE / "_data" / name
+    if installed.is_dir():
+        return installed
+    return _SOURCE_ROOT / name
+
+
+def rules_dir() -> Path:
+    return _bundled("rules")
+
+
+def scenarios_dir() -> Path:
+    return _bundled("scenarios")

@@ -1,0 +1,139 @@
+"""Load `rules/<year>.yaml` through the schema; look rules up by month."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import InputError, Problem
+from ..paths import rules_dir as bundled_rules_dir
+from ..yamlio import load_yaml, pydantic_problems
+from .schema import RuleYear, known_keys
+
+
+def available_years(directory: Path | None = None) -> list[int]:
+    directory = directory or bundled_rules_dir()
+    return sorted(int(p.stem) for p in directory.glob("[0-9][0-9][0-9][0-9].yaml"))
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    kommun_rate: float  # fraction
+    region_rate: float
+    begravning_rate: float
+
+
+@dataclass(frozen=True)
+class LoadedYear:
+    rules: RuleYear
+    path: Path
+    sha256: str
+    municipalities: dict[str, Municipality]  # by kommunkod
+    municipalities_path: Path | None
+
+
+def _read_municipalities(path: Path) -> dict[str, Municipality]:
+    out: dict[str, Municipality] = {}
+    with path.open(encoding="utf-8") as fh:
+        for i, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                m = Municipality(
+                    code=row["kommunkod"].strip().zfill(4),
+                    name=row["kommun"].strip(),
+                    kommun_rate=float(row["kommunal_procent"]) / 100,
+                    region_rate=float(row["region_procent"]) / 100,
+                    begravning_rate=float(row["begravning_procent"]) / 100,
+                )
+            except (KeyError, ValueError) as exc:
+                raise InputError([Problem(file=str(path), row=i, problem=f"bad municipality row: {exc}")], "bad rules data")
+            out[m.code] = m
+    return out
+
+
+def _load(path: Path) -> LoadedYear:
+    doc = load_yaml(path)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InputError([doc.problem((), "a rules file must be a mapping")], f"invalid rules file {path}")
+    data = {k: v for k, v in data.items() if not str(k).startswith("x-")}  # x-…: anchors only
+    try:
+        rules = RuleYear.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(pydantic_problems(doc, exc, known_keys()), f"invalid rules file {path}")
+    if str(rules.year) != path.stem:
+        raise InputError([doc.problem(("year",), f"file {path.name} says year {rules.year}", rules.year)], "rules year mismatch")
+    mpath = path.parent / "municipalities" / f"{rules.year}.csv"
+    municipalities = _read_municipalities(mpath) if mpath.exists() else {}
+    return LoadedYear(rules, path, file_hash(path), municipalities, mpath if mpath.exists() else None)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: Path, mtime_ns: int) -> LoadedYear:
+    return _load(path)
+
+
+def load_year(year: int, directory: Path | None = None) -> LoadedYear:
+    directory = directory or bundled_rules_dir()
+    path = directory / f"{year}.yaml"
+    if not path.exists():
+        years = available_years(directory)
+        have = ", ".join(map(str, years)) or "none"
+        raise InputError(
+            [Problem(file=str(path), problem=f"no rules for {year}; available years: {have}. "
+                     f"To add a year, write rules/{year}.yaml (see docs/rules.md).")],
+            f"no rules for {year}",
+        )
+    return _load_cached(path.resolve(), path.stat().st_mtime_ns)
+
+
+class RuleBook:
+    """The rule years a run uses. A month uses the rules of its own year; a month after the newest
+    year uses the newest year's rules, carried forward unchanged and reported as projected."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = directory or bundled_rules_dir()
+        self.years = available_years(self.directory)
+        if not self.years:
+            raise InputError([Problem(file=str(self.directory), problem="no rules/<year>.yaml files")], "no rules")
+
+    def year_for(self, year: int) -> tuple[LoadedYear, bool]:
+        """(rules to use for calendar year `year`, whether they are carried forward)."""
+        if year in self.years:
+            return load_year(year, self.directory), False
+        if year > self.years[-1]:
+            return load_year(self.years[-1], self.directory), True
+        load_year(year, self.directory)  # raises with the available years
+        raise AssertionError("unreachable")
+
+    def municipality(self, loaded: LoadedYear, name_or_code: str) -> Municipality | None:
+        key = name_or_code.strip()
+        if key.isdigit():
+            return loaded.municipalities.get(key.zfill(4))
+        lowered = key.casefold()
+        for m in loaded.municipalities.values():
+            if m.name.casefold() == lowered:
+                return m
+        return None
+
+    @staticmethod
+    def suggest_municipality(loaded: LoadedYear, name: str) -> str | None:
+        names = [m.name for m in loaded.municipalities.values()]
+        match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        return match[0] if match else None
+
+
+def first_of_month(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1)

@@ -1,0 +1,335 @@
+"""The schema of one rule year (`rules/<year>.yaml`).
+
+Every number from law or from an official source is a *leaf*: its value (or dated values that
+change within the year), its unit, a reference and a status. Unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Generic, Iterator, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+T = TypeVar("T")
+
+Status = Literal[
+    "legislated",  # read in the text of a law or förordning (SFS)
+    "official",  # published by the responsible authority (Skatteverket, FK, AF, CSN, regeringen.se)
+    "reproduced",  # reproduces Skatteverket's official withholding tables exactly
+    "secondary",  # secondary source (seed report, accountant, news)
+    "derived",  # computed from a verified rule; the figure itself not seen in an official text
+    "assumed",  # a modelling convention or assumption, not a rule
+    "unknown",  # not found; placeholder that reports flag
+    "projected",  # carried forward from an earlier year
+]
+
+Unit = Literal[
+    "SEK",
+    "SEK/year",
+    "SEK/month",
+    "SEK/week",
+    "SEK/day",
+    "percent",
+    "factor",
+    "prisbasbelopp",
+    "inkomstbasbelopp",
+    "months",
+    "years",
+    "days/week",
+    "weeks/year",
+    "level",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reference(Strict):
+    title: str = Field(min_length=3)
+    section: str | None = None
+    url: str | None = None
+
+
+class Dated(Strict, Generic[T]):
+    valid_from: dt.date
+    value: T
+
+
+class Leaf(Strict, Generic[T]):
+    """One parameter with its evidence. `values` holds changes within the year."""
+
+    value: T | None = None
+    values: list[Dated[T]] | None = None
+    unit: Unit
+    reference: Reference
+    status: Status
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of_value_or_values(self) -> "Leaf[T]":
+        if (self.value is None) == (self.values is None):
+            raise ValueError("give exactly one of 'value' or 'values' (a list of {valid_from, value})")
+        if self.values is not None:
+            if not self.values:
+                raise ValueError("'values' is empty")
+            dates = [v.valid_from for v in self.values]
+            if dates != sorted(dates) or len(set(dates)) != len(dates):
+                raise ValueError("'values' must be in increasing valid_from order without repeats")
+        return self
+
+    def raw_at(self, day: dt.date) -> T:
+        """The value in force on `day`: the latest valid_from not after it."""
+        if self.values is None:
+            return self.value  # type: ignore[return-value]
+        current = None
+        for item in self.values:
+            if item.valid_from <= day:
+                current = item.value
+        if current is None:
+            raise LookupError(f"no value in force on {day} (first valid_from {self.values[0].valid_from})")
+        return current
+
+    def at(self, day: dt.date):
+        """Value in force on `day`; percent leaves are returned as fractions (20.67 → 0.2067)."""
+        value = self.raw_at(day)
+        if self.unit == "percent" and isinstance(value, (int, float)):
+            return value / 100
+        return value
+
+    def dated_values(self) -> list[tuple[dt.date | None, T]]:
+        if self.values is None:
+            return [(None, self.value)]  # type: ignore[list-item]
+        return [(v.valid_from, v.value) for v in self.values]
+
+
+class Piece(Strict):
+    """One band of a schedule as the law writes it: above `over`, `base` plus `rate` percent of
+    the part above `over`. `over` and `base` are in the leaf's unit (prisbasbelopp or SEK)."""
+
+    over: float = Field(ge=0)
+    base: float
+    rate: float  # percent of the income above `over`
+
+
+class Schedule(Leaf[list[Piece]]):
+    @model_validator(mode="after")
+    def _pieces_ordered(self) -> "Schedule":
+        for _, pieces in self.dated_values():
+            overs = [p.over for p in pieces]
+            if not pieces or overs[0] != 0 or overs != sorted(overs):
+                raise ValueError("schedule pieces must start at over: 0 and increase")
+        return self
+
+
+Number = Leaf[float]
+
+
+# --- income tax -------------------------------------------------------------------------
+
+
+class PensionFee(Strict):
+    rate: Number
+    ceiling: Number  # inkomstbasbelopp
+    floor: Number  # prisbasbelopp: no fee below
+    rounding: Number  # SEK: to the nearest, exact half down
+
+
+class Jobbskatteavdrag(Strict):
+    schedule: Schedule  # "underlag" by arbetsinkomst, in prisbasbelopp
+    phase_out_over: Number | None = None  # prisbasbelopp
+    phase_out_rate: Number | None = None
+    max_age: Number  # this schedule is for those who had not reached this age at the start of the year
+
+
+class EarnedIncomeReduction(Strict):
+    rate: Number
+    floor: Number
+    ceiling: Number
+
+
+class PublicService(Strict):
+    rate: Number
+    cap: Number  # inkomstbasbelopp
+    min_age: Number  # years reached before the start of the year
+
+
+class IncomeTax(Strict):
+    income_rounding: Number  # FFI and arbetsinkomst rounded down to this
+    deduction_rounding: Number  # grundavdrag rounded up to this
+    grundavdrag: Schedule
+    grundavdrag_max_age: Number  # above: förhöjt grundavdrag (not modelled yet)
+    state_tax_rate: Number
+    state_tax_threshold: Number  # skiktgräns, SEK of beskattningsbar förvärvsinkomst
+    pension_fee: PensionFee
+    jobbskatteavdrag: Jobbskatteavdrag
+    earned_income_reduction: EarnedIncomeReduction
+    temporary_work_reduction: Schedule | None = None  # lag (2021:930), 2021–2022 only
+    public_service: PublicService
+    withholding_table_fees: Number  # %-points of fees the withholding tables assume
+
+
+class LocalTax(Strict):
+    average_kommun_rate: Number
+    average_region_rate: Number
+    begravning_rate: Number  # uniform rate outside Stockholm and Tranås
+
+
+# --- employer contributions -------------------------------------------------------------
+
+
+class ReducedContribution(Strict):
+    born_from: int
+    born_to: int
+    rate: float  # percent
+    monthly_pay_cap: float | None = None  # SEK; pay above it at the full rate
+    months: list[int] | None = None  # calendar months it applies in; all when absent
+
+    @model_validator(mode="after")
+    def _months_valid(self) -> "ReducedContribution":
+        if self.months is not None and not all(1 <= m <= 12 for m in self.months):
+            raise ValueError("months must be 1–12")
+        if self.born_to < self.born_from:
+            raise ValueError("born_to before born_from")
+        return self
+
+
+class EmployerContributions(Strict):
+    full_rate: Number
+    reductions: Leaf[list[ReducedContribution]]
+
+
+# --- transfers ----------------------------------------------------------------------------
+
+
+class DailyBenefit(Strict):
+    daily_amount: Number
+
+
+class Forsorjningsstod(Strict):
+    riksnorm_personal_single: Number
+    riksnorm_common_one_person: Number
+
+
+class Transfers(Strict):
+    payment_days_per_week: Number
+    aktivitetsstod: DailyBenefit
+    etableringsersattning: DailyBenefit
+    forsorjningsstod: Forsorjningsstod
+
+
+# --- subsidised employment ---------------------------------------------------------------
+
+
+class Introduktionsjobb(Strict):
+    share: Number
+    wage_cap: Number
+    supervisor_support: Number
+    supervisor_months: Number
+
+
+class NystartsjobbBand(Strict):
+    min_age: int
+    max_age: int
+    min_months: int
+    max_months: int | None = None
+    level: int = Field(ge=1)
+
+
+class Nystartsjobb(Strict):
+    multiples: Leaf[list[float]]  # by level 1, 2, 3: times the employer contributions due
+    wage_cap: Number
+    bands: Leaf[list[NystartsjobbBand]]
+    newly_arrived_level: Number
+
+
+class Extratjanst(Strict):
+    share: Number
+    wage_cap: Number
+
+
+class Subsidies(Strict):
+    introduktionsjobb: Introduktionsjobb
+    nystartsjobb: Nystartsjobb
+    extratjanst: Extratjanst | None = None
+
+
+# --- studies, economy ---------------------------------------------------------------------
+
+
+class Studiemedel(Strict):
+    grant_per_week: Number
+    loan_per_week: Number
+    weeks_per_year: Number
+
+
+class Studies(Strict):
+    studiemedel: Studiemedel
+    study_place_cost: Number
+
+
+class Economy(Strict):
+    production_market_price_factor: Number
+    holiday_pay_rate: Number
+
+
+class RuleYear(Strict):
+    year: int
+    title: str
+    base_amounts: "BaseAmounts"
+    income_tax: IncomeTax
+    local_tax: LocalTax
+    employer_contributions: EmployerContributions
+    transfers: Transfers
+    subsidies: Subsidies
+    studies: Studies
+    economy: Economy
+
+    @model_validator(mode="after")
+    def _dates_inside_year(self) -> "RuleYear":
+        for path, leaf in iter_leaves(self):
+            for day, _ in leaf.dated_values():
+                if day is not None and day.year != self.year:
+                    raise ValueError(f"{'.'.join(path)}: valid_from {day} is outside {self.year}")
+        return self
+
+
+class BaseAmounts(Strict):
+    prisbasbelopp: Number
+    inkomstbasbelopp: Number
+
+
+RuleYear.model_rebuild()
+
+
+def iter_leaves(model: BaseModel, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Leaf]]:
+    """Every leaf below model with its key path, in schema order."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, Leaf):
+            yield path + (name,), value
+        elif isinstance(value, BaseModel):
+            yield from iter_leaves(value, path + (name,))
+
+
+def known_keys(model_type: type[BaseModel] = RuleYear) -> dict[tuple[str, ...], list[str]]:
+    """Allowed keys per key path (for "did you mean")."""
+    out: dict[tuple[str, ...], list[str]] = {}
+
+    def walk(tp, path):
+        fields = getattr(tp, "model_fields", None)
+        if not fields:
+            return
+        out[path] = list(fields)
+        for name, f in fields.items():
+            ann = f.annotation
+            for cand in getattr(ann, "__args__", ()) + (ann,):
+                if isinstance(cand, type) and issubclass(cand, BaseModel):
+                    if issubclass(cand, Leaf):
+                        out[path + (name,)] = list(cand.model_fields)
+                    else:
+                        walk(cand, path + (name,))
+
+    walk(model_type, ())
+    return out
