@@ -1,0 +1,158 @@
+"""Analysis reads the ledger only: per-actor effects (after − before), per year, payback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .engine import EngineResult
+from .scenario import ACTORS, PUBLIC_ACTORS, LoadedScenario
+
+PUBLIC = "offentlig_sektor"
+ALL = list(ACTORS) + [PUBLIC]
+
+
+@dataclass
+class Analysis:
+    first_year: dict[str, float]
+    per_participant_month: dict[str, float]  # first-year effect per participant and month
+    first_year_months: int  # participant-months in the first year
+    per_year: list[dict]
+    payback: dict[str, dict]
+    monthly: pd.DataFrame  # effect per actor per month from the first transition month
+    per_participant: pd.DataFrame
+    by_category: pd.DataFrame
+    meta: dict
+    assumptions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        r = lambda x: None if x is None else round(float(x), 2)  # noqa: E731
+        return {
+            "first_year": {a: r(v) for a, v in self.first_year.items()},
+            "per_participant_month": {a: r(v) for a, v in self.per_participant_month.items()},
+            "per_year": [
+                {"year": y["year"], "undiscounted": {a: r(v) for a, v in y["undiscounted"].items()},
+                 "discounted": {a: r(v) for a, v in y["discounted"].items()}}
+                for y in self.per_year
+            ],
+            "payback_months": {a: {"simple": v["simple"], "discounted": v["discounted"], "cost": r(v["cost"])} for a, v in self.payback.items()},
+            "assumptions": self.assumptions,
+            "warnings": self.warnings,
+            "meta": self.meta,
+        }
+
+
+def _with_public(d: dict[str, np.ndarray | float]) -> dict:
+    out = dict(d)
+    out[PUBLIC] = sum(d[a] for a in PUBLIC_ACTORS)
+    return out
+
+
+def _payback(cumulative: np.ndarray, cost: float) -> int | None:
+    """Months from the first transition month until the cumulative effect covers the cost."""
+    if cost <= 0:
+        return 0
+    reached = np.flatnonzero(cumulative >= cost - 1e-9)
+    return int(reached[0]) + 1 if reached.size else None
+
+
+def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
+    s = ls.scenario
+    ledger, grid, p = res.ledger, res.grid, res.participants
+    in_h = grid.in_horizon()
+    rel = np.arange(grid.n_months)[None, :] - grid.exit_index[:, None]
+    first = in_h & (rel < 12)
+    base = int(grid.exit_index.min())
+    t = np.arange(grid.n_months) - base
+    discount = (1 + s.discount_rate / 100) ** (-t / 12)
+
+    effect = {a: (ledger.actor_net("after", a) - ledger.actor_net("before", a)) * in_h for a in ACTORS}
+    effect = _with_public(effect)
+
+    first_year = {a: float(effect[a][first].sum()) for a in ALL}
+    n_first = int(first.sum())
+    per_pm = {a: first_year[a] / n_first if n_first else 0.0 for a in ALL}
+
+    n_years = -(-grid.horizon // 12)
+    per_year = []
+    for k in range(n_years):
+        mask = in_h & (rel // 12 == k)
+        per_year.append({
+            "year": k + 1,
+            "undiscounted": {a: float(effect[a][mask].sum()) for a in ALL},
+            "discounted": {a: float((effect[a] * discount[None, :])[mask].sum()) for a in ALL},
+        })
+
+    # monthly totals from the first transition month to the end of the last horizon
+    last = int((grid.exit_index + grid.horizon).max())
+    span = slice(base, last)
+    monthly = pd.DataFrame({a: effect[a][:, span].sum(axis=0) for a in ALL})
+    monthly.index = [grid.month_date(m).strftime("%Y-%m") for m in range(base, last)]
+    disc = discount[span]
+
+    cost = s.project.cost
+    funding = s.project.funding
+    payback = {}
+    for a in ALL:
+        if funding is None:
+            share = 1.0 if a == PUBLIC else None
+        elif a == PUBLIC:
+            share = sum(funding.get(x, 0.0) for x in PUBLIC_ACTORS)
+        else:
+            share = funding.get(a, 0.0)
+        if share is None:
+            payback[a] = {"simple": None, "discounted": None, "cost": None}
+            continue
+        c = cost * share
+        series = monthly[a].to_numpy()
+        payback[a] = {
+            "simple": _payback(np.cumsum(series), c),
+            "discounted": _payback(np.cumsum(series * disc), c),
+            "cost": c,
+        }
+
+    per_participant = pd.DataFrame({"id": p.ids, "before": p.before, "after": p.after})
+    for a in ALL:
+        per_participant[a] = np.where(first, effect[a], 0.0).sum(axis=1)
+
+    rows = []
+    for cid, cat in ledger.categories.items():
+        b = float((ledger.flows["before"][cid] * first).sum())
+        af = float((ledger.flows["after"][cid] * first).sum())
+        if b or af:
+            rows.append({"category": cid, "label": cat.label, "payer": cat.payer, "payee": cat.payee,
+                         "before": b, "after": af, "effect": af - b})
+    by_category = pd.DataFrame(rows, columns=["category", "label", "payer", "payee", "before", "after", "effect"])
+
+    assumptions = [f"scenario {s.name}: {c}" for c in s.choices]
+    assumptions += res.assumptions
+    if funding is None and cost > 0:
+        assumptions.append("no funding shares given (project.funding): the whole project cost is counted against the public sector; no payback per actor")
+    if s.period.rules_date is not None:
+        assumptions.append(f"every month is computed with the rules in force on {s.period.rules_date} (period.rules_date)")
+    assumptions.append(f"defaults used from scenarios/defaults.yaml: {', '.join(ls.defaults_used) or 'none'}")
+    warnings = list(res.warnings)
+    if res.projected_months:
+        pm = res.projected_months
+        warnings.append(f"{len(pm)} months ({pm[0]}–{pm[-1]}) use the newest rule year carried forward unchanged (projected): "
+                        f"no rules exist for them yet")
+
+    meta = {
+        "program": "nyttokalk",
+        "version": __version__,
+        "scenario": {"name": s.name, "title": s.title, "file": str(ls.path), "sha256": ls.sha256},
+        "input": {"file": p.file, "sha256": p.sha256, "ids_pseudonymised": p.ids_pseudonymised},
+        "participants": len(p),
+        "rules": {str(y): {"file": str(l.path), "sha256": l.sha256} for y, l in sorted(res.rules_used.items())},
+        "projected_months": res.projected_months,
+        "horizon_months": grid.horizon,
+        "first_month": grid.month_date(base).strftime("%Y-%m"),
+        "discount_rate_percent": s.discount_rate,
+        "project_cost": cost,
+        "funding": funding,
+    }
+    return Analysis(first_year, per_pm, n_first, per_year, payback, monthly, per_participant, by_category, meta, assumptions, warnings)

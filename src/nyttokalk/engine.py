@@ -1,0 +1,373 @@
+"""participants × months × states → ledger, for the situation before and after the project.
+
+Vectorised: state functions get all participant-months in a state at once; the only Python
+loops run over states, calendar years and months, never over participants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import states as st
+from .errors import InputError, Problem
+from .ledger import TAX_CATEGORIES, Ledger, categories
+from .participants import Participants
+from .rules.loader import LoadedYear, RuleBook
+from .scenario import LoadedScenario, LocalRates, parse_month
+from .states.cells import Cells, MonthRules
+from .tax import AgeNotModelled, TaxParams, income_tax
+
+TAXABLE_WORK = ("lon", "semesterersattning")  # arbetsinkomst: gives jobbskatteavdrag
+TAXABLE_BENEFIT = ("aktivitetsstod",)  # taxable, pension-qualifying, no jobbskatteavdrag
+TAX_FREE = ("etableringsersattning", "studiebidrag", "studielan")
+ITEMS = (
+    "lon", "semesterersattning", "arbetsgivaravgift",
+    "stod_introduktionsjobb", "stod_handledare", "stod_nystartsjobb", "stod_extratjanst",
+    "aktivitetsstod", "etableringsersattning", "studiebidrag", "studielan", "studieplats",
+)
+
+
+@dataclass
+class Grid:
+    first_year: int
+    n_months: int
+    exit_index: np.ndarray  # per participant: grid month of the first month in the after state
+    horizon: int
+
+    @property
+    def years(self) -> list[int]:
+        return [self.first_year + k for k in range(self.n_months // 12)]
+
+    def month_date(self, m: int) -> dt.date:
+        return dt.date(self.first_year + m // 12, m % 12 + 1, 1)
+
+    def in_horizon(self) -> np.ndarray:
+        m = np.arange(self.n_months)[None, :]
+        start = self.exit_index[:, None]
+        return (m >= start) & (m < start + self.horizon)
+
+
+@dataclass
+class EngineResult:
+    ledger: Ledger
+    grid: Grid
+    participants: Participants
+    month_rules: MonthRules
+    rules_used: dict[int, LoadedYear]  # rule year → loaded file
+    projected_months: list[str]  # YYYY-MM computed with carried-forward rules
+    assumptions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    resolved: dict[str, np.ndarray] = field(default_factory=dict)  # per-participant inputs as used
+    tax: dict[str, dict[int, dict[str, np.ndarray]]] = field(default_factory=dict)  # situation → year → components
+
+
+def _require(values, missing, default, name, participants, problems, why=""):
+    """Fill missing values with the scenario default, or report the rows when there is none."""
+    if not missing.any():
+        return values, 0
+    if default is None:
+        for row in participants.rows[missing][:50]:
+            problems.append(Problem(participants.file, f"{name} is empty and the scenario sets no default{why}", row=int(row), column=name))
+        return values, 0
+    out = values.copy()
+    out[missing] = default
+    return out, int(missing.sum())
+
+
+def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.ndarray], list[str]]:
+    s = ls.scenario
+    d = s.participant_defaults
+    problems: list[Problem] = []
+    notes: list[str] = []
+
+    def note(count, text):
+        if count:
+            notes.append(f"{count} of {len(p)} participants: {text}")
+
+    age, n = _require(p.age, np.isnan(p.age), d.age, "age", p, problems)
+    note(n, f"age missing, scenario default {d.age} used")
+    newly, n = _require(p.newly_arrived, np.isnan(p.newly_arrived), float(d.newly_arrived), "newly_arrived", p, problems)
+    note(n, f"newly_arrived missing, scenario default {d.newly_arrived} used")
+    extent, n = _require(p.extent, np.isnan(p.extent), d.extent, "extent", p, problems)
+    note(n, f"extent missing, scenario default {d.extent:g} used")
+
+    needs_months = (p.after == "nystartsjobb") & (newly != 1)
+    months = p.months_unemployed.copy()
+    miss = needs_months & np.isnan(months)
+    months, n = _require(months, miss, d.months_unemployed, "months_unemployed", p, problems, " (needed for the nystartsjobb level)")
+    note(n, f"months_unemployed missing, scenario default {d.months_unemployed} used for the nystartsjobb level")
+
+    work_states = [sid for sid, state in st.STATES.items() if state.kind in ("work", "subsidised_work")]
+    is_work = np.isin(p.after, work_states)
+    wage = p.wage.copy()
+    for label, mask, default in (
+        ("extratjanst", is_work & (p.after == "extratjanst"), s.wages.extratjanst),
+        ("default", is_work & (p.after != "extratjanst"), s.wages.default),
+    ):
+        miss = mask & np.isnan(wage)
+        wage, n = _require(wage, miss, default, "wage", p, problems, " (needed for work states)")
+        if default is not None:
+            note(n, f"wage missing, scenario wage ({label}) {default:.0f} SEK/month used")
+
+    exit_idx = p.exit_month.copy()
+    miss = exit_idx < 0
+    default_exit = None
+    if s.period.exit_month is not None:
+        dm = parse_month(s.period.exit_month)
+        default_exit = dm.year * 12 + dm.month - 1
+    exit_idx, n = _require(exit_idx, miss, default_exit, "exit_month", p, problems)
+    note(n, f"exit_month missing, scenario default {s.period.exit_month} used")
+
+    if problems:
+        raise InputError(problems, f"{p.file}: values needed for the calculation are missing")
+    birth_year = exit_idx // 12 - age
+    return {
+        "age": age,
+        "newly_arrived": newly == 1,
+        "extent": extent,
+        "months_unemployed": months,
+        "wage": wage,
+        "exit_index": exit_idx,
+        "birth_year": birth_year,
+    }, notes
+
+
+def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthRules, dict[int, LoadedYear], list[str]]:
+    s = ls.scenario
+    years_used: dict[int, LoadedYear] = {}
+    loaded_per_month: list[LoadedYear] = []
+    dates: list[dt.date] = []
+    projected: list[str] = []
+    for m in range(grid.n_months):
+        cal = grid.month_date(m)
+        day = s.period.rules_date or cal
+        loaded, carried = book.year_for(day.year)
+        if carried:
+            projected.append(cal.strftime("%Y-%m"))
+        years_used[loaded.rules.year] = loaded
+        loaded_per_month.append(loaded)
+        dates.append(day)
+    order = sorted(years_used)
+    rules_index = np.array([order.index(l.rules.year) for l in loaded_per_month])
+
+    def series(get) -> np.ndarray:
+        return np.array([get(l.rules, d) for l, d in zip(loaded_per_month, dates)], dtype=float)
+
+    def optional(get) -> np.ndarray:
+        return np.array([get(l.rules, d) if l.rules.subsidies.extratjanst is not None else np.nan for l, d in zip(loaded_per_month, dates)], dtype=float)
+
+    values = {
+        "aktivitetsstod_daily": series(lambda r, d: r.transfers.aktivitetsstod.daily_amount.at(d)),
+        "etablering_daily": series(lambda r, d: r.transfers.etableringsersattning.daily_amount.at(d)),
+        "payment_days_per_week": series(lambda r, d: r.transfers.payment_days_per_week.at(d)),
+        "riksnorm": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_single.at(d) + r.transfers.forsorjningsstod.riksnorm_common_one_person.at(d)),
+        "aga_full": series(lambda r, d: r.employer_contributions.full_rate.at(d)),
+        "intro_share": series(lambda r, d: r.subsidies.introduktionsjobb.share.at(d)),
+        "intro_wage_cap": series(lambda r, d: r.subsidies.introduktionsjobb.wage_cap.at(d)),
+        "intro_supervisor_support": series(lambda r, d: r.subsidies.introduktionsjobb.supervisor_support.at(d)),
+        "intro_supervisor_months": series(lambda r, d: r.subsidies.introduktionsjobb.supervisor_months.at(d)),
+        "nystartsjobb_multiples": np.array([l.rules.subsidies.nystartsjobb.multiples.at(d) for l, d in zip(loaded_per_month, dates)], dtype=float),
+        "nystartsjobb_wage_cap": series(lambda r, d: r.subsidies.nystartsjobb.wage_cap.at(d)),
+        "nystartsjobb_newly_arrived_level": series(lambda r, d: r.subsidies.nystartsjobb.newly_arrived_level.at(d)),
+        "extratjanst_share": optional(lambda r, d: r.subsidies.extratjanst.share.at(d)),
+        "extratjanst_wage_cap": optional(lambda r, d: r.subsidies.extratjanst.wage_cap.at(d)),
+        "studiemedel_grant_per_week": series(lambda r, d: r.studies.studiemedel.grant_per_week.at(d)),
+        "studiemedel_loan_per_week": series(lambda r, d: r.studies.studiemedel.loan_per_week.at(d)),
+        "studiemedel_weeks_per_year": series(lambda r, d: r.studies.studiemedel.weeks_per_year.at(d)),
+        "study_place_cost": series(lambda r, d: r.studies.study_place_cost.at(d)),
+        "production_factor": series(lambda r, d: r.economy.production_market_price_factor.at(d)),
+        "holiday_pay_rate": series(lambda r, d: r.economy.holiday_pay_rate.at(d)),
+    }
+    lists = {
+        "aga_reductions": [l.rules.employer_contributions.reductions.at(d) for l, d in zip(loaded_per_month, dates)],
+        "nystartsjobb_bands": [l.rules.subsidies.nystartsjobb.bands.at(d) for l, d in zip(loaded_per_month, dates)],
+    }
+    days_per_month = values["payment_days_per_week"] * s.benefits.weeks_per_year / 12
+    mr = MonthRules(
+        dates=dates,
+        month_of_year=np.array([grid.month_date(m).month for m in range(grid.n_months)]),
+        rules_index=rules_index,
+        years=[years_used[y] for y in order],
+        values=values,
+        lists=lists,
+        holiday_pay=s.wages.holiday_pay,
+        days_per_month=days_per_month,
+    )
+    return mr, years_used, projected
+
+
+def _local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(kommun, region, begravning) rates per participant for each calendar year of the grid."""
+    s = ls.scenario
+    out = {}
+    problems: list[Problem] = []
+    has_muni = p.municipality != ""
+    for year in grid.years:
+        day = s.period.rules_date or dt.date(year, 1, 1)
+        loaded, _ = book.year_for(day.year)
+        lt = loaded.rules.local_tax
+        if isinstance(s.local_tax, LocalRates):
+            base = (s.local_tax.kommun / 100, s.local_tax.region / 100, s.local_tax.begravning / 100)
+        else:
+            base = (lt.average_kommun_rate.at(day), lt.average_region_rate.at(day), lt.begravning_rate.at(day))
+        k, r, b = (np.full(len(p), v) for v in base)
+        for name in np.unique(p.municipality[has_muni]):
+            m = book.municipality(loaded, name)
+            rows = p.rows[p.municipality == name]
+            if m is None:
+                if year == grid.years[0]:
+                    guess = book.suggest_municipality(loaded, name)
+                    hint = f"; did you mean {guess!r}?" if guess else ""
+                    where = loaded.municipalities_path or f"rules/municipalities/{loaded.rules.year}.csv"
+                    for row in rows[:20]:
+                        problems.append(Problem(p.file, f"municipality not found in {where}{hint}", row=int(row), column="municipality", value=name))
+                continue
+            sel = p.municipality == name
+            k[sel], r[sel], b[sel] = m.kommun_rate, m.region_rate, m.begravning_rate
+        out[year] = (k, r, b)
+    if problems:
+        raise InputError(problems, f"{p.file}: unknown municipalities")
+    return out
+
+
+def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, inputs: dict, mr: MonthRules, n: int, m_count: int, rules_years: dict) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Monthly items for one situation; codes: participants × months state codes."""
+    flat = codes.ravel()
+    items = {k: np.zeros(flat.shape) for k in ITEMS}
+    warnings: dict[str, np.ndarray] = {}
+    for sid in np.unique(flat):
+        state = st.STATES[st.IDS[sid]]
+        idx = np.flatnonzero(flat == sid)
+        person, month = np.divmod(idx, m_count)
+        cells = Cells(
+            person=person,
+            month=month,
+            months_in_state=months_in_state.ravel()[idx],
+            age=inputs["age"][person],
+            birth_year=inputs["birth_year"][person],
+            wage=inputs["wage"][person],
+            extent=inputs["extent"][person],
+            newly_arrived=inputs["newly_arrived"][person],
+            months_unemployed=inputs["months_unemployed"][person],
+        )
+        if state.id == "extratjanst":
+            missing = np.isnan(mr["extratjanst_share"][month])
+            if missing.any():
+                year = mr.years[mr.rules_index[month[missing][0]]].rules.year
+                raise InputError(
+                    [Problem("rules", f"state 'extratjanst' does not exist in the rules for {year} (rule subsidies.extratjanst is absent)")],
+                    "state not in the rules",
+                )
+        for key, values in state.flows(cells, mr).items():
+            if key.startswith("warning:"):
+                w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))
+                w[person[values]] = True
+            else:
+                items[key][idx] += values
+    return {k: v.reshape(n, m_count) for k, v in items.items()}, warnings
+
+
+def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> EngineResult:
+    book = book or RuleBook()
+    s = ls.scenario
+    inputs, notes = _resolve_inputs(p, ls)
+    exit_index = inputs["exit_index"]
+    first_year = int(exit_index.min() // 12)
+    last_month = int((exit_index + s.period.horizon_months - 1).max())
+    n_months = (last_month // 12 - first_year + 1) * 12
+    grid = Grid(first_year, n_months, (exit_index - first_year * 12).astype(int), s.period.horizon_months)
+    mr, rules_used, projected = _month_rules(grid, ls, book)
+    rates = _local_rates(p, grid, ls, book)
+
+    n, m_count = len(p), n_months
+    month_idx = np.arange(m_count)[None, :]
+    after_started = month_idx >= grid.exit_index[:, None]
+    months_in_state = np.where(after_started, month_idx - grid.exit_index[:, None], -1)
+    before_codes = np.array([st.CODES[x] for x in p.before])
+    after_ids = np.where(p.after == st.OFORANDRAD, p.before, p.after)
+    after_codes = np.array([st.CODES[x] for x in after_ids])
+    situations = {
+        "before": np.broadcast_to(before_codes[:, None], (n, m_count)),
+        "after": np.where(after_started, after_codes[:, None], before_codes[:, None]),
+    }
+
+    cats = categories(s.fees.public_service, s.fees.begravning)
+    ledger = Ledger(categories=cats)
+    warnings: list[str] = []
+    tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
+    reasonable = s.forsorjningsstod.reasonable_costs
+    for name, codes in situations.items():
+        in_state = months_in_state if name == "after" else np.full_like(months_in_state, -1)
+        items, flags = _situation_items(codes, in_state, inputs, mr, n, m_count, rules_used)
+        if name == "after":
+            for key, mask in flags.items():
+                if mask.any():
+                    warnings.append(f"{int(mask.sum())} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
+                                    f"(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows "
+                                    + ", ".join(str(r) for r in p.rows[mask][:10]) + (" …" if mask.sum() > 10 else ""))
+        flows = {k: v for k, v in items.items()}
+
+        # production value at market price (seed 004): factor cost to the employer, the rest to the state
+        factor_cost = items["lon"] + items["semesterersattning"] + items["arbetsgivaravgift"]
+        flows["produktion_faktorkostnad"] = factor_cost
+        flows["produktion_indirekta_skatter"] = factor_cost * (mr["production_factor"][None, :] - 1)
+        # the state's claim on future repayment of the study loan
+        flows["studielan_fordran"] = items["studielan"].copy()
+
+        # income tax per person and calendar year, spread over the year's months in proportion to taxable income
+        work = items["lon"] + items["semesterersattning"]
+        benefit = sum(items[k] for k in TAXABLE_BENEFIT)
+        taxable = work + benefit
+        tax_flows = {cat: np.zeros((n, m_count)) for cat in TAX_CATEGORIES.values()}
+        tax_total = np.zeros((n, m_count))
+        tax_detail[name] = {}
+        for k, year in enumerate(grid.years):
+            cols = slice(12 * k, 12 * k + 12)
+            day = s.period.rules_date or dt.date(year, 1, 1)
+            loaded, _ = book.year_for(day.year)
+            params = TaxParams.from_rules(loaded.rules)
+            kommun, region, begr = rates[year]
+            age_at_start = year - inputs["birth_year"] - 1
+            try:
+                comp = income_tax(
+                    work[:, cols].sum(axis=1), benefit[:, cols].sum(axis=1), kommun, region, begr, params,
+                    age_at_year_start=age_at_start, temporary_reduction=s.tax.temporary_work_reduction,
+                )
+            except AgeNotModelled as exc:
+                rows = p.rows[exc.mask]
+                raise InputError(
+                    [Problem(p.file, f"age at the start of {year} is {exc.limit:g} or more; the older persons' tax rules "
+                             f"(förhöjt grundavdrag) are not modelled yet", row=int(r), column="age") for r in rows[:20]],
+                    "participants too old for the modelled tax rules",
+                )
+            tax_detail[name][year] = comp
+            annual = taxable[:, cols].sum(axis=1, keepdims=True)
+            share = np.divide(taxable[:, cols], annual, out=np.zeros_like(taxable[:, cols]), where=annual > 0)
+            for component, cat in TAX_CATEGORIES.items():
+                tax_flows[cat][:, cols] = comp[component][:, None] * share
+            tax_total[:, cols] = comp["total"][:, None] * share
+        flows.update(tax_flows)
+
+        # Socialtjänstlagen 4 kap. 1 §: försörjningsstöd tops income up to the norm (riksnorm + reasonable costs)
+        net_income = taxable - tax_total + sum(items[k] for k in TAX_FREE)
+        norm = mr["riksnorm"][None, :] + reasonable
+        flows["forsorjningsstod"] = np.maximum(0.0, norm - net_income)
+        ledger.flows[name] = flows
+
+    ledger.check_balance()
+    assumptions = list(notes)
+    return EngineResult(
+        ledger=ledger,
+        grid=grid,
+        participants=p,
+        month_rules=mr,
+        rules_used=rules_used,
+        projected_months=projected,
+        assumptions=assumptions,
+        warnings=warnings,
+        resolved=inputs,
+        tax=tax_detail,
+    )

@@ -1,0 +1,114 @@
+"""The ledger: every flow between actors, per participant and month, for both situations.
+
+A category has a fixed payer and payee. Transfers move money between actors and sum to zero
+over all actors; production value and claims enter from outside (`extern`), real resource use
+(a study place) leaves to it. The balance check: the actors' nets sum to production + claims
+− resource use, for every participant-month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .scenario import ACTORS
+
+EXTERNAL = "extern"
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    payer: str
+    payee: str
+    kind: str  # transfer | production | claim | resource
+
+
+def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> dict[str, Category]:
+    cats = [
+        Category("lon", "Lön", "arbetsgivare", "individ", "transfer"),
+        Category("semesterersattning", "Semesterersättning", "arbetsgivare", "individ", "transfer"),
+        Category("arbetsgivaravgift", "Arbetsgivaravgifter", "arbetsgivare", "stat", "transfer"),
+        Category("stod_introduktionsjobb", "Stöd introduktionsjobb", "stat", "arbetsgivare", "transfer"),
+        Category("stod_handledare", "Handledarstöd introduktionsjobb", "stat", "arbetsgivare", "transfer"),
+        Category("stod_nystartsjobb", "Stöd nystartsjobb", "stat", "arbetsgivare", "transfer"),
+        Category("stod_extratjanst", "Stöd extratjänst", "stat", "arbetsgivare", "transfer"),
+        Category("produktion_faktorkostnad", "Produktionsvärde till faktorkostnad", EXTERNAL, "arbetsgivare", "production"),
+        Category("produktion_indirekta_skatter", "Produktionsvärde: indirekta skatter", EXTERNAL, "stat", "production"),
+        Category("kommunalskatt", "Kommunalskatt", "individ", "kommun", "transfer"),
+        Category("regionskatt", "Regionskatt", "individ", "region", "transfer"),
+        Category("statlig_skatt", "Statlig inkomstskatt", "individ", "stat", "transfer"),
+        Category("allman_pensionsavgift", "Allmän pensionsavgift", "individ", "stat", "transfer"),
+        Category("skattereduktion_pensionsavgift", "Skattereduktion allmän pensionsavgift", "stat", "individ", "transfer"),
+        Category("jobbskatteavdrag", "Jobbskatteavdrag", "stat", "individ", "transfer"),
+        Category("skattereduktion_forvarvsinkomst", "Skattereduktion för förvärvsinkomst", "stat", "individ", "transfer"),
+        Category("tillfallig_skattereduktion", "Tillfällig skattereduktion för arbetsinkomster", "stat", "individ", "transfer"),
+        Category("public_service_avgift", "Public service-avgift", "individ", public_service_to, "transfer"),
+        Category("begravningsavgift", "Begravningsavgift", "individ", begravning_to, "transfer"),
+        Category("aktivitetsstod", "Aktivitetsstöd", "stat", "individ", "transfer"),
+        Category("etableringsersattning", "Etableringsersättning", "stat", "individ", "transfer"),
+        Category("forsorjningsstod", "Försörjningsstöd", "kommun", "individ", "transfer"),
+        Category("studiebidrag", "Studiemedel, bidrag", "stat", "individ", "transfer"),
+        Category("studielan", "Studiemedel, lån", "stat", "individ", "transfer"),
+        Category("studielan_fordran", "Fordran på återbetalning av studielån", EXTERNAL, "stat", "claim"),
+        Category("studieplats", "Studieplats (komvux, sfi)", "kommun", EXTERNAL, "resource"),
+    ]
+    return {c.id: c for c in cats}
+
+
+# tax components of tax.income_tax → ledger categories
+TAX_CATEGORIES = {
+    "kommun_tax": "kommunalskatt",
+    "region_tax": "regionskatt",
+    "state_tax": "statlig_skatt",
+    "pension_fee": "allman_pensionsavgift",
+    "pension_fee_reduction": "skattereduktion_pensionsavgift",
+    "jobbskatteavdrag": "jobbskatteavdrag",
+    "earned_income_reduction": "skattereduktion_forvarvsinkomst",
+    "temporary_work_reduction": "tillfallig_skattereduktion",
+    "public_service_fee": "public_service_avgift",
+    "begravning_fee": "begravningsavgift",
+}
+
+
+class LedgerImbalance(AssertionError):
+    pass
+
+
+@dataclass
+class Ledger:
+    """Flows per situation ("before", "after") and category: arrays participants × months (SEK)."""
+
+    categories: dict[str, Category]
+    flows: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    def actor_net(self, situation: str, actor: str) -> np.ndarray:
+        """What the actor receives minus what it pays, per participant-month."""
+        net = None
+        for cid, amount in self.flows[situation].items():
+            c = self.categories[cid]
+            sign = (c.payee == actor) - (c.payer == actor)
+            if sign:
+                net = sign * amount if net is None else net + sign * amount
+        if net is None:
+            shape = next(iter(self.flows[situation].values())).shape
+            return np.zeros(shape)
+        return net
+
+    def check_balance(self, tolerance: float = 1e-6) -> None:
+        """Actors' nets sum to production + claims − resource use in every participant-month."""
+        for situation, flows in self.flows.items():
+            total = sum(self.actor_net(situation, a) for a in ACTORS)
+            outside = sum(
+                (amount if self.categories[cid].payer == EXTERNAL else -amount)
+                for cid, amount in flows.items()
+                if self.categories[cid].kind != "transfer"
+            )
+            gap = np.abs(total - outside)
+            if gap.size and float(gap.max()) > tolerance:
+                raise LedgerImbalance(f"ledger does not balance in the {situation} situation: max gap {gap.max():.6f} SEK")
+            for cid, amount in flows.items():
+                if not np.isfinite(amount).all():
+                    raise LedgerImbalance(f"non-finite amounts in {cid} ({situation})")

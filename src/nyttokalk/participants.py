@@ -1,0 +1,245 @@
+"""Reading and validating participant files. Every problem is collected, with file, row,
+column and value, before anything is computed."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+from .states import STATES, is_modelled, normalise_state, valid_after, valid_before
+
+REQUIRED = ("id", "before", "after")
+OPTIONAL = (
+    "age",
+    "municipality",
+    "newly_arrived",
+    "months_unemployed",
+    "wage",
+    "extent",
+    "exit_month",
+    "before_amount",
+    "after_amount",
+    "household",
+)
+NOT_YET = ("before_amount", "after_amount", "household")  # known columns this version cannot use yet
+
+TRUE = {"true", "ja", "yes", "1", "sant", "j", "y"}
+FALSE = {"false", "nej", "no", "0", "falskt", "n"}
+
+_PNR = re.compile(r"^(?:\d{2})?(\d{6})[-+]?(\d{4})$")
+
+
+def looks_like_personnummer(text: str) -> bool:
+    """10 or 12 digits (optional - or +) with a valid Luhn check digit: personnummer or samordningsnummer."""
+    m = _PNR.match(text.strip())
+    if not m:
+        return False
+    digits = m.group(1) + m.group(2)
+    total = 0
+    for i, ch in enumerate(digits[:9]):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return (10 - total % 10) % 10 == int(digits[9])
+
+
+@dataclass
+class Participants:
+    file: str
+    sha256: str
+    ids: np.ndarray  # str; pseudonyms when the file's ids look like personnummer
+    rows: np.ndarray  # line number in the file
+    before: np.ndarray  # state ids
+    after: np.ndarray
+    age: np.ndarray  # float, NaN = missing
+    municipality: np.ndarray  # str, "" = missing
+    newly_arrived: np.ndarray  # float 1/0, NaN = missing
+    months_unemployed: np.ndarray
+    wage: np.ndarray
+    extent: np.ndarray
+    exit_month: np.ndarray  # int: year × 12 + month − 1; −1 = missing
+    ids_pseudonymised: bool = False
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError([Problem(file=str(path), problem="file not found")], "participant file not found")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError([Problem(file=str(path), problem="the file is empty")], "empty participant file")
+    if b"\x00" in raw[:4096]:
+        raise InputError([Problem(file=str(path), problem="binary content: expected a CSV text file")], "not a CSV file")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    header = text.splitlines()[0]
+    sep = ";" if header.count(";") > header.count(",") else ","
+    from io import StringIO
+
+    try:
+        df = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError([Problem(file=str(path), problem=f"cannot read as CSV: {exc}")], "unreadable participant file")
+    df.columns = [str(c).strip() for c in df.columns]
+    # trailing rows that are empty in every column (Excel exports)
+    nonempty = df.apply(lambda col: col.str.strip() != "").any(axis=1)
+    if len(df):
+        last = np.flatnonzero(nonempty.to_numpy())
+        df = df.iloc[: (last[-1] + 1 if len(last) else 0)]
+    return df
+
+
+def _number(df, col, rows, problems, file, *, lo=None, hi=None, lo_open=False, integer=False):
+    """Parse a numeric column (decimal comma accepted); every bad cell becomes a Problem."""
+    if col not in df:
+        return np.full(len(df), np.nan)
+    text = df[col].str.strip().str.replace(",", ".", regex=False)
+    empty = (text == "").to_numpy()
+    values = pd.to_numeric(text.where(~empty), errors="coerce").to_numpy(dtype=float, copy=True)
+    not_number = ~empty & ~np.isfinite(values)
+    with np.errstate(invalid="ignore"):
+        out_of_range = np.zeros(len(df), dtype=bool)
+        if lo is not None:
+            out_of_range |= (values <= lo) if lo_open else (values < lo)
+        if hi is not None:
+            out_of_range |= values > hi
+        if integer:
+            out_of_range |= values != np.round(values)
+    out_of_range &= ~empty & ~not_number
+    rng = f"{'(' if lo_open else '['}{lo}, {hi}]"
+    what = "a whole number in " if integer else "a number in "
+    for i in np.flatnonzero(not_number):
+        problems.append(Problem(file, "not a number", row=int(rows[i]), column=col, value=df[col].iloc[i]))
+    for i in np.flatnonzero(out_of_range):
+        problems.append(Problem(file, f"expected {what}{rng}", row=int(rows[i]), column=col, value=df[col].iloc[i]))
+    values[empty | not_number | out_of_range] = np.nan
+    return values
+
+
+def read_participants(path: Path) -> Participants:
+    import hashlib
+
+    path = Path(path)
+    file = str(path)
+    df = _read_table(path)
+    problems: list[Problem] = []
+    known = REQUIRED + OPTIONAL
+    for col in df.columns:
+        if col not in known:
+            guess = difflib.get_close_matches(col, known, n=1, cutoff=0.5)
+            hint = f"; did you mean {guess[0]!r}?" if guess else f"; known columns: {', '.join(known)}"
+            problems.append(Problem(file, f"unknown column{hint}", column=col))
+    for col in REQUIRED:
+        if col not in df.columns:
+            problems.append(Problem(file, "required column is missing", column=col))
+    if problems:
+        raise InputError(problems, f"{file}: the header has problems")
+    if len(df) == 0:
+        raise InputError([Problem(file, "no participant rows under the header")], "no participants")
+
+    rows = np.arange(2, len(df) + 2)  # line 1 is the header
+    ids = df["id"].str.strip().to_numpy(dtype=object)
+    pseudonymise = any(looks_like_personnummer(x) for x in ids)
+
+    def shown_id(value: str) -> str:
+        return "<personnummer>" if looks_like_personnummer(value) else value
+
+    for i, (v, row) in enumerate(zip(ids, rows)):
+        if v == "":
+            problems.append(Problem(file, "id is empty", row=row, column="id"))
+    seen: dict[str, int] = {}
+    for v, row in zip(ids, rows):
+        if v and v in seen:
+            problems.append(Problem(file, f"duplicate id (first on row {seen[v]})", row=row, column="id", value=shown_id(v)))
+        else:
+            seen.setdefault(v, row)
+
+    states = {}
+    for col, allowed in (("before", valid_before()), ("after", valid_after())):
+        raw_values = df[col].to_numpy(dtype=object)
+        mapping = {raw: normalise_state(raw) for raw in pd.unique(raw_values)}
+        norm = np.array([mapping[raw] for raw in raw_values], dtype=object)
+        bad = ~np.isin(norm, allowed)
+        for i in np.flatnonzero(bad):
+            raw, sid, row = raw_values[i], norm[i], int(rows[i])
+            if sid in STATES and not is_modelled(sid):
+                msg = f"state {sid!r} is not modelled in this version; modelled {col} states: {', '.join(allowed)}"
+            elif sid in STATES:
+                msg = f"{sid!r} can only be an after state; {col} states: {', '.join(allowed)}"
+            elif sid == "":
+                msg = f"empty; {col} states: {', '.join(allowed)}"
+            else:
+                guess = difflib.get_close_matches(sid, list(STATES), n=1, cutoff=0.6)
+                msg = "unknown state" + (f"; did you mean {guess[0]!r}?" if guess else f"; {col} states: {', '.join(allowed)}")
+            problems.append(Problem(file, msg, row=row, column=col, value=raw))
+        states[col] = norm
+
+    age = _number(df, "age", rows, problems, file, lo=15, hi=100, integer=True)
+    months_unemployed = _number(df, "months_unemployed", rows, problems, file, lo=0, hi=600, integer=True)
+    wage = _number(df, "wage", rows, problems, file, lo=0, hi=2_000_000)
+    extent = _number(df, "extent", rows, problems, file, lo=0, hi=1, lo_open=True)
+
+    newly = np.full(len(df), np.nan)
+    if "newly_arrived" in df:
+        for i, (t, row) in enumerate(zip(df["newly_arrived"], rows)):
+            t2 = t.strip().casefold()
+            if t2 == "":
+                continue
+            if t2 in TRUE:
+                newly[i] = 1.0
+            elif t2 in FALSE:
+                newly[i] = 0.0
+            else:
+                problems.append(Problem(file, "expected true/false (or ja/nej)", row=row, column="newly_arrived", value=t))
+
+    exit_month = np.full(len(df), -1, dtype=np.int64)
+    if "exit_month" in df:
+        for i, (t, row) in enumerate(zip(df["exit_month"], rows)):
+            t = t.strip()
+            if t == "":
+                continue
+            m = re.match(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$", t)
+            if not m or not 1 <= int(m.group(2)) <= 12:
+                problems.append(Problem(file, "expected a month as YYYY-MM", row=row, column="exit_month", value=t))
+                continue
+            exit_month[i] = int(m.group(1)) * 12 + int(m.group(2)) - 1
+
+    for col in NOT_YET:
+        if col in df:
+            for t, row in zip(df[col], rows):
+                if t.strip():
+                    problems.append(Problem(file, "this column is not used by this version yet; leave it empty or remove it", row=row, column=col, value=t))
+
+    municipality = df["municipality"].str.strip().to_numpy(dtype=object) if "municipality" in df else np.full(len(df), "", dtype=object)
+
+    if problems:
+        raise InputError(problems, f"{file}: {len(problems)} problem(s) in the participant file")
+
+    shown = np.array([f"P{i + 1:05d}" for i in range(len(df))], dtype=object) if pseudonymise else ids
+    return Participants(
+        file=file,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        ids=shown,
+        rows=rows,
+        before=states["before"],
+        after=states["after"],
+        age=age,
+        municipality=municipality,
+        newly_arrived=newly,
+        months_unemployed=months_unemployed,
+        wage=wage,
+        extent=extent,
+        exit_month=exit_month,
+        ids_pseudonymised=pseudonymise,
+    )

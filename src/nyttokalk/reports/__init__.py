@@ -1,0 +1,1 @@
+"""Reports read the analysis only; they never compute effects."""

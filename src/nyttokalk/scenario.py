@@ -1,0 +1,211 @@
+"""Scenario: the assumptions an evaluator argues about, merged over scenarios/defaults.yaml."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import InputError, Problem
+from .paths import scenarios_dir
+from .yamlio import load_yaml, pydantic_problems
+
+ACTORS = ("individ", "kommun", "region", "stat", "arbetsgivare")
+PUBLIC_ACTORS = ("kommun", "region", "stat")
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_month(value: str) -> dt.date:
+    if not isinstance(value, str) or not _MONTH.match(value):
+        raise ValueError("expected a month as YYYY-MM")
+    y, m = value.split("-")
+    return dt.date(int(y), int(m), 1)
+
+
+class Period(Strict):
+    exit_month: str | None
+    horizon_months: int = Field(ge=1, le=600)
+    rules_date: dt.date | None
+
+    @field_validator("exit_month")
+    @classmethod
+    def _month(cls, v):
+        if v is not None:
+            parse_month(str(v))
+        return v
+
+
+class ParticipantDefaults(Strict):
+    age: int | None = Field(ge=15, le=100)
+    newly_arrived: bool
+    months_unemployed: int | None = Field(ge=0)
+    extent: float = Field(gt=0, le=1)
+
+
+class Wages(Strict):
+    default: float | None = Field(ge=0)
+    extratjanst: float | None = Field(ge=0)
+    holiday_pay: bool
+
+
+class LocalRates(Strict):
+    kommun: float = Field(ge=0, le=40)
+    region: float = Field(ge=0, le=20)
+    begravning: float = Field(ge=0, le=2)
+
+
+class Forsorjningsstod(Strict):
+    reasonable_costs: float | None = Field(ge=0)
+
+
+class Benefits(Strict):
+    weeks_per_year: float = Field(gt=0, le=53)
+
+
+class TaxChoices(Strict):
+    temporary_work_reduction: bool
+
+
+class Fees(Strict):
+    public_service: Literal["stat", "kommun", "region"]
+    begravning: Literal["stat", "kommun", "region"]
+
+
+class Project(Strict):
+    cost: float = Field(ge=0)
+    funding: dict[Literal["individ", "kommun", "region", "stat", "arbetsgivare"], float] | None
+
+    @field_validator("funding")
+    @classmethod
+    def _shares(cls, v):
+        if v is not None:
+            if any(s < 0 for s in v.values()):
+                raise ValueError("funding shares must not be negative")
+            if abs(sum(v.values()) - 1) > 1e-9:
+                raise ValueError(f"funding shares must sum to 1 (they sum to {sum(v.values()):g})")
+        return v
+
+
+class Scenario(Strict):
+    name: str
+    title: str
+    description: str
+    participants: str | None
+    period: Period
+    participant_defaults: ParticipantDefaults
+    wages: Wages
+    local_tax: Literal["average"] | LocalRates
+    forsorjningsstod: Forsorjningsstod
+    benefits: Benefits
+    tax: TaxChoices
+    fees: Fees
+    discount_rate: float = Field(ge=0, le=20)
+    project: Project
+    choices: list[str]
+
+    @model_validator(mode="after")
+    def _norm_needed(self) -> "Scenario":
+        if self.forsorjningsstod.reasonable_costs is None:
+            raise ValueError(
+                "forsorjningsstod.reasonable_costs must be set: the försörjningsstöd norm is the riksnorm plus "
+                "reasonable costs (housing etc.) in SEK/month, e.g. 6500 as in seed 004"
+            )
+        return self
+
+
+class LoadedScenario(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    scenario: Scenario
+    path: Path
+    sha256: str
+    defaults_used: list[str]  # scenario keys left at their default
+
+    @property
+    def participants_path(self) -> Path | None:
+        if self.scenario.participants is None:
+            return None
+        return (self.path.parent / self.scenario.participants).resolve()
+
+
+def resolve_scenario(name_or_path: str | None) -> Path:
+    """A scenario given as a path (file or folder) or as the name of a bundled scenario."""
+    name_or_path = name_or_path or "example"
+    candidate = Path(name_or_path)
+    if candidate.is_dir():
+        candidate = candidate / "scenario.yaml"
+    if candidate.is_file():
+        return candidate
+    bundled = scenarios_dir() / name_or_path / "scenario.yaml"
+    if bundled.is_file():
+        return bundled
+    names = sorted(p.parent.name for p in scenarios_dir().glob("*/scenario.yaml"))
+    raise InputError(
+        [Problem(file=name_or_path, problem=f"no such scenario file or bundled scenario; bundled: {', '.join(names)}")],
+        "scenario not found",
+    )
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _leaf_paths(d: dict, prefix: str = "") -> list[str]:
+    out = []
+    for k, v in d.items():
+        if isinstance(v, dict) and v:
+            out.extend(_leaf_paths(v, f"{prefix}{k}."))
+        else:
+            out.append(f"{prefix}{k}")
+    return out
+
+
+def _known_keys() -> dict[tuple[str, ...], list[str]]:
+    out: dict[tuple[str, ...], list[str]] = {(): list(Scenario.model_fields)}
+    for name, f in Scenario.model_fields.items():
+        ann = f.annotation
+        for cand in getattr(ann, "__args__", ()) + (ann,):
+            if isinstance(cand, type) and issubclass(cand, BaseModel):
+                out.setdefault((name,), []).extend(cand.model_fields)
+    return out
+
+
+def load_scenario(name_or_path: str | None) -> LoadedScenario:
+    path = resolve_scenario(name_or_path)
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise InputError([doc.problem((), "a scenario file must be a mapping of keys")], f"invalid scenario {path}")
+    defaults_doc = load_yaml(scenarios_dir() / "defaults.yaml")
+    given = dict(doc.data)
+    given.setdefault("name", path.parent.name if path.name == "scenario.yaml" else path.stem)
+    merged = _merge(defaults_doc.data, given)
+    try:
+        scenario = Scenario.model_validate(merged)
+    except ValidationError as exc:
+        raise InputError(pydantic_problems(doc, exc, _known_keys()), f"invalid scenario {path}")
+    given_paths = set(_leaf_paths(given))
+    defaults_used = [p for p in _leaf_paths(defaults_doc.data) if p not in given_paths and not any(g.startswith(p + ".") for g in given_paths)]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return LoadedScenario(scenario=scenario, path=path, sha256=digest, defaults_used=defaults_used)
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        return ", ".join(f"{k}={describe(v)}" for k, v in value.model_dump().items())
+    return str(value)

@@ -1,0 +1,70 @@
+"""The states a participant can be in before and after the project.
+
+One module per family (benefits, work, studies); each state is a function from the cells
+(participant-months) it applies to, to monthly amounts per flow item. Adding a state means
+adding a function and one line in STATES; the engine does not change.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from . import benefits, studies, work
+
+
+@dataclass(frozen=True)
+class State:
+    id: str
+    label: str
+    when: str  # "both" (benefit states) or "after"
+    flows: Callable | None  # None: not modelled yet
+    kind: str  # benefit | work | subsidised_work | studies | same
+
+
+STATES: dict[str, State] = {
+    s.id: s
+    for s in [
+        State("forsorjningsstod", "Försörjningsstöd", "both", benefits.forsorjningsstod, "benefit"),
+        State("aktivitetsstod", "Aktivitetsstöd", "both", benefits.aktivitetsstod, "benefit"),
+        State("etableringsersattning", "Etableringsersättning", "both", benefits.etableringsersattning, "benefit"),
+        State("utvecklingsersattning", "Utvecklingsersättning", "both", None, "benefit"),
+        State("a_kassa", "A-kassa", "both", None, "benefit"),
+        State("sjukpenning", "Sjukpenning", "both", None, "benefit"),
+        State("sjukersattning", "Sjukersättning", "both", None, "benefit"),
+        State("aktivitetsersattning", "Aktivitetsersättning", "both", None, "benefit"),
+        State("ingen_ersattning", "Ingen ersättning", "both", None, "benefit"),
+        State("arbete", "Arbete (osubventionerat)", "after", work.arbete, "work"),
+        State("introduktionsjobb", "Introduktionsjobb", "after", work.introduktionsjobb, "subsidised_work"),
+        State("nystartsjobb", "Nystartsjobb", "after", work.nystartsjobb, "subsidised_work"),
+        State("extratjanst", "Extratjänst", "after", work.extratjanst, "subsidised_work"),
+        State("lonebidrag", "Lönebidrag", "after", None, "subsidised_work"),
+        State("studier", "Studier med studiemedel", "after", studies.studier, "studies"),
+        State("oforandrad", "Oförändrad", "after", None, "same"),
+    ]
+}
+
+CODES = {sid: i for i, sid in enumerate(STATES)}
+IDS = list(STATES)
+OFORANDRAD = "oforandrad"
+
+
+def normalise_state(text: str) -> str:
+    """'Försörjningsstöd', 'A-kassa', ' Nystartsjobb ' → 'forsorjningsstod', 'a_kassa', 'nystartsjobb'."""
+    t = unicodedata.normalize("NFKD", text.strip().casefold())
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    return "_".join(t.replace("-", " ").split())
+
+
+def is_modelled(state_id: str) -> bool:
+    s = STATES[state_id]
+    return s.flows is not None or s.id == OFORANDRAD
+
+
+def valid_before() -> list[str]:
+    return [s.id for s in STATES.values() if s.when == "both" and is_modelled(s.id)]
+
+
+def valid_after() -> list[str]:
+    return [s.id for s in STATES.values() if is_modelled(s.id)]

@@ -1,0 +1,42 @@
+"""What a state function sees: the participant-months it applies to, and the month's rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Cells:
+    """Participant-months (flattened), all arrays of the same length."""
+
+    person: np.ndarray  # participant index
+    month: np.ndarray  # month index in the grid
+    months_in_state: np.ndarray  # 0 in the first month of the after state; -1 in the before state
+    age: np.ndarray  # years at transition
+    birth_year: np.ndarray
+    wage: np.ndarray  # gross SEK/month at full time (NaN outside work states)
+    extent: np.ndarray
+    newly_arrived: np.ndarray  # bool
+    months_unemployed: np.ndarray  # NaN when unknown
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+
+@dataclass
+class MonthRules:
+    """Rule values per grid month (arrays of length M), looked up by the rule in force that month."""
+
+    dates: list  # first day of each month used for the lookup
+    month_of_year: np.ndarray
+    rules_index: np.ndarray  # index into `years` (the rule year each month uses)
+    years: list  # LoadedYear per rules_index
+    values: dict  # name -> array of length M (or M × k)
+    lists: dict  # name -> list of length M of structured rule values (bands, reductions)
+    holiday_pay: bool
+    days_per_month: np.ndarray
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[name]

@@ -1,0 +1,100 @@
+"""Work states: unsubsidised work and the subsidised jobs, paid by an employer.
+
+Each returns the pay to the individual, the employer contributions to the state and the
+state's subsidy to the employer. Production value and income tax are added by the engine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .cells import Cells, MonthRules
+
+
+def gross_pay(c: Cells, r: MonthRules) -> tuple[np.ndarray, np.ndarray]:
+    """(monthly pay, semesterersättning on top of it when the scenario says so)."""
+    pay = c.wage * c.extent
+    # Semesterlagen (1977:480) 16 b §: semesterersättning, only when the scenario adds it on top
+    holiday = pay * r["holiday_pay_rate"][c.month] if r.holiday_pay else np.zeros_like(pay)
+    return pay, holiday
+
+
+def employer_contributions(gross: np.ndarray, c: Cells, r: MonthRules) -> np.ndarray:
+    """Arbetsgivaravgifter with the reductions for the person's birth year and month."""
+    # Socialavgiftslagen (2000:980) 2 kap. 26 §: full rate; 2 kap. 27 § and temporary laws: reductions
+    full = r["aga_full"][c.month]
+    fees = full * gross
+    for m in np.unique(c.month):
+        in_month = c.month == m
+        for red in r.lists["aga_reductions"][m]:
+            if red.months is not None and int(r.month_of_year[m]) not in red.months:
+                continue
+            hit = in_month & (c.birth_year >= red.born_from) & (c.birth_year <= red.born_to)
+            if not hit.any():
+                continue
+            cap = np.inf if red.monthly_pay_cap is None else red.monthly_pay_cap
+            g = gross[hit]
+            fees[hit] = red.rate / 100 * np.minimum(g, cap) + full[hit] * np.maximum(0.0, g - cap)
+    return fees
+
+
+def _employment(c: Cells, r: MonthRules) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    pay, holiday = gross_pay(c, r)
+    gross = pay + holiday
+    fees = employer_contributions(gross, c, r)
+    effective_rate = np.divide(fees, gross, out=np.zeros_like(gross), where=gross > 0)
+    return {"lon": pay, "semesterersattning": holiday, "arbetsgivaravgift": fees}, gross, effective_rate
+
+
+def arbete(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
+    flows, _, _ = _employment(c, r)
+    return flows
+
+
+def introduktionsjobb(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
+    flows, gross, rate = _employment(c, r)
+    # Förordning (2018:42): share of the lönekostnad on pay up to the cap (pro rata for part time)
+    capped = np.minimum(gross, r["intro_wage_cap"][c.month] * c.extent)
+    flows["stod_introduktionsjobb"] = r["intro_share"][c.month] * capped * (1 + rate)
+    # handledarstöd for the first months of the employment
+    first_months = c.months_in_state < r["intro_supervisor_months"][c.month]
+    flows["stod_handledare"] = np.where(first_months, r["intro_supervisor_support"][c.month], 0.0)
+    return flows
+
+
+def nystartsjobb_level(c: Cells, r: MonthRules) -> np.ndarray:
+    """Support level 1, 2, 3 by age and months away from work, or the newly-arrived level; 0 = none."""
+    level = np.zeros(len(c), dtype=int)
+    for m in np.unique(c.month):
+        in_month = c.month == m
+        for band in r.lists["nystartsjobb_bands"][m]:
+            upper = np.inf if band.max_months is None else band.max_months
+            hit = (
+                in_month
+                & (c.age >= band.min_age) & (c.age <= band.max_age)
+                & (c.months_unemployed >= band.min_months) & (c.months_unemployed <= upper)
+            )
+            level[hit] = band.level
+    newly = c.newly_arrived
+    level[newly] = r["nystartsjobb_newly_arrived_level"][c.month][newly].astype(int)
+    return level
+
+
+def nystartsjobb(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
+    flows, gross, rate = _employment(c, r)
+    # Förordning (2018:43) 11, 16–17 §§: a multiple of the employer contributions due on pay up to the cap
+    level = nystartsjobb_level(c, r)
+    multiples = r["nystartsjobb_multiples"][c.month]  # (cells, levels)
+    multiple = np.where(level > 0, np.take_along_axis(multiples, np.clip(level - 1, 0, None)[:, None], axis=1)[:, 0], 0.0)
+    capped = np.minimum(gross, r["nystartsjobb_wage_cap"][c.month] * c.extent)
+    flows["stod_nystartsjobb"] = multiple * rate * capped
+    flows["warning:nystartsjobb_not_qualifying"] = level == 0
+    return flows
+
+
+def extratjanst(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
+    flows, gross, rate = _employment(c, r)
+    # Förordning (2018:42): share of the lönekostnad on pay up to the cap
+    capped = np.minimum(gross, r["extratjanst_wage_cap"][c.month] * c.extent)
+    flows["stod_extratjanst"] = r["extratjanst_share"][c.month] * capped * (1 + rate)
+    return flows
