@@ -10,7 +10,6 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from .errors import InputError
 
@@ -23,18 +22,12 @@ err = Console(stderr=True)
 
 
 def _show_input_error(exc: InputError) -> None:
-    err.print(f"[bold red]Fel:[/] {exc.summary}", markup=True, highlight=False)
-    problems = exc.problems
-    if problems:
-        table = Table(show_header=True, header_style="bold")
-        for col in ("Fil", "Rad", "Kolumn", "Värde", "Problem"):
-            table.add_column(col, overflow="fold")
-        for p in problems[:20]:
-            row = str(p.row) if p.row is not None else (f"{p.line}:{p.col}" if p.line else "")
-            table.add_row(p.file, row, p.column or "", "" if p.value is None else str(p.value), p.problem)
-        err.print(table)
-        if len(problems) > 20:
-            err.print(f"… and {len(problems) - 20} more problems.")
+    """One line per problem (file, row or line, column, value, problem): easy to read and to copy."""
+    err.print(f"[bold red]Fel:[/] {exc.summary}", soft_wrap=True, highlight=False)
+    for p in exc.problems[:20]:
+        err.print(f"  • {p}", soft_wrap=True, markup=False, highlight=False)
+    if len(exc.problems) > 20:
+        err.print(f"  … and {len(exc.problems) - 20} more problems.", soft_wrap=True)
 
 
 def _guarded(fn):

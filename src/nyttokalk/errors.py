@@ -27,7 +27,7 @@ class Problem:
         if self.row is not None:
             loc += f", row {self.row}"
         if self.column:
-            loc += f", column {self.column!s}" if self.row is not None else f": {self.column}"
+            loc += f": {self.column}" if self.line is not None else f", column {self.column}"
         return loc
 
     def __str__(self) -> str:

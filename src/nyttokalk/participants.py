@@ -143,7 +143,7 @@ def read_participants(path: Path) -> Participants:
     for col in REQUIRED:
         if col not in df.columns:
             problems.append(Problem(file, "required column is missing", column=col))
-    if problems:
+    if any(col not in df.columns for col in REQUIRED):
         raise InputError(problems, f"{file}: the header has problems")
     if len(df) == 0:
         raise InputError([Problem(file, "no participant rows under the header")], "no participants")

@@ -1,0 +1,80 @@
+"""The command line through Typer's CliRunner: exit codes and the words a user sees."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from nyttokalk.cli import app
+
+runner = CliRunner()
+
+
+def test_run_without_arguments_runs_the_bundled_example_and_writes_a_workbook(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 0, result.output
+    assert "Offentlig" in result.output and "Kommun" in result.output
+    assert (tmp_path / "nyttokalk-example.xlsx").exists()
+
+
+def test_run_json_prints_one_object_with_the_contract_keys(tmp_path):
+    result = runner.invoke(app, ["run", "--json", "--out", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    for key in ("first_year", "per_year", "payback_months", "meta"):
+        assert key in doc
+    actors = {"individ", "kommun", "region", "stat", "arbetsgivare", "offentlig_sektor"}
+    assert set(doc["first_year"]) == actors
+    assert set(doc["payback_months"]["offentlig_sektor"]) >= {"simple", "discounted"}
+    assert doc["meta"]["participants"] == 40
+    assert "2022" in doc["meta"]["rules"] and len(doc["meta"]["rules"]["2022"]["sha256"]) == 64
+    assert (tmp_path / "x.xlsx").exists()
+
+
+def test_public_sector_first_year_is_the_sum_of_kommun_region_and_stat():
+    doc = json.loads(runner.invoke(app, ["run", "--scenario", "ramboll-2022", "--json"]).stdout)
+    fy = doc["first_year"]
+    assert fy["offentlig_sektor"] == pytest.approx(fy["kommun"] + fy["region"] + fy["stat"], abs=0.02)
+
+
+def test_an_unknown_state_is_exit_2_naming_file_row_column_and_value(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("id,before,after,age,wage\nA,forsorjningsstod,arbete,30,21500\nB,forsorjningsstöd,jobb,40,21500\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(f), "--scenario", "example"])
+    assert result.exit_code == 2
+    out = result.output
+    assert "p.csv" in out and "3" in out and "after" in out and "jobb" in out and "unknown state" in out
+    assert "Traceback" not in out
+
+
+def test_an_unknown_column_gets_a_did_you_mean(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("id,before,after,wages\nA,forsorjningsstod,arbete,21500\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(f)])
+    assert result.exit_code == 2
+    assert "wages" in result.output and "did you mean 'wage'" in result.output
+
+
+def test_a_missing_participant_file_is_exit_2(tmp_path):
+    result = runner.invoke(app, ["run", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_an_unknown_scenario_names_the_bundled_ones():
+    result = runner.invoke(app, ["run", "--scenario", "no-such-scenario"])
+    assert result.exit_code == 2 and "example" in result.output and "ramboll-2022" in result.output
+
+
+def test_a_personnummer_in_the_id_column_never_reaches_the_output(tmp_path):
+    # 19811218-9876 is a made-up number with a valid check digit (Skatteverket's test-number style)
+    f = tmp_path / "p.csv"
+    f.write_text("id,before,after,age,wage\n19811218-9876,forsorjningsstod,arbete,40,21500\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(f), "--json", "--out", str(tmp_path / "o.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "9876" not in result.stdout
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "o.xlsx")
+    text = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row)
+    assert "19811218" not in text and "811218" not in text
