@@ -138,8 +138,10 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     warnings = list(res.warnings)
     if res.projected_months:
         pm = res.projected_months
-        warnings.append(f"{len(pm)} months ({pm[0]}–{pm[-1]}) use the newest rule year carried forward unchanged (projected): "
-                        f"no rules exist for them yet")
+        base_years = sorted({l.projected_from for l in res.rules_used.values() if l.projected_from is not None})
+        warnings.append(f"{len(pm)} months ({pm[0]}–{pm[-1]}) use projected rules: no rules file exists for them yet, so the "
+                        f"rules of {', '.join(map(str, base_years))} are carried forward, uprated by the indices declared in "
+                        f"rules/indices.yaml (status 'projected')")
 
     meta = {
         "program": "nyttokalk",
@@ -147,7 +149,7 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         "scenario": {"name": s.name, "title": s.title, "file": str(ls.path), "sha256": ls.sha256},
         "input": {"file": p.file, "sha256": p.sha256, "ids_pseudonymised": p.ids_pseudonymised},
         "participants": len(p),
-        "rules": {str(y): {"file": str(l.path), "sha256": l.sha256} for y, l in sorted(res.rules_used.items())},
+        "rules": {str(y): {"file": str(l.path), "sha256": l.sha256, "projected_from": l.projected_from} for y, l in sorted(res.rules_used.items())},
         "projected_months": res.projected_months,
         "horizon_months": grid.horizon,
         "first_month": grid.month_date(base).strftime("%Y-%m"),

@@ -157,7 +157,8 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
         return np.array([get(l.rules, d) for l, d in zip(loaded_per_month, dates)], dtype=float)
 
     def optional(get) -> np.ndarray:
-        return np.array([get(l.rules, d) if l.rules.subsidies.extratjanst is not None else np.nan for l, d in zip(loaded_per_month, dates)], dtype=float)
+        # 0 where the rule does not exist; `extratjanst_exists` says where it does (checked by the engine)
+        return np.array([get(l.rules, d) if l.rules.subsidies.extratjanst is not None else 0.0 for l, d in zip(loaded_per_month, dates)], dtype=float)
 
     values = {
         "aktivitetsstod_daily": series(lambda r, d: r.transfers.aktivitetsstod.daily_amount.at(d)),
@@ -172,6 +173,7 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
         "nystartsjobb_multiples": np.array([l.rules.subsidies.nystartsjobb.multiples.at(d) for l, d in zip(loaded_per_month, dates)], dtype=float),
         "nystartsjobb_wage_cap": series(lambda r, d: r.subsidies.nystartsjobb.wage_cap.at(d)),
         "nystartsjobb_newly_arrived_level": series(lambda r, d: r.subsidies.nystartsjobb.newly_arrived_level.at(d)),
+        "extratjanst_exists": np.array([l.rules.subsidies.extratjanst is not None for l in loaded_per_month], dtype=float),
         "extratjanst_share": optional(lambda r, d: r.subsidies.extratjanst.share.at(d)),
         "extratjanst_wage_cap": optional(lambda r, d: r.subsidies.extratjanst.wage_cap.at(d)),
         "studiemedel_grant_per_week": series(lambda r, d: r.studies.studiemedel.grant_per_week.at(d)),
@@ -233,8 +235,9 @@ def _local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook
     return out
 
 
-def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, inputs: dict, mr: MonthRules, n: int, m_count: int, rules_years: dict) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Monthly items for one situation; codes: participants × months state codes."""
+def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, counted: np.ndarray, inputs: dict, mr: MonthRules, n: int, m_count: int, p: Participants) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Monthly items for one situation; codes: participants × months state codes; counted: the
+    participant-months inside each participant's horizon."""
     flat = codes.ravel()
     items = {k: np.zeros(flat.shape) for k in ITEMS}
     warnings: dict[str, np.ndarray] = {}
@@ -254,12 +257,16 @@ def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, inputs: dic
             months_unemployed=inputs["months_unemployed"][person],
         )
         if state.id == "extratjanst":
-            missing = np.isnan(mr["extratjanst_share"][month])
+            # extratjänst ended in 2022: a counted month without the rule is an input error
+            missing = (mr["extratjanst_exists"][month] == 0) & counted.ravel()[idx]
             if missing.any():
+                bad = np.unique(person[missing])
                 year = mr.years[mr.rules_index[month[missing][0]]].rules.year
                 raise InputError(
-                    [Problem("rules", f"state 'extratjanst' does not exist in the rules for {year} (rule subsidies.extratjanst is absent)")],
-                    "state not in the rules",
+                    [Problem(p.file, f"extratjänst does not exist in the rules for {year} (no new extratjänster from 2022; "
+                             f"rule subsidies.extratjanst is absent) but this participant's horizon reaches it",
+                             row=int(p.rows[i]), column="after", value="extratjanst") for i in bad[:20]],
+                    "extratjänst outside the years it existed",
                 )
         for key, values in state.flows(cells, mr).items():
             if key.startswith("warning:"):
@@ -286,6 +293,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     month_idx = np.arange(m_count)[None, :]
     after_started = month_idx >= grid.exit_index[:, None]
     months_in_state = np.where(after_started, month_idx - grid.exit_index[:, None], -1)
+    counted = after_started & (month_idx < grid.exit_index[:, None] + s.period.horizon_months)
     before_codes = np.array([st.CODES[x] for x in p.before])
     after_ids = np.where(p.after == st.OFORANDRAD, p.before, p.after)
     after_codes = np.array([st.CODES[x] for x in after_ids])
@@ -301,7 +309,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     reasonable = s.forsorjningsstod.reasonable_costs
     for name, codes in situations.items():
         in_state = months_in_state if name == "after" else np.full_like(months_in_state, -1)
-        items, flags = _situation_items(codes, in_state, inputs, mr, n, m_count, rules_used)
+        items, flags = _situation_items(codes, in_state, counted, inputs, mr, n, m_count, p)
         if name == "after":
             for key, mask in flags.items():
                 if mask.any():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -16,6 +17,10 @@ def _bundled(name: str) -> Path:
 
 
 def rules_dir() -> Path:
+    """The bundled rules, or the folder named by NYTTOKALK_RULES_DIR (your own rule years)."""
+    own = os.environ.get("NYTTOKALK_RULES_DIR")
+    if own:
+        return Path(own).expanduser()
     return _bundled("rules")
 
 

@@ -42,8 +42,9 @@ def piecewise(x, pieces: list[Piece], unit_value: float):
     overs = np.array([p.over for p in pieces]) * unit_value
     bases = np.array([p.base for p in pieces]) * unit_value
     rates = np.array([p.rate for p in pieces]) / 100
+    of_total = np.array([p.of == "total" for p in pieces])
     idx = np.clip(np.searchsorted(overs, x, side="left") - 1, 0, None)
-    return bases[idx] + rates[idx] * (x - overs[idx])
+    return bases[idx] + rates[idx] * (x - np.where(of_total[idx], 0.0, overs[idx]))
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class TaxParams:
     deduction_rounding: float
     grundavdrag: list[Piece]
     grundavdrag_max_age: float
+    grundavdrag_older: list[Piece] | None
     state_tax_rate: float
     state_tax_threshold: float
     pension_fee_rate: float
@@ -67,6 +69,10 @@ class TaxParams:
     jsa_phase_out_over: float  # SEK; inf when none
     jsa_phase_out_rate: float
     jsa_max_age: float
+    jsa_older: list[Piece] | None
+    jsa_older_unit: float  # PBB, or 1 for a schedule in SEK
+    jsa_older_phase_out_over: float
+    jsa_older_phase_out_rate: float
     fir_rate: float
     fir_floor: float
     fir_ceiling: float
@@ -91,6 +97,7 @@ class TaxParams:
             deduction_rounding=it.deduction_rounding.at(day),
             grundavdrag=it.grundavdrag.at(day),
             grundavdrag_max_age=it.grundavdrag_max_age.at(day),
+            grundavdrag_older=it.grundavdrag_older.at(day) if it.grundavdrag_older else None,
             state_tax_rate=it.state_tax_rate.at(day),
             state_tax_threshold=it.state_tax_threshold.at(day),
             pension_fee_rate=it.pension_fee.rate.at(day),
@@ -101,6 +108,13 @@ class TaxParams:
             jsa_phase_out_over=jsa.phase_out_over.at(day) * pbb if jsa.phase_out_over else float("inf"),
             jsa_phase_out_rate=jsa.phase_out_rate.at(day) if jsa.phase_out_rate else 0.0,
             jsa_max_age=jsa.max_age.at(day),
+            jsa_older=jsa.older.schedule.at(day) if jsa.older else None,
+            jsa_older_unit=(pbb if jsa.older.schedule.unit == "prisbasbelopp" else 1.0) if jsa.older else 1.0,
+            jsa_older_phase_out_over=(
+                jsa.older.phase_out_over.at(day) * (pbb if jsa.older.phase_out_over.unit == "prisbasbelopp" else 1.0)
+                if jsa.older and jsa.older.phase_out_over else float("inf")
+            ),
+            jsa_older_phase_out_rate=jsa.older.phase_out_rate.at(day) if jsa.older and jsa.older.phase_out_rate else 0.0,
             fir_rate=it.earned_income_reduction.rate.at(day),
             fir_floor=it.earned_income_reduction.floor.at(day),
             fir_ceiling=it.earned_income_reduction.ceiling.at(day),
@@ -172,14 +186,21 @@ def income_tax(
         age = np.full(work.shape, p.public_service_min_age)  # an adult below the older-age rules
     else:
         age = np.broadcast_to(np.asarray(age_at_year_start, dtype=float), work.shape)
-        too_old = age >= min(p.grundavdrag_max_age, p.jsa_max_age)
-        if too_old.any():
-            raise AgeNotModelled(too_old, min(p.grundavdrag_max_age, p.jsa_max_age), p.year)
+        limit = min(p.grundavdrag_max_age, p.jsa_max_age)
+        too_old = age >= limit
+        if too_old.any() and (p.grundavdrag_older is None or p.jsa_older is None):
+            raise AgeNotModelled(too_old, limit, p.year)
+    older_ga = age >= p.grundavdrag_max_age
+    older_jsa = age >= p.jsa_max_age
 
     income = work + other
     # IL 62–63 kap.: fastställd förvärvsinkomst rounded down; grundavdrag rounded up, never above FFI
     ffi = floor_to(income, p.income_rounding)
-    ga = np.minimum(ceil_to(piecewise(ffi, p.grundavdrag, p.pbb), p.deduction_rounding), ffi)
+    ga_raw = piecewise(ffi, p.grundavdrag, p.pbb)
+    if p.grundavdrag_older is not None and older_ga.any():
+        # IL 63 kap. 3 a §: förhöjt grundavdrag = grundavdrag + särskilt belopp
+        ga_raw = ga_raw + np.where(older_ga, piecewise(ffi, p.grundavdrag_older, p.pbb), 0.0)
+    ga = np.minimum(ceil_to(ga_raw, p.deduction_rounding), ffi)
     bfi = ffi - ga
 
     # IL 65 kap. 3–5 §§: kommunal inkomstskatt (kommun + region) and statlig inkomstskatt
@@ -190,9 +211,11 @@ def income_tax(
     region_tax = municipal - kommun_tax
     state = floor_kr(p.state_tax_rate * np.maximum(0.0, bfi - p.state_tax_threshold))
 
-    # Socialavgiftslagen 3 kap. 13–15 §§: allmän pensionsavgift; IL 67 kap. 2 §: its reduction first
+    # Lag (1994:1744) om allmän pensionsavgift 2–4 §§: 7 % of the income rounded down to hundreds,
+    # up to 8.07 IBB, the fee rounded to the nearest hundred; IL 67 kap. 4 §: its reduction, set off first
     if pension_fee:
-        fee = round_half_down_to(p.pension_fee_rate * np.minimum(income, p.pension_fee_ceiling), p.pension_fee_rounding)
+        fee_base = floor_to(income, p.income_rounding)
+        fee = round_half_down_to(p.pension_fee_rate * np.minimum(fee_base, p.pension_fee_ceiling), p.pension_fee_rounding)
         fee = np.where(income < p.pension_fee_floor, 0.0, fee)
     else:
         fee = np.zeros_like(income)
@@ -209,6 +232,11 @@ def income_tax(
         underlag = piecewise(work_rounded, p.jsa_schedule, p.pbb)
         phase_out = p.jsa_phase_out_rate * np.maximum(0.0, work_rounded - p.jsa_phase_out_over)
         jsa_amount = floor_kr(np.maximum(0.0, (underlag - ga_work) * local_rate - phase_out))
+        if p.jsa_older is not None and older_jsa.any():
+            # IL 67 kap. 7 § for older workers: an amount by arbetsinkomst, not × the rate
+            older_amount = piecewise(work_rounded, p.jsa_older, p.jsa_older_unit)
+            older_amount -= p.jsa_older_phase_out_rate * np.maximum(0.0, work_rounded - p.jsa_older_phase_out_over)
+            jsa_amount = np.where(older_jsa, floor_kr(np.maximum(0.0, older_amount)), jsa_amount)
         jsa_amount = np.where(work_rounded > 0, jsa_amount, 0.0)
     else:
         jsa_amount = np.zeros_like(income)
@@ -259,7 +287,9 @@ def income_tax(
     }
 
 
-WITHHOLDING_COLUMNS = {1: (True, True), 5: (False, True), 6: (False, False)}  # column: (jsa, pension fee)
+# column: (older, jsa, pension fee) — SKV 433: 1 wages < 66 (2022: 65), 2 pension ≥ 66, 3 wages ≥ 66,
+# 5 other pension-qualifying income < 66 without JSA, 6 other income < 66 without pension fee
+WITHHOLDING_COLUMNS = {1: (False, True, True), 2: (True, False, False), 3: (True, True, True), 5: (False, False, True), 6: (False, False, False)}
 
 
 def withholding(monthly_income, table: int, column: int, p: TaxParams):
@@ -271,7 +301,8 @@ def withholding(monthly_income, table: int, column: int, p: TaxParams):
     # intervals of 100 kr up to 20 000 kr, of 200 kr above (SKV 433): the interval's upper bound
     upper = np.where(m <= 20_000, ceil_to(m, 100), 20_000 + ceil_to(m - 20_000, 200))
     annual = floor_to(12 * upper, p.income_rounding)
-    jsa, fee = WITHHOLDING_COLUMNS[column]
+    older, jsa, fee = WITHHOLDING_COLUMNS[column]
     local = (table - p.withholding_table_fees * 100) / 100
-    res = income_tax(annual, 0.0, local, 0.0, p.withholding_table_fees, p, jsa=jsa, pension_fee=fee, final=False)
+    age = max(p.grundavdrag_max_age, p.jsa_max_age) if older else p.public_service_min_age
+    res = income_tax(annual, 0.0, local, 0.0, p.withholding_table_fees, p, age_at_year_start=age, jsa=jsa, pension_fee=fee, final=False)
     return floor_kr(res["total"] / 12)

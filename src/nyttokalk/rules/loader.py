@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from ..errors import InputError, Problem
 from ..paths import rules_dir as bundled_rules_dir
 from ..yamlio import load_yaml, pydantic_problems
-from .schema import RuleYear, known_keys
+from .schema import Indices, Leaf, RuleYear, iter_leaves, known_keys
 
 
 def available_years(directory: Path | None = None) -> list[int]:
@@ -43,6 +43,7 @@ class LoadedYear:
     sha256: str
     municipalities: dict[str, Municipality]  # by kommunkod
     municipalities_path: Path | None
+    projected_from: int | None = None  # the rule year this one was carried forward from
 
 
 def _read_municipalities(path: Path) -> dict[str, Municipality]:
@@ -63,7 +64,7 @@ def _read_municipalities(path: Path) -> dict[str, Municipality]:
     return out
 
 
-def _load(path: Path) -> LoadedYear:
+def _load(path: Path, check_name: bool = True) -> LoadedYear:
     doc = load_yaml(path)
     data = doc.data
     if not isinstance(data, dict):
@@ -73,7 +74,7 @@ def _load(path: Path) -> LoadedYear:
         rules = RuleYear.model_validate(data)
     except ValidationError as exc:
         raise InputError(pydantic_problems(doc, exc, known_keys()), f"invalid rules file {path}")
-    if str(rules.year) != path.stem:
+    if check_name and str(rules.year) != path.stem:
         raise InputError([doc.problem(("year",), f"file {path.name} says year {rules.year}", rules.year)], "rules year mismatch")
     mpath = path.parent / "municipalities" / f"{rules.year}.csv"
     municipalities = _read_municipalities(mpath) if mpath.exists() else {}
@@ -99,24 +100,77 @@ def load_year(year: int, directory: Path | None = None) -> LoadedYear:
     return _load_cached(path.resolve(), path.stat().st_mtime_ns)
 
 
+def load_indices(directory: Path | None = None) -> tuple[Indices, Path]:
+    path = (directory or bundled_rules_dir()) / "indices.yaml"
+    doc = load_yaml(path)
+    try:
+        return Indices.model_validate(doc.data), path
+    except ValidationError as exc:
+        raise InputError(pydantic_problems(doc, exc), f"invalid index file {path}")
+
+
+def projected_data(base: RuleYear, year: int, indices: Indices) -> dict:
+    """The rules of `base` carried to `year`: each leaf's value in force at the end of the base
+    year, uprated by its declared index (`uprate_with`) for each year, status `projected`."""
+    data = base.model_dump(mode="json", exclude_none=True)
+    steps = year - base.year
+    year_end = dt.date(base.year, 12, 31)
+    for path, leaf in iter_leaves(base):
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        dumped = leaf.model_dump(mode="json")
+        if leaf.values is None:
+            value = dumped["value"]
+        else:  # the value in force at the end of the base year
+            value = [v["value"] for v in dumped["values"] if v["valid_from"] <= year_end.isoformat()][-1]
+        note = f"projected from {base.year}"
+        if leaf.uprate_with is not None and isinstance(value, (int, float)):
+            change = getattr(indices, leaf.uprate_with).projected_annual_change
+            value = value * (1 + change / 100) ** steps
+            note += f", uprated by {leaf.uprate_with} {change:g} % a year"
+        elif leaf.uprate_with is not None:
+            note += f" (not uprated: {leaf.uprate_with} applies to numbers only)"
+        else:
+            note += ", unchanged"
+        entry = {"value": value}
+        entry.update({k: v for k, v in leaf.model_dump(mode="json", exclude_none=True).items() if k not in ("value", "values")})
+        entry.update(status="projected", note=note + (f"; {leaf.note}" if leaf.note else ""))
+        node[path[-1]] = entry
+    data["year"] = year
+    data["title"] = f"{base.title} — projected to {year}"
+    return data
+
+
 class RuleBook:
     """The rule years a run uses. A month uses the rules of its own year; a month after the newest
-    year uses the newest year's rules, carried forward unchanged and reported as projected."""
+    year uses the newest year's rules carried forward, uprated by each leaf's declared index
+    (rules/indices.yaml), and is reported as projected."""
 
     def __init__(self, directory: Path | None = None):
         self.directory = directory or bundled_rules_dir()
         self.years = available_years(self.directory)
+        self._projections: dict[int, LoadedYear] = {}
         if not self.years:
             raise InputError([Problem(file=str(self.directory), problem="no rules/<year>.yaml files")], "no rules")
 
     def year_for(self, year: int) -> tuple[LoadedYear, bool]:
-        """(rules to use for calendar year `year`, whether they are carried forward)."""
+        """(rules to use for calendar year `year`, whether they are projected)."""
         if year in self.years:
             return load_year(year, self.directory), False
         if year > self.years[-1]:
-            return load_year(self.years[-1], self.directory), True
+            return self._projected(year), True
         load_year(year, self.directory)  # raises with the available years
         raise AssertionError("unreachable")
+
+    def _projected(self, year: int) -> LoadedYear:
+        if year not in self._projections:
+            base = load_year(self.years[-1], self.directory)
+            indices, ipath = load_indices(self.directory)
+            rules = RuleYear.model_validate(projected_data(base.rules, year, indices))
+            digest = hashlib.sha256((base.sha256 + file_hash(ipath)).encode()).hexdigest()
+            self._projections[year] = LoadedYear(rules, base.path, digest, base.municipalities, base.municipalities_path, projected_from=base.rules.year)
+        return self._projections[year]
 
     def municipality(self, loaded: LoadedYear, name_or_code: str) -> Municipality | None:
         key = name_or_code.strip()

@@ -7,7 +7,7 @@ change within the year), its unit, a reference and a status. Unknown keys are er
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, Iterator, Literal, TypeVar
+from typing import Annotated, Generic, Iterator, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -23,6 +23,8 @@ Status = Literal[
     "unknown",  # not found; placeholder that reports flag
     "projected",  # carried forward from an earlier year
 ]
+
+Index = Literal["prisbasbelopp", "inkomstbasbelopp", "riksnorm"]
 
 Unit = Literal[
     "SEK",
@@ -66,6 +68,7 @@ class Leaf(Strict, Generic[T]):
     reference: Reference
     status: Status
     note: str | None = None
+    uprate_with: Index | None = None  # index that carries this value into a projected year
 
     @model_validator(mode="after")
     def _one_of_value_or_values(self) -> "Leaf[T]":
@@ -110,7 +113,8 @@ class Piece(Strict):
 
     over: float = Field(ge=0)
     base: float
-    rate: float  # percent of the income above `over`
+    rate: float  # percent of the income above `over` (or of the whole income, with of: total)
+    of: Literal["excess", "total"] = "excess"
 
 
 class Schedule(Leaf[list[Piece]]):
@@ -136,11 +140,20 @@ class PensionFee(Strict):
     rounding: Number  # SEK: to the nearest, exact half down
 
 
+class OlderJobbskatteavdrag(Strict):
+    """IL 67 kap. 7 § for those who have reached max_age: an amount by arbetsinkomst, not × the rate."""
+
+    schedule: Schedule
+    phase_out_over: Number | None = None  # in the schedule's unit
+    phase_out_rate: Number | None = None
+
+
 class Jobbskatteavdrag(Strict):
     schedule: Schedule  # "underlag" by arbetsinkomst, in prisbasbelopp
     phase_out_over: Number | None = None  # prisbasbelopp
     phase_out_rate: Number | None = None
     max_age: Number  # this schedule is for those who had not reached this age at the start of the year
+    older: OlderJobbskatteavdrag | None = None
 
 
 class EarnedIncomeReduction(Strict):
@@ -159,7 +172,8 @@ class IncomeTax(Strict):
     income_rounding: Number  # FFI and arbetsinkomst rounded down to this
     deduction_rounding: Number  # grundavdrag rounded up to this
     grundavdrag: Schedule
-    grundavdrag_max_age: Number  # above: förhöjt grundavdrag (not modelled yet)
+    grundavdrag_max_age: Number  # from this age at the start of the year: förhöjt grundavdrag
+    grundavdrag_older: Schedule | None = None  # IL 63 kap. 3 a §: the särskilt belopp added to the grundavdrag
     state_tax_rate: Number
     state_tax_threshold: Number  # skiktgräns, SEK of beskattningsbar förvärvsinkomst
     pension_fee: PensionFee
@@ -212,11 +226,37 @@ class Forsorjningsstod(Strict):
     riksnorm_common_one_person: Number
 
 
+class AKassaDaily(Strict):
+    """Lag (1997:238) om arbetslöshetsförsäkring (until 2025-09-30): dagpenning per day."""
+
+    variant: Literal["daily"]
+    basic_amount_per_day: float  # grundbelopp, full time
+    max_per_day_first_100: float  # highest income-related dagpenning, days 1–100
+    max_per_day_after_100: float
+    percent_days_1_200: float  # of dagsförtjänst
+    percent_after_200: float
+    karens_days: int
+
+
+class AKassaMonthly(Strict):
+    """Lag (2024:506) om arbetslöshetsförsäkring (from 2025-10-01): income-based, paid per month."""
+
+    variant: Literal["monthly"]
+    income_ceiling_per_month: float  # högsta ersättningsgrundande inkomst
+    percent_member: list[float]  # member ≥ 12 months: days 1–100, 101–200, 201–300
+    percent_short_member: list[float]  # member 6–<12 months
+    percent_non_member: list[float]
+    step_days: list[int]  # ersättningsdagar after which the percent steps down
+    days_per_month: float  # a month of full benefit = this many ersättningsdagar
+    karens_days: int
+
+
 class Transfers(Strict):
     payment_days_per_week: Number
     aktivitetsstod: DailyBenefit
     etableringsersattning: DailyBenefit
     forsorjningsstod: Forsorjningsstod
+    a_kassa: Leaf[Annotated[AKassaDaily | AKassaMonthly, Field(discriminator="variant")]]
 
 
 # --- subsidised employment ---------------------------------------------------------------
@@ -333,3 +373,24 @@ def known_keys(model_type: type[BaseModel] = RuleYear) -> dict[tuple[str, ...], 
 
     walk(model_type, ())
     return out
+
+
+# --- indices for carrying rules into years without a rules file -------------------------
+
+
+class IndexSeries(Strict):
+    """An index's official values per year and the annual change assumed for later years."""
+
+    values: dict[int, float]
+    unit: Unit
+    reference: Reference
+    status: Status
+    projected_annual_change: float  # percent a year
+    projected_reference: Reference
+    projected_status: Status
+
+
+class Indices(Strict):
+    prisbasbelopp: IndexSeries
+    inkomstbasbelopp: IndexSeries
+    riksnorm: IndexSeries
