@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from .errors import InputError
+from .errors import InputError, Problem
 
 app = typer.Typer(
     add_completion=False,
@@ -83,6 +83,179 @@ def run(
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         else:
             render(a, Console(), str(written))
+
+    _guarded(go)
+
+
+@app.command()
+def tax(
+    year: Annotated[int, typer.Option("--year", "-y", help="Income year (a year after the newest rules file uses projected rules).")],
+    annual_income: Annotated[Optional[float], typer.Option("--annual-income", help="Annual income, kr.")] = None,
+    monthly_income: Annotated[Optional[list[float]], typer.Option("--monthly-income", help="Monthly income, kr; may be given several times.")] = None,
+    local_rate: Annotated[Optional[float], typer.Option("--local-rate", help="Kommunal + regional tax rate in percent, e.g. 32.38. Default: the national average of the rules.")] = None,
+    municipality: Annotated[Optional[str], typer.Option("--municipality", help="Kommun name or kommunkod: its rates for the year (rules/municipalities/<year>.csv).")] = None,
+    begravning: Annotated[Optional[float], typer.Option("--begravning", help="Begravningsavgift in percent. Default: the municipality's, or the uniform rate.")] = None,
+    age: Annotated[Optional[int], typer.Option("--age", help="Age at the start of the year (decides the older persons' rules). Default: an adult under that age.")] = None,
+    no_jsa: Annotated[bool, typer.Option("--no-jsa", help="Income that gives no jobbskatteavdrag (aktivitetsstöd, a-kassa, sjukpenning).")] = False,
+    no_pension_fee: Annotated[bool, typer.Option("--no-pension-fee", help="Income that carries no allmän pensionsavgift (e.g. pension).")] = False,
+    no_temporary_reduction: Annotated[bool, typer.Option("--no-temporary-reduction", help="Leave out 2022's tillfällig skattereduktion (lag 2021:930).")] = False,
+    table: Annotated[Optional[int], typer.Option("--table", help="Skatteverket's withholding table number (with --column and --monthly-income).")] = None,
+    column: Annotated[Optional[int], typer.Option("--column", help="Table column: 1, 2, 3, 5 or 6.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout: an object, or a list when --monthly-income is repeated.")] = False,
+) -> None:
+    """Income tax for an income, every component; or a cell of Skatteverket's monthly table."""
+
+    def go():
+        from .commands.tax import TaxRequest, compute, render
+
+        req = TaxRequest(year, annual_income, list(monthly_income or []), local_rate, begravning, municipality, age,
+                         not no_jsa, not no_pension_fee, not no_temporary_reduction, table, column)
+        results = compute(req)
+        if as_json:
+            doc = results[0] if len(results) == 1 and annual_income is not None else results
+            if monthly_income and len(monthly_income) == 1:
+                doc = results[0]
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        else:
+            render(results, Console())
+
+    _guarded(go)
+
+
+rules_app = typer.Typer(no_args_is_help=True, help="Look at, compare, check and draft rule years (rules/<year>.yaml).")
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """The rule years, with how many leaves have each status."""
+
+    def go():
+        from rich.table import Table
+
+        from .commands.rules import status_counts
+        from .rules.loader import available_years, load_year
+
+        years = available_years()
+        if not years:
+            raise InputError([], "no rules/<year>.yaml files")
+        t = Table(title="Regelår")
+        for col in ("År", "Fil", "Kommuner", "Blad per status"):
+            t.add_column(col, overflow="fold")
+        for y in years:
+            ly = load_year(y)
+            c = status_counts(ly.rules)
+            t.add_row(str(y), ly.path.name, str(len(ly.municipalities)), ", ".join(f"{s} {n}" for s, n in sorted(c.items(), key=lambda kv: -kv[1])))
+        Console().print(t)
+        Console().print(f"Years after {years[-1]} use {years[-1]}'s rules uprated by rules/indices.yaml (projected).", highlight=False)
+
+    _guarded(go)
+
+
+@rules_app.command("show")
+def rules_show(
+    path: Annotated[str, typer.Argument(help="Dotted key path, e.g. transfers.aktivitetsstod or income_tax.jobbskatteavdrag.schedule; empty for all.")] = "",
+    year: Annotated[Optional[int], typer.Option("--year", "-y", help="Rule year (default: the newest; later years are projected).")] = None,
+) -> None:
+    """Every rule at or below a key path: value(s), unit, status and reference."""
+
+    def go():
+        from rich.table import Table
+
+        from .commands.rules import format_reference, format_value, resolve_year, select
+        from .rules.loader import RuleBook
+
+        loaded = resolve_year(year, RuleBook())
+        hits = select(loaded.rules, path)
+        title = f"Regler {loaded.rules.year}" + (f" (framskrivna från {loaded.projected_from})" if loaded.projected_from else "")
+        t = Table(title=title, show_lines=True)
+        for col in ("Nyckel", "Värde", "Enhet", "Status", "Källa"):
+            t.add_column(col, overflow="fold")
+        for key, leaf in hits.items():
+            ref = format_reference(leaf) + (f"\n{leaf.note}" if leaf.note else "")
+            t.add_row(key, format_value(leaf), leaf.unit, leaf.status, ref)
+        Console().print(t)
+
+    _guarded(go)
+
+
+@rules_app.command("diff")
+def rules_diff(
+    a: Annotated[int, typer.Argument(help="First rule year.")],
+    b: Annotated[int, typer.Argument(help="Second rule year.")],
+) -> None:
+    """Rules whose value differs between two years, with both references."""
+
+    def go():
+        from rich.table import Table
+
+        from .commands.rules import diff, format_reference, format_value
+        from .rules.loader import RuleBook
+
+        book = RuleBook()
+        ra, rb = book.year_for(a)[0], book.year_for(b)[0]
+        changes = diff(ra.rules, rb.rules)
+        t = Table(title=f"Ändrade regler {a} → {b}: {len(changes)}", show_lines=True)
+        for col in ("Nyckel", str(a), str(b), f"Källa {a}", f"Källa {b}"):
+            t.add_column(col, overflow="fold")
+        for ch in changes:
+            t.add_row(ch.path,
+                      format_value(ch.old) + f" {ch.old.unit}" if ch.old else "—",
+                      format_value(ch.new) + f" {ch.new.unit}" if ch.new else "—",
+                      format_reference(ch.old) if ch.old else "", format_reference(ch.new) if ch.new else "")
+        Console().print(t)
+
+    _guarded(go)
+
+
+@rules_app.command("validate")
+def rules_validate(
+    file: Annotated[Optional[Path], typer.Argument(help="A rules file; without it every bundled year.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 2 when there are warnings, too.")] = False,
+) -> None:
+    """Check rules files: schema, references, value jumps over ×3 against the year before."""
+
+    def go():
+        from .commands.rules import validate_file
+        from .paths import rules_dir
+        from .rules.loader import available_years
+
+        files = [file] if file else [rules_dir() / f"{y}.yaml" for y in available_years()]
+        if file is not None and not file.exists():
+            raise InputError([Problem(file=str(file), problem="no such file")], "no such rules file")
+        total = 0
+        for f in files:
+            _, warnings = validate_file(f)
+            total += len(warnings)
+            Console().print(f"[green]✓[/] {f}: schema OK, {len(warnings)} warnings", highlight=False)
+            for w in warnings:
+                Console().print(f"  • {w}", markup=False, highlight=False, soft_wrap=True)
+        if strict and total:
+            raise typer.Exit(2)
+
+    _guarded(go)
+
+
+@rules_app.command("new")
+def rules_new(
+    year: Annotated[int, typer.Argument(help="The year to draft.")],
+    from_year: Annotated[int, typer.Option("--from", help="The rule year to start from.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write (default: ./<YEAR>.yaml).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a draft rules file for YEAR: FROM's rules uprated by the declared indices, all 'projected'."""
+
+    def go():
+        from .commands.rules import draft_year, write_atomic
+
+        if year <= from_year:
+            raise InputError([Problem(file="command line", column="YEAR", value=str(year), problem=f"must be after --from {from_year}")], "bad year")
+        target = out or Path(f"{year}.yaml")
+        if target.exists() and not force:
+            raise InputError([Problem(file=str(target), problem="exists already; use --force to overwrite or --out for another file")], "file exists")
+        write_atomic(target, draft_year(year, from_year))
+        err.print(f"Wrote {target}: a draft of {year} from {from_year}. Check every leaf, then copy it into your rules folder "
+                  f"(NYTTOKALK_RULES_DIR, see docs/rules.md).", highlight=False)
 
     _guarded(go)
 

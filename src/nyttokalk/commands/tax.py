@@ -1,0 +1,186 @@
+"""`nyttokalk tax`: every component of the income tax for one or more incomes, or Skatteverket's
+monthly withholding table N, column C."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InputError, Problem
+from ..rules.loader import RuleBook
+from ..tax import COMPONENTS, WITHHOLDING_COLUMNS, TaxParams, income_tax, withholding
+
+LABELS = {
+    "income": "Inkomst",
+    "ffi": "Fastställd förvärvsinkomst",
+    "grundavdrag": "Grundavdrag",
+    "bfi": "Beskattningsbar förvärvsinkomst",
+    "municipal_tax": "Kommunal inkomstskatt",
+    "kommun_tax": "  varav kommun",
+    "region_tax": "  varav region",
+    "state_tax": "Statlig inkomstskatt",
+    "pension_fee": "Allmän pensionsavgift",
+    "pension_fee_reduction": "Skattereduktion för pensionsavgift",
+    "jobbskatteavdrag": "Jobbskatteavdrag",
+    "earned_income_reduction": "Skattereduktion för förvärvsinkomst",
+    "temporary_work_reduction": "Tillfällig skattereduktion (2022)",
+    "public_service_fee": "Public service-avgift",
+    "begravning_fee": "Begravningsavgift",
+    "total": "Skatt och avgifter",
+    "net": "Kvar efter skatt",
+}
+REDUCTIONS = {"pension_fee_reduction", "jobbskatteavdrag", "earned_income_reduction", "temporary_work_reduction"}
+
+
+@dataclass(frozen=True)
+class TaxRequest:
+    year: int
+    annual_income: float | None
+    monthly_incomes: list[float]
+    local_rate: float | None  # percent, kommun + region
+    begravning_rate: float | None  # percent
+    municipality: str | None
+    age: int | None
+    jsa: bool
+    pension_fee: bool
+    temporary_reduction: bool
+    table: int | None
+    column: int | None
+
+
+def _problem(option: str, value, text: str) -> Problem:
+    return Problem(file="command line", column=option, value=str(value), problem=text)
+
+
+def compute(req: TaxRequest) -> list[dict]:
+    """One result dict per income, in the order given. Raises InputError on bad options."""
+    problems: list[Problem] = []
+    if (req.annual_income is None) == (not req.monthly_incomes):
+        problems.append(_problem("--annual-income/--monthly-income", "", "give either --annual-income or --monthly-income (which may be repeated)"))
+    if req.annual_income is not None and req.annual_income < 0:
+        problems.append(_problem("--annual-income", req.annual_income, "income must be zero or more"))
+    for m in req.monthly_incomes:
+        if m < 0:
+            problems.append(_problem("--monthly-income", m, "income must be zero or more"))
+    if req.local_rate is not None and req.municipality is not None:
+        problems.append(_problem("--local-rate/--municipality", "", "give --local-rate or --municipality, not both"))
+    if req.local_rate is not None and not 0 < req.local_rate < 100:
+        problems.append(_problem("--local-rate", req.local_rate, "a percent between 0 and 100, e.g. 32.38"))
+    if req.age is not None and not 0 <= req.age <= 120:
+        problems.append(_problem("--age", req.age, "an age in whole years at the start of the year, 0–120"))
+    table_mode = req.table is not None or req.column is not None
+    if table_mode:
+        if req.table is None or req.column is None:
+            problems.append(_problem("--table/--column", "", "give both --table N and --column C"))
+        elif req.column not in WITHHOLDING_COLUMNS:
+            problems.append(_problem("--column", req.column, f"columns modelled: {', '.join(map(str, sorted(WITHHOLDING_COLUMNS)))} (column 4, sjuk-/aktivitetsersättning, is not)"))
+        if req.table is not None and not 25 <= req.table <= 45:
+            problems.append(_problem("--table", req.table, "Skatteverket's table numbers run from about 29 to 42"))
+        if not req.monthly_incomes:
+            problems.append(_problem("--table", req.table, "the withholding tables are monthly: give --monthly-income"))
+        for m in req.monthly_incomes:
+            if m > 80_000:
+                problems.append(_problem("--monthly-income", m, "above 80 000 kr/month the tables give a percentage, which is not modelled"))
+        for opt, given in (("--local-rate", req.local_rate), ("--municipality", req.municipality), ("--age", req.age)):
+            if given is not None:
+                problems.append(_problem(opt, given, "the table and column fix the rate and age group; leave this out with --table"))
+    if problems:
+        raise InputError(problems, "bad options for nyttokalk tax")
+
+    book = RuleBook()
+    loaded, projected = book.year_for(req.year)
+    p = TaxParams.from_rules(loaded.rules)
+    rules = loaded.rules
+    day = dt.date(req.year, 1, 1)
+
+    source = "national average (rules)"
+    if req.municipality is not None:
+        m = book.municipality(loaded, req.municipality)
+        if m is None:
+            guess = book.suggest_municipality(loaded, req.municipality)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            where = loaded.municipalities_path or f"rules/municipalities/{rules.year}.csv"
+            raise InputError([_problem("--municipality", req.municipality, f"not found in {where}{hint}")], "unknown municipality")
+        kommun, region, begr = m.kommun_rate, m.region_rate, m.begravning_rate
+        source = f"{m.name} ({m.code}), {loaded.municipalities_path.name if loaded.municipalities_path else ''}"
+    elif req.local_rate is not None:
+        kommun, region = req.local_rate / 100, 0.0
+        begr = rules.local_tax.begravning_rate.at(day) if req.begravning_rate is None else req.begravning_rate / 100
+        source = "--local-rate"
+    else:
+        kommun = rules.local_tax.average_kommun_rate.at(day)
+        region = rules.local_tax.average_region_rate.at(day)
+        begr = rules.local_tax.begravning_rate.at(day)
+    if req.begravning_rate is not None and req.local_rate is None:
+        begr = req.begravning_rate / 100
+
+    header = {"year": req.year, "projected_rules": projected}
+    if table_mode:
+        older, jsa, fee = WITHHOLDING_COLUMNS[req.column]
+        monthly = np.asarray(req.monthly_incomes, dtype=float)
+        w = withholding(monthly, req.table, req.column, p)
+        return [
+            {**header, "monthly_income": float(mi), "table": req.table, "column": req.column,
+             "withholding": int(wi), "assumes": {"kommunal_rate_percent": round(req.table - p.withholding_table_fees * 100, 4),
+                                                   "fees_percent": round(p.withholding_table_fees * 100, 4),
+                                                   "older": older, "jobbskatteavdrag": jsa, "pension_fee": fee}}
+            for mi, wi in zip(monthly, w)
+        ]
+
+    if req.annual_income is not None:
+        incomes, per = np.array([req.annual_income], dtype=float), "year"
+    else:
+        incomes, per = 12 * np.asarray(req.monthly_incomes, dtype=float), "month"
+    age = req.age if req.age is not None else None
+    work = incomes if req.jsa else np.zeros_like(incomes)
+    other = np.zeros_like(incomes) if req.jsa else incomes
+    res = income_tax(work, other, kommun, region, begr, p, age_at_year_start=age, jsa=req.jsa,
+                     pension_fee=req.pension_fee, temporary_reduction=req.temporary_reduction)
+    out = []
+    for i in range(len(incomes)):
+        comp = {k: round(float(res[k][i]), 2) for k in COMPONENTS}
+        item = {**header, "annual_income": float(incomes[i]),
+                "rates_percent": {"kommun": round(kommun * 100, 4), "region": round(region * 100, 4), "begravning": round(begr * 100, 4)},
+                "rates_from": source, "age_at_year_start": age, "jobbskatteavdrag": req.jsa, "pension_fee": req.pension_fee,
+                "components": comp}
+        if per == "month":
+            item["monthly_income"] = float(incomes[i] / 12)
+            item["tax_per_month"] = round(comp["total"] / 12, 2)
+        out.append(item)
+    return out
+
+
+def render(results: list[dict], console) -> None:
+    from rich.table import Table
+
+    first = results[0]
+    if "withholding" in first:
+        t = Table(title=f"Skattetabell {first['table']}, kolumn {first['column']}, {first['year']}"
+                  + (" (framskrivna regler)" if first["projected_rules"] else ""))
+        t.add_column("Månadslön", justify="right")
+        t.add_column("Preliminärskatt", justify="right")
+        for r in results:
+            t.add_row(f"{r['monthly_income']:,.0f}".replace(",", " "), f"{r['withholding']:,}".replace(",", " "))
+        console.print(t)
+        a = first["assumes"]
+        console.print(f"Tabellen förutsätter kommunalskatt {a['kommunal_rate_percent']:g} % och avgifter {a['fees_percent']:g} %.", highlight=False)
+        return
+    for r in results:
+        title = f"Slutlig skatt {r['year']} på {r['annual_income']:,.0f} kr/år".replace(",", " ")
+        if r["projected_rules"]:
+            title += " (framskrivna regler)"
+        t = Table(title=title)
+        t.add_column("Del")
+        t.add_column("kr/år", justify="right")
+        t.add_column("kr/mån", justify="right")
+        for k in COMPONENTS:
+            v = r["components"][k]
+            sign = "−" if k in REDUCTIONS and v else ""
+            t.add_row(LABELS[k], f"{sign}{v:,.0f}".replace(",", " "), f"{sign}{v / 12:,.0f}".replace(",", " "))
+        console.print(t)
+        rp = r["rates_percent"]
+        console.print(f"Skattesatser: kommun {rp['kommun']:g} %, region {rp['region']:g} %, begravning {rp['begravning']:g} % ({r['rates_from']}); "
+                      f"ålder vid årets ingång: {r['age_at_year_start'] if r['age_at_year_start'] is not None else 'under gränsen för äldre (antaget)'}",
+                      highlight=False, soft_wrap=True)
