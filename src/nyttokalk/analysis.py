@@ -136,6 +136,12 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         assumptions.append(f"every month is computed with the rules in force on {s.period.rules_date} (period.rules_date)")
     assumptions.append(f"defaults used from scenarios/defaults.yaml: {', '.join(ls.defaults_used) or 'none'}")
     warnings = list(res.warnings)
+    if p.ids_pseudonymised:
+        warnings.append("the id column holds personnummer or samordningsnummer: every output carries keyed pseudonyms instead "
+                        + ("(key from --id-key: the same pseudonyms in every run with that key)" if p.id_key_given
+                           else "(a new random key for this run; give --id-key to get the same pseudonyms next time)"))
+    elif p.ids_look_like_personnummer:
+        warnings.append("--keep-ids: the outputs contain the participants' personnummer; handle them as personal data")
     if res.projected_months:
         pm = res.projected_months
         base_years = sorted({l.projected_from for l in res.rules_used.values() if l.projected_from is not None})

@@ -21,13 +21,57 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+SHOWN_PROBLEMS = 20
+
+
+def _csv_safe(text) -> str:
+    """A cell for a CSV that a spreadsheet opens: personnummer masked, never read as a formula."""
+    from .privacy import mask
+
+    text = mask("" if text is None else str(text))
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def write_error_csv(exc: InputError) -> Path | None:
+    """All problems in <input>.errors.csv beside the input file (temporary file, then rename)."""
+    import csv
+    import io
+
+    from .commands.rules import write_atomic
+
+    files = {p.file for p in exc.problems}
+    if len(files) != 1:
+        return None
+    source = Path(files.pop())
+    if not source.is_file():
+        return None
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["file", "row", "column", "value", "problem"])
+    for p in exc.problems:
+        w.writerow([_csv_safe(x) for x in (p.file, p.row if p.row is not None else p.line, p.column, p.value, p.problem)])
+    target = source.with_name(source.stem + ".errors.csv")
+    try:
+        write_atomic(target, buf.getvalue())
+    except OSError:
+        return None
+    return target
+
+
 def _show_input_error(exc: InputError) -> None:
-    """One line per problem (file, row or line, column, value, problem): easy to read and to copy."""
-    err.print(f"[bold red]Fel:[/] {exc.summary}", soft_wrap=True, highlight=False)
-    for p in exc.problems[:20]:
+    """One line per problem (file, row or line, column, value, problem): easy to read and to copy.
+    The first 20 on screen; with more, all of them in an error CSV beside the input."""
+    from .privacy import mask
+
+    err.print(f"[bold red]Fel:[/] {mask(exc.summary)}", soft_wrap=True, highlight=False)
+    exc.problems.sort(key=lambda p: (p.file, p.row if p.row is not None else (p.line or 0), p.column or ""))
+    for p in exc.problems[:SHOWN_PROBLEMS]:
         err.print(f"  • {p}", soft_wrap=True, markup=False, highlight=False)
-    if len(exc.problems) > 20:
-        err.print(f"  … and {len(exc.problems) - 20} more problems.", soft_wrap=True)
+    if len(exc.problems) > SHOWN_PROBLEMS:
+        written = write_error_csv(exc)
+        more = len(exc.problems) - SHOWN_PROBLEMS
+        where = f"; all {len(exc.problems)} are in {written}" if written else ""
+        err.print(f"  … and {more} more problems{where}.", soft_wrap=True, markup=False, highlight=False)
 
 
 def _guarded(fn):
@@ -45,17 +89,25 @@ def _guarded(fn):
     except Exception as exc:  # an internal error: a bug, not the user's input
         if os.environ.get("NYTTOKALK_DEBUG"):
             raise
-        err.print(f"[bold red]Internt fel:[/] {type(exc).__name__}: {exc}\n"
+        from .privacy import mask
+
+        err.print(f"[bold red]Internt fel:[/] {type(exc).__name__}: {mask(exc)}\n"
                   "Detta är ett fel i nyttokalk, inte i indata. Kör med NYTTOKALK_DEBUG=1 för detaljer och rapportera det.")
         raise typer.Exit(1)
 
 
+ID_KEY_HELP = "Key for the pseudonyms of personnummer ids (the same key gives the same pseudonyms). Default: a new random key per run."
+KEEP_IDS_HELP = "Keep ids that look like personnummer in the outputs (they are personal data)."
+
+
 @app.command()
 def run(
-    participants: Annotated[Optional[Path], typer.Argument(help="Participant CSV. Without it: the scenario's own participant file.")] = None,
+    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV or XLSX). Without it: the scenario's own participant file.")] = None,
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML (or its folder).")] = "example",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Excel workbook to write. Default: nyttokalk-<scenario>.xlsx here (not written with --json unless given).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object on stdout, for scripts.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object on stdout, for scripts; messages go to stderr.")] = False,
+    id_key: Annotated[Optional[str], typer.Option("--id-key", help=ID_KEY_HELP, envvar="NYTTOKALK_ID_KEY")] = None,
+    keep_ids: Annotated[bool, typer.Option("--keep-ids", help=KEEP_IDS_HELP)] = False,
 ) -> None:
     """Compute per-actor effects and payback for a participant file under a scenario."""
 
@@ -71,7 +123,11 @@ def run(
         path = participants or ls.participants_path
         if path is None:
             raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk run PARTICIPANTS.csv")
-        p = read_participants(path)
+        p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
+        if p.ids_look_like_personnummer:
+            err.print("[yellow]Obs:[/] the id column holds personnummer; "
+                      + ("they are kept in the outputs (--keep-ids)." if keep_ids else "the outputs carry keyed pseudonyms instead."),
+                      highlight=False)
         res = run_engine(p, ls)
         a = analyse(res, ls)
         written = None
@@ -83,6 +139,54 @@ def run(
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         else:
             render(a, Console(), str(written))
+
+    _guarded(go)
+
+
+@app.command()
+def validate(
+    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV or XLSX). Without it: the scenario's own file.")] = None,
+    scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML.")] = "example",
+) -> None:
+    """Check a participant file and a scenario without computing: exit 0 when a run would start."""
+
+    def go():
+        from .engine import prepare
+        from .participants import read_participants
+        from .scenario import load_scenario
+
+        ls = load_scenario(scenario)
+        path = participants or ls.participants_path
+        if path is None:
+            raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk validate PARTICIPANTS.csv")
+        p = read_participants(path, keep_ids=False)
+        notes = prepare(p, ls)
+        Console().print(f"[green]✓[/] {path}: {len(p)} participants, scenario {ls.scenario.name}: no problems found.", highlight=False)
+        for n in notes:
+            Console().print(f"  • {n}", markup=False, highlight=False, soft_wrap=True)
+
+    _guarded(go)
+
+
+scenario_app = typer.Typer(no_args_is_help=True, help="Scenario files.")
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("init")
+def scenario_init(
+    out: Annotated[Path, typer.Argument(help="Scenario file to write.")] = Path("scenario.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented scenario template: every key, its default, and which are required."""
+
+    def go():
+        from .commands.rules import write_atomic
+        from .scenario import template
+
+        if out.exists() and not force:
+            raise InputError([Problem(file=str(out), problem="exists already; use --force to overwrite")], "file exists")
+        write_atomic(out, template())
+        err.print(f"Wrote {out}. Fill in the keys marked REQUIRED, then: nyttokalk validate PARTICIPANTS.csv --scenario {out}", highlight=False)
 
     _guarded(go)
 

@@ -277,8 +277,7 @@ def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, counted: np
     return {k: v.reshape(n, m_count) for k, v in items.items()}, warnings
 
 
-def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> EngineResult:
-    book = book or RuleBook()
+def _setup(p: Participants, ls: LoadedScenario, book: RuleBook):
     s = ls.scenario
     inputs, notes = _resolve_inputs(p, ls)
     exit_index = inputs["exit_index"]
@@ -288,6 +287,20 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     grid = Grid(first_year, n_months, (exit_index - first_year * 12).astype(int), s.period.horizon_months)
     mr, rules_used, projected = _month_rules(grid, ls, book)
     rates = _local_rates(p, grid, ls, book)
+    return inputs, notes, grid, mr, rules_used, projected, rates
+
+
+def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[str]:
+    """Everything a run checks before computing (missing values, rule years, municipalities);
+    raises InputError with every problem, else returns the notes on defaults used."""
+    return _setup(p, ls, book or RuleBook())[1]
+
+
+def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> EngineResult:
+    book = book or RuleBook()
+    s = ls.scenario
+    inputs, notes, grid, mr, rules_used, projected, rates = _setup(p, ls, book)
+    n_months = grid.n_months
 
     n, m_count = len(p), n_months
     month_idx = np.arange(m_count)[None, :]

@@ -31,8 +31,10 @@ class Problem:
         return loc
 
     def __str__(self) -> str:
-        value = f" (value {self.value!r})" if self.value is not None else ""
-        return f"{self.location()}{value}: {self.problem}"
+        from .privacy import mask
+
+        value = f" (value {mask(self.value)!r})" if self.value is not None else ""
+        return mask(f"{self.location()}{value}: {self.problem}")
 
 
 @dataclass

@@ -3,8 +3,12 @@ column and value, before anything is computed."""
 
 from __future__ import annotations
 
+import csv
 import difflib
+import hashlib
+import hmac
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .privacy import looks_like_personnummer
 from .states import STATES, is_modelled, normalise_state, valid_after, valid_before
 
 REQUIRED = ("id", "before", "after")
@@ -32,22 +37,6 @@ NOT_YET = ("before_amount", "after_amount", "household")  # known columns this v
 TRUE = {"true", "ja", "yes", "1", "sant", "j", "y"}
 FALSE = {"false", "nej", "no", "0", "falskt", "n"}
 
-_PNR = re.compile(r"^(?:\d{2})?(\d{6})[-+]?(\d{4})$")
-
-
-def looks_like_personnummer(text: str) -> bool:
-    """10 or 12 digits (optional - or +) with a valid Luhn check digit: personnummer or samordningsnummer."""
-    m = _PNR.match(text.strip())
-    if not m:
-        return False
-    digits = m.group(1) + m.group(2)
-    total = 0
-    for i, ch in enumerate(digits[:9]):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return (10 - total % 10) % 10 == int(digits[9])
-
-
 @dataclass
 class Participants:
     file: str
@@ -64,38 +53,62 @@ class Participants:
     extent: np.ndarray
     exit_month: np.ndarray  # int: year × 12 + month − 1; −1 = missing
     ids_pseudonymised: bool = False
+    ids_look_like_personnummer: bool = False
+    id_key_given: bool = False
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    try:
+        df = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl", header=None)
+    except Exception as exc:  # a damaged or non-Excel file: openpyxl raises many kinds
+        raise InputError([Problem(file=str(path), problem=f"cannot read as an Excel workbook: {type(exc).__name__}")], "unreadable participant file")
+    return df.fillna("").astype(str).replace({"nan": ""})
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise InputError([Problem(file=str(path), problem="file not found")], "participant file not found")
+    if path.is_dir():
+        raise InputError([Problem(file=str(path), problem="is a folder, not a participant file")], "not a file")
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError([Problem(file=str(path), problem="the file is empty")], "empty participant file")
-    if b"\x00" in raw[:4096]:
-        raise InputError([Problem(file=str(path), problem="binary content: expected a CSV text file")], "not a CSV file")
-    for encoding in ("utf-8-sig", "cp1252"):
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        df = _read_xlsx(path)
+    else:
+        if raw[:4] == b"PK\x03\x04":
+            raise InputError([Problem(file=str(path), problem="this is an Excel workbook or other zip file; name it .xlsx, or save it as CSV")], "not a CSV file")
+        if b"\x00" in raw[:4096]:
+            raise InputError([Problem(file=str(path), problem="binary content: expected a CSV text file (UTF-8 or Windows-1252) or .xlsx")], "not a CSV file")
         try:
-            text = raw.decode(encoding)
-            break
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            continue
-    header = text.splitlines()[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
-    from io import StringIO
+            text = raw.decode("cp1252", errors="replace")
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        header = lines[0] if lines else ""
+        sep = ";" if header.count(";") > header.count(",") else ","
+        from io import StringIO
 
-    try:
-        df = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError([Problem(file=str(path), problem=f"cannot read as CSV: {exc}")], "unreadable participant file")
-    df.columns = [str(c).strip() for c in df.columns]
+        try:
+            df = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True, header=None)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError([Problem(file=str(path), problem=f"cannot read as CSV: {first}")], "unreadable participant file")
+    if len(df) == 0:
+        raise InputError([Problem(file=str(path), problem="the file is empty")], "empty participant file")
+    # the first row is the header (read as data so that repeated names are not renamed)
+    df.columns = [str(c).strip() for c in df.iloc[0]]
+    df = df.iloc[1:].reset_index(drop=True)
+    if len(df.columns) != len(set(df.columns)):
+        dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+        raise InputError([Problem(file=str(path), row=1, column=c, problem="the column appears more than once in the header") for c in dup], "duplicate columns")
     # trailing rows that are empty in every column (Excel exports)
-    nonempty = df.apply(lambda col: col.str.strip() != "").any(axis=1)
     if len(df):
-        last = np.flatnonzero(nonempty.to_numpy())
+        nonempty = (df.apply(lambda col: col.astype(str).str.strip()) != "").any(axis=1).to_numpy()
+        last = np.flatnonzero(nonempty)
         df = df.iloc[: (last[-1] + 1 if len(last) else 0)]
     return df
 
@@ -127,9 +140,15 @@ def _number(df, col, rows, problems, file, *, lo=None, hi=None, lo_open=False, i
     return values
 
 
-def read_participants(path: Path) -> Participants:
-    import hashlib
+def pseudonyms(ids: np.ndarray, key: bytes) -> np.ndarray:
+    """Keyed hash (HMAC-SHA256) of each id: the same id and key give the same pseudonym; without
+    the key the id cannot be found from the pseudonym by trying personnummer."""
+    return np.array(["P" + hmac.new(key, str(x).encode("utf-8"), hashlib.sha256).hexdigest()[:12] for x in ids], dtype=object)
 
+
+def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool = False) -> Participants:
+    """Read and validate a participant file (CSV or XLSX). Ids that look like personnummer are
+    replaced by keyed pseudonyms (key from id_key, else random per run) unless keep_ids."""
     path = Path(path)
     file = str(path)
     df = _read_table(path)
@@ -192,28 +211,22 @@ def read_participants(path: Path) -> Participants:
 
     newly = np.full(len(df), np.nan)
     if "newly_arrived" in df:
-        for i, (t, row) in enumerate(zip(df["newly_arrived"], rows)):
-            t2 = t.strip().casefold()
-            if t2 == "":
-                continue
-            if t2 in TRUE:
-                newly[i] = 1.0
-            elif t2 in FALSE:
-                newly[i] = 0.0
-            else:
-                problems.append(Problem(file, "expected true/false (or ja/nej)", row=row, column="newly_arrived", value=t))
+        t = df["newly_arrived"].str.strip().str.casefold().to_numpy(dtype=object)
+        is_true, is_false = np.isin(t, list(TRUE)), np.isin(t, list(FALSE))
+        newly[is_true], newly[is_false] = 1.0, 0.0
+        for i in np.flatnonzero(~is_true & ~is_false & (t != "")):
+            problems.append(Problem(file, "expected true/false (or ja/nej)", row=int(rows[i]), column="newly_arrived", value=df["newly_arrived"].iloc[i]))
 
     exit_month = np.full(len(df), -1, dtype=np.int64)
     if "exit_month" in df:
-        for i, (t, row) in enumerate(zip(df["exit_month"], rows)):
-            t = t.strip()
-            if t == "":
-                continue
-            m = re.match(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$", t)
-            if not m or not 1 <= int(m.group(2)) <= 12:
-                problems.append(Problem(file, "expected a month as YYYY-MM", row=row, column="exit_month", value=t))
-                continue
-            exit_month[i] = int(m.group(1)) * 12 + int(m.group(2)) - 1
+        t = df["exit_month"].str.strip()
+        parts = t.str.extract(r"^(\d{4})-(\d{1,2})(?:-\d{1,2}(?:[ T]00:00(?::00)?)?)?$")  # Excel turns 2024-03 into a date
+        year = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+        month = pd.to_numeric(parts[1], errors="coerce").to_numpy()
+        ok = np.isfinite(year) & np.isfinite(month) & (month >= 1) & (month <= 12)
+        exit_month[ok] = (year[ok] * 12 + month[ok] - 1).astype(np.int64)
+        for i in np.flatnonzero(~ok & (t != "").to_numpy()):
+            problems.append(Problem(file, "expected a month as YYYY-MM", row=int(rows[i]), column="exit_month", value=t.iloc[i]))
 
     for col in NOT_YET:
         if col in df:
@@ -226,7 +239,11 @@ def read_participants(path: Path) -> Participants:
     if problems:
         raise InputError(problems, f"{file}: {len(problems)} problem(s) in the participant file")
 
-    shown = np.array([f"P{i + 1:05d}" for i in range(len(df))], dtype=object) if pseudonymise else ids
+    if pseudonymise and not keep_ids:
+        key = id_key.encode("utf-8") if id_key else secrets.token_bytes(32)
+        shown = pseudonyms(ids, key)
+    else:
+        shown = ids
     return Participants(
         file=file,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -241,5 +258,7 @@ def read_participants(path: Path) -> Participants:
         wage=wage,
         extent=extent,
         exit_month=exit_month,
-        ids_pseudonymised=pseudonymise,
+        ids_pseudonymised=bool(pseudonymise and not keep_ids),
+        ids_look_like_personnummer=bool(pseudonymise),
+        id_key_given=bool(id_key),
     )

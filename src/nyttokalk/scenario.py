@@ -209,3 +209,22 @@ def describe(value: Any) -> str:
     if isinstance(value, BaseModel):
         return ", ".join(f"{k}={describe(v)}" for k, v in value.model_dump().items())
     return str(value)
+
+
+def template() -> str:
+    """A commented scenario file: scenarios/defaults.yaml with every key, its default and which
+    keys a user must set (marked REQUIRED)."""
+    text = (scenarios_dir() / "defaults.yaml").read_text(encoding="utf-8")
+    out = [
+        "# nyttokalk scenario. Every key is shown with its default (from scenarios/defaults.yaml);",
+        "# delete the keys you keep at their default, or leave them: the output lists which defaults",
+        "# were used. Keys marked REQUIRED must be set; 'REQUIRED unless …' when the participant",
+        "# file has the column for every row. Check with: nyttokalk validate PARTICIPANTS.csv --scenario THIS_FILE",
+    ]
+    for line in text.splitlines()[2:]:
+        if "null = must be set" in line:
+            line += "   ← REQUIRED"
+        elif "null = the column is required" in line or "null = required for" in line or "null = a wage is required" in line:
+            line += "   ← REQUIRED unless every participant row has it"
+        out.append(line)
+    return "\n".join(out) + "\n"

@@ -18,6 +18,15 @@ from .labels import ACTOR_LABELS
 SEK_FORMAT = '#,##0 "kr";[Red]-#,##0 "kr"'
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell) -> None:
+    """Text from input is stored as text, never as a formula (CSV/formula injection)."""
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+
+
 def _sheet(wb, title, header, rows, money_cols=()):
     ws = wb.create_sheet(title)
     ws.append(header)
@@ -25,6 +34,8 @@ def _sheet(wb, title, header, rows, money_cols=()):
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(list(row))
+        for cell in ws[ws.max_row]:
+            _as_text(cell)
     for col in money_cols:
         for cell in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             cell[0].number_format = SEK_FORMAT
@@ -49,13 +60,10 @@ def write_workbook(a: Analysis, res: EngineResult, path: Path) -> Path:
                 ["Aktör", "Effekt per deltagare och månad", "Effekt första året", "Andel av projektkostnad", "Återbetalningstid (mån)", "Diskonterad (mån)"],
                 summary, money_cols=(2, 3, 4))
     ws.append([])
-    ws.append(["Varningar"])
-    for w in a.warnings:
-        ws.append([w])
-    ws.append([])
-    ws.append(["Antaganden"])
-    for x in a.assumptions:
-        ws.append([x])
+    for text in ["Varningar", *a.warnings, "", "Antaganden", *a.assumptions]:
+        ws.append([text] if text else [])
+        for cell in ws[ws.max_row]:
+            _as_text(cell)
 
     per_year = []
     for y in a.per_year:
