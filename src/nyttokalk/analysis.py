@@ -28,6 +28,12 @@ class Analysis:
     meta: dict
     assumptions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    first_year_naive: dict[str, float] = field(default_factory=dict)  # before deadweight
+    horizon: dict[str, dict[str, float]] = field(default_factory=dict)  # naive / undiscounted / discounted / npv per actor
+    return_per_krona: dict[str, dict[str, float | None]] = field(default_factory=dict)  # "1", "5" years → actor → SEK per SEK
+    typology: dict[str, dict[str, float]] = field(default_factory=dict)  # Payoff's outcome types: count and share
+    potential: dict[str, float] | None = None  # first-year effect if everyone reached unsubsidised work
+    stat_split: dict[str, float] = field(default_factory=dict)  # first-year effect on stat by af | fk | csn | statsbudget
 
     def to_json(self) -> dict:
         r = lambda x: None if x is None else round(float(x), 2)  # noqa: E731
@@ -40,6 +46,12 @@ class Analysis:
                 for y in self.per_year
             ],
             "payback_months": {a: {"simple": v["simple"], "discounted": v["discounted"], "cost": r(v["cost"])} for a, v in self.payback.items()},
+            "first_year_naive": {a: r(v) for a, v in self.first_year_naive.items()},
+            "horizon": {k: {a: r(v) for a, v in d.items()} for k, d in self.horizon.items()},
+            "return_per_krona": {k: {a: r(v) for a, v in d.items()} for k, d in self.return_per_krona.items()},
+            "typology": self.typology,
+            "stat_split_first_year": {k: r(v) for k, v in self.stat_split.items()},
+            "potential_first_year": None if self.potential is None else {a: r(v) for a, v in self.potential.items()},
             "assumptions": self.assumptions,
             "warnings": self.warnings,
             "meta": self.meta,
@@ -70,8 +82,12 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     t = np.arange(grid.n_months) - base
     discount = (1 + s.discount_rate / 100) ** (-t / 12)
 
-    effect = {a: (ledger.actor_net("after", a) - ledger.actor_net("before", a)) * in_h for a in ACTORS}
-    effect = _with_public(effect)
+    naive = {a: (ledger.actor_net("after", a) - ledger.actor_net("before", a)) * in_h for a in ACTORS}
+    naive = _with_public(naive)
+    # Counterfactual: a share `deadweight` would have made the same move anyway
+    kept = 1 - s.counterfactual.deadweight
+    effect = {a: kept * naive[a] for a in ALL}
+    first_year_naive = {a: float(naive[a][first].sum()) for a in ALL}
 
     first_year = {a: float(effect[a][first].sum()) for a in ALL}
     n_first = int(first.sum())
@@ -115,6 +131,49 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
             "cost": c,
         }
 
+    # over the whole horizon: naive, adjusted, discounted and net present value after the cost share
+    horizon = {
+        "naive": {a: float(naive[a].sum()) for a in ALL},
+        "undiscounted": {a: float(effect[a].sum()) for a in ALL},
+        "discounted": {a: float((effect[a] * discount[None, :]).sum()) for a in ALL},
+    }
+    horizon["npv"] = {a: horizon["discounted"][a] - (payback[a]["cost"] or 0.0) for a in ALL}
+    # return per krona of project cost after 1 and 5 years (discounted effect / cost share)
+    return_per_krona = {}
+    for years in (1, 5):
+        window = in_h & (rel < 12 * years)
+        out = {}
+        for a in ALL:
+            c = payback[a]["cost"]
+            long_enough = grid.horizon >= 12 * years  # no figure for a window the horizon does not cover
+            out[a] = float((effect[a] * discount[None, :])[window].sum()) / c if c and long_enough else None
+        return_per_krona[str(years)] = out
+
+    # Payoff's typology of outcomes (seed 002)
+    subsidised = np.isin(p.after, ["introduktionsjobb", "nystartsjobb", "extratjanst", "lonebidrag"])
+    same = (p.after == "oforandrad") | (p.after == p.before)
+    types = {
+        "osubventionerat_arbete": p.after == "arbete",
+        "subventionerat_arbete": subsidised,
+        "studier": p.after == "studier",
+        "stegforflyttning": ~same & ~subsidised & ~np.isin(p.after, ["arbete", "studier"]),
+        "oforandrad": same,
+    }
+    typology = {k: {"count": int(v.sum()), "share": float(v.mean()) if len(p) else 0.0} for k, v in types.items()}
+
+    potential = None
+    if "potential" in ledger.flows:
+        pot = _with_public({a: (ledger.actor_net("potential", a) - ledger.actor_net("before", a)) * in_h for a in ACTORS})
+        potential = {a: float(pot[a][first].sum()) for a in ALL}
+
+    # who in the state: Arbetsförmedlingen, Försäkringskassan, CSN, the state budget (sum = stat)
+    stat_split = {"af": 0.0, "fk": 0.0, "csn": 0.0, "statsbudget": 0.0}
+    for cid, cat in ledger.categories.items():
+        sign = (cat.payee == "stat") - (cat.payer == "stat")
+        if sign:
+            diff = ledger.flows["after"][cid] - ledger.flows["before"][cid]
+            stat_split[cat.stat_unit] += kept * sign * float(diff[first].sum())
+
     per_participant = pd.DataFrame({"id": p.ids, "before": p.before, "after": p.after})
     for a in ALL:
         per_participant[a] = np.where(first, effect[a], 0.0).sum(axis=1)
@@ -129,6 +188,9 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     by_category = pd.DataFrame(rows, columns=["category", "label", "payer", "payee", "before", "after", "effect"])
 
     assumptions = [f"scenario {s.name}: {c}" for c in s.choices]
+    if s.counterfactual.deadweight:
+        assumptions.append(f"deadweight {s.counterfactual.deadweight:.0%}: effects are (1 − deadweight) × the naive before/after effect "
+                           "(counterfactual.deadweight); the naive figures are shown beside them; the Flöden table is before deadweight")
     assumptions += res.assumptions
     if funding is None and cost > 0:
         assumptions.append("no funding shares given (project.funding): the whole project cost is counted against the public sector; no payback per actor")
@@ -163,4 +225,6 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         "project_cost": cost,
         "funding": funding,
     }
-    return Analysis(first_year, per_pm, n_first, per_year, payback, monthly, per_participant, by_category, meta, assumptions, warnings)
+    return Analysis(first_year, per_pm, n_first, per_year, payback, monthly, per_participant, by_category, meta, assumptions, warnings,
+                    first_year_naive=first_year_naive, horizon=horizon, return_per_krona=return_per_krona, typology=typology, potential=potential,
+                    stat_split=stat_split)

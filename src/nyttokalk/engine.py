@@ -22,11 +22,11 @@ from .tax import AgeNotModelled, TaxParams, income_tax
 
 TAXABLE_WORK = ("lon", "semesterersattning")  # arbetsinkomst: gives jobbskatteavdrag
 TAXABLE_BENEFIT = ("aktivitetsstod",)  # taxable, pension-qualifying, no jobbskatteavdrag
-TAX_FREE = ("etableringsersattning", "studiebidrag", "studielan")
+TAX_FREE = ("etableringsersattning", "utvecklingsersattning", "studiebidrag", "studielan")
 ITEMS = (
     "lon", "semesterersattning", "arbetsgivaravgift",
-    "stod_introduktionsjobb", "stod_handledare", "stod_nystartsjobb", "stod_extratjanst",
-    "aktivitetsstod", "etableringsersattning", "studiebidrag", "studielan", "studieplats",
+    "stod_introduktionsjobb", "stod_handledare", "stod_nystartsjobb", "stod_extratjanst", "stod_lonebidrag",
+    "aktivitetsstod", "etableringsersattning", "utvecklingsersattning", "studiebidrag", "studielan", "studieplats",
 )
 
 
@@ -163,6 +163,12 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
     values = {
         "aktivitetsstod_daily": series(lambda r, d: r.transfers.aktivitetsstod.daily_amount.at(d)),
         "etablering_daily": series(lambda r, d: r.transfers.etableringsersattning.daily_amount.at(d)),
+        "utvecklingsersattning_daily": series(
+            (lambda r, d: r.transfers.utvecklingsersattning.daily_amount_higher.at(d))
+            if s.benefits.utvecklingsersattning_level == "higher"
+            else (lambda r, d: r.transfers.utvecklingsersattning.daily_amount_lower.at(d))),
+        "lonebidrag_wage_cap": series(lambda r, d: r.subsidies.lonebidrag.wage_cap.at(d)),
+        "lonebidrag_share": np.full(len(dates), np.nan if s.subsidies.lonebidrag_share is None else s.subsidies.lonebidrag_share),
         "payment_days_per_week": series(lambda r, d: r.transfers.payment_days_per_week.at(d)),
         "riksnorm": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_single.at(d) + r.transfers.forsorjningsstod.riksnorm_common_one_person.at(d)),
         "aga_full": series(lambda r, d: r.employer_contributions.full_rate.at(d)),
@@ -296,6 +302,37 @@ def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -
     return _setup(p, ls, book or RuleBook())[1]
 
 
+def _durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
+    """Months each participant's subsidised job lasts (inf: no end): the scenario's durations, else
+    the rules in force in the exit month (nystartsjobb by age at the start of the job)."""
+    s = ls.scenario
+    dur = np.full(len(p), np.inf)
+    exit_m = grid.exit_index
+    for m in np.unique(exit_m):
+        rules = mr.years[mr.rules_index[m]].rules
+        day = mr.dates[m]
+        here = exit_m == m
+        sub = rules.subsidies
+        for sid, override, leaf in (
+            ("introduktionsjobb", s.durations.introduktionsjobb, sub.introduktionsjobb.max_months),
+            ("extratjanst", s.durations.extratjanst, sub.extratjanst.max_months if sub.extratjanst else None),
+        ):
+            sel = here & (p.after == sid)
+            if sel.any():
+                value = override if override is not None else (leaf.at(day) if leaf is not None else None)
+                if value is not None:
+                    dur[sel] = value
+        sel = here & (p.after == "nystartsjobb")
+        if sel.any():
+            if s.durations.nystartsjobb is not None:
+                dur[sel] = s.durations.nystartsjobb
+            else:
+                for band in sub.nystartsjobb.max_months.at(day):
+                    hit = sel & (inputs["age"] >= band.min_age) & (inputs["age"] <= band.max_age)
+                    dur[hit] = band.months
+    return dur
+
+
 def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> EngineResult:
     book = book or RuleBook()
     s = ls.scenario
@@ -306,14 +343,51 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     month_idx = np.arange(m_count)[None, :]
     after_started = month_idx >= grid.exit_index[:, None]
     months_in_state = np.where(after_started, month_idx - grid.exit_index[:, None], -1)
-    counted = after_started & (month_idx < grid.exit_index[:, None] + s.period.horizon_months)
     before_codes = np.array([st.CODES[x] for x in p.before])
     after_ids = np.where(p.after == st.OFORANDRAD, p.before, p.after)
     after_codes = np.array([st.CODES[x] for x in after_ids])
+    after_codes_m = np.where(after_started, after_codes[:, None], before_codes[:, None])
     situations = {
         "before": np.broadcast_to(before_codes[:, None], (n, m_count)),
-        "after": np.where(after_started, after_codes[:, None], before_codes[:, None]),
+        "after": after_codes_m,
     }
+    counted = after_started & (month_idx < grid.exit_index[:, None] + s.period.horizon_months)
+
+    if (p.after == "lonebidrag").any() and s.subsidies.lonebidrag_share is None:
+        rows = ", ".join(str(r) for r in p.rows[p.after == "lonebidrag"][:10])
+        raise InputError([Problem(str(ls.path), f"participants go to lonebidrag (rows {rows}) but the scenario does not say which share of "
+                                  "the lönekostnad the subsidy pays (decided per person by Arbetsförmedlingen)",
+                                  column="subsidies.lonebidrag_share", value="null")], "the scenario must set the lönebidrag share")
+
+    # The potential: everyone in unsubsidised work from the exit month (their wage, else the
+    # scenario's default wage); skipped when a wage is missing.
+    potential_wage = np.where(np.isnan(inputs["wage"]), np.nan if s.wages.default is None else s.wages.default, inputs["wage"])
+    if not np.isnan(potential_wage).any():
+        situations["potential"] = np.where(after_started, st.CODES["arbete"], before_codes[:, None])
+    else:
+        notes.append("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the scenario sets no wages.default")
+
+    # A subsidised job ends after its duration: with probability p the person keeps the job
+    # unsubsidised ("after"), otherwise falls back to the before state ("after_fallback").
+    duration = _durations(p, inputs, grid, mr, ls)
+    ends = grid.exit_index + duration
+    ended = month_idx >= ends[:, None]
+    ends_in_horizon = np.isfinite(duration) & (duration < s.period.horizon_months)
+    keep_p = s.persistence.keep_job_probability
+    if ends_in_horizon.any():
+        if keep_p is None:
+            rows = ", ".join(str(r) for r in p.rows[ends_in_horizon][:10]) + (" …" if ends_in_horizon.sum() > 10 else "")
+            raise InputError([Problem(
+                str(ls.path), f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the {s.period.horizon_months}-month horizon "
+                f"(participant rows {rows}); set the share who keep the job unsubsidised afterwards (0–1) — the rest fall back to their before state",
+                column="persistence.keep_job_probability", value="null")], "the scenario must say what follows a subsidised job")
+        situations["after"] = np.where(ended, st.CODES["arbete"], after_codes_m)
+        if keep_p < 1:
+            situations["after_fallback"] = np.where(ended, before_codes[:, None], after_codes_m)
+        by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
+        notes.append(f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the horizon ("
+                     + ", ".join(f"{k} {v}" for k, v in by_state.items()) + f"); afterwards {keep_p:.0%} keep the job unsubsidised "
+                     f"and {1 - keep_p:.0%} fall back to their before state (persistence.keep_job_probability)")
 
     cats = categories(s.fees.public_service, s.fees.begravning)
     ledger = Ledger(categories=cats)
@@ -321,9 +395,12 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
     reasonable = s.forsorjningsstod.reasonable_costs
     for name, codes in situations.items():
-        in_state = months_in_state if name == "after" else np.full_like(months_in_state, -1)
-        items, flags = _situation_items(codes, in_state, counted, inputs, mr, n, m_count, p)
-        if name == "after":
+        in_state = months_in_state if name.startswith("after") else np.full_like(months_in_state, -1)
+        if name == "after_fallback":
+            in_state = np.where(ended, -1, months_in_state)
+        used = {**inputs, "wage": potential_wage} if name == "potential" else inputs
+        items, flags = _situation_items(codes, in_state, counted, used, mr, n, m_count, p)
+        if name == "after":  # warnings once, from the main after trajectory
             for key, mask in flags.items():
                 if mask.any():
                     warnings.append(f"{int(mask.sum())} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
@@ -375,8 +452,25 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         # Socialtjänstlagen 4 kap. 1 §: försörjningsstöd tops income up to the norm (riksnorm + reasonable costs)
         net_income = taxable - tax_total + sum(items[k] for k in TAX_FREE)
         norm = mr["riksnorm"][None, :] + reasonable
-        flows["forsorjningsstod"] = np.maximum(0.0, norm - net_income)
+        no_topup = np.isin(codes, [st.CODES[sid] for sid, state in st.STATES.items() if not state.topped_up])
+        flows["forsorjningsstod"] = np.where(no_topup, 0.0, np.maximum(0.0, norm - net_income))
         ledger.flows[name] = flows
+
+    # Expected after situation: keep (p) and fall back (1 − p), then a monthly drop-off back to
+    # the before state. Both are linear mixtures of balanced ledgers, so the ledger still balances.
+    fallback = ledger.flows.pop("after_fallback", None)
+    tax_detail.pop("after_fallback", None)
+    after = ledger.flows["after"]
+    if fallback is not None:
+        for cat in after:
+            after[cat] = keep_p * after[cat] + (1 - keep_p) * fallback[cat]
+    d = s.persistence.monthly_dropoff
+    if d > 0:
+        since_exit = np.maximum(0, month_idx - grid.exit_index[:, None])
+        survival = (1 - d) ** since_exit
+        for cat in after:
+            after[cat] = survival * after[cat] + (1 - survival) * ledger.flows["before"][cat]
+        notes.append(f"each month {d:.1%} of those still in the after state fall back to the before state (persistence.monthly_dropoff)")
 
     ledger.check_balance()
     assumptions = list(notes)

@@ -24,6 +24,7 @@ class Category:
     payer: str
     payee: str
     kind: str  # transfer | production | claim | resource
+    stat_unit: str = "statsbudget"  # who in the state pays or receives: af | fk | csn | statsbudget
 
 
 def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> dict[str, Category]:
@@ -31,10 +32,11 @@ def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> 
         Category("lon", "Lön", "arbetsgivare", "individ", "transfer"),
         Category("semesterersattning", "Semesterersättning", "arbetsgivare", "individ", "transfer"),
         Category("arbetsgivaravgift", "Arbetsgivaravgifter", "arbetsgivare", "stat", "transfer"),
-        Category("stod_introduktionsjobb", "Stöd introduktionsjobb", "stat", "arbetsgivare", "transfer"),
-        Category("stod_handledare", "Handledarstöd introduktionsjobb", "stat", "arbetsgivare", "transfer"),
-        Category("stod_nystartsjobb", "Stöd nystartsjobb", "stat", "arbetsgivare", "transfer"),
-        Category("stod_extratjanst", "Stöd extratjänst", "stat", "arbetsgivare", "transfer"),
+        Category("stod_introduktionsjobb", "Stöd introduktionsjobb", "stat", "arbetsgivare", "transfer", "af"),
+        Category("stod_handledare", "Handledarstöd introduktionsjobb", "stat", "arbetsgivare", "transfer", "af"),
+        Category("stod_nystartsjobb", "Stöd nystartsjobb", "stat", "arbetsgivare", "transfer", "af"),
+        Category("stod_extratjanst", "Stöd extratjänst", "stat", "arbetsgivare", "transfer", "af"),
+        Category("stod_lonebidrag", "Lönebidrag", "stat", "arbetsgivare", "transfer", "af"),
         Category("produktion_faktorkostnad", "Produktionsvärde till faktorkostnad", EXTERNAL, "arbetsgivare", "production"),
         Category("produktion_indirekta_skatter", "Produktionsvärde: indirekta skatter", EXTERNAL, "stat", "production"),
         Category("kommunalskatt", "Kommunalskatt", "individ", "kommun", "transfer"),
@@ -47,12 +49,13 @@ def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> 
         Category("tillfallig_skattereduktion", "Tillfällig skattereduktion för arbetsinkomster", "stat", "individ", "transfer"),
         Category("public_service_avgift", "Public service-avgift", "individ", public_service_to, "transfer"),
         Category("begravningsavgift", "Begravningsavgift", "individ", begravning_to, "transfer"),
-        Category("aktivitetsstod", "Aktivitetsstöd", "stat", "individ", "transfer"),
-        Category("etableringsersattning", "Etableringsersättning", "stat", "individ", "transfer"),
+        Category("aktivitetsstod", "Aktivitetsstöd", "stat", "individ", "transfer", "af"),
+        Category("etableringsersattning", "Etableringsersättning", "stat", "individ", "transfer", "af"),
+        Category("utvecklingsersattning", "Utvecklingsersättning", "stat", "individ", "transfer", "af"),
         Category("forsorjningsstod", "Försörjningsstöd", "kommun", "individ", "transfer"),
-        Category("studiebidrag", "Studiemedel, bidrag", "stat", "individ", "transfer"),
-        Category("studielan", "Studiemedel, lån", "stat", "individ", "transfer"),
-        Category("studielan_fordran", "Fordran på återbetalning av studielån", EXTERNAL, "stat", "claim"),
+        Category("studiebidrag", "Studiemedel, bidrag", "stat", "individ", "transfer", "csn"),
+        Category("studielan", "Studiemedel, lån", "stat", "individ", "transfer", "csn"),
+        Category("studielan_fordran", "Fordran på återbetalning av studielån", EXTERNAL, "stat", "claim", "csn"),
         Category("studieplats", "Studieplats (komvux, sfi)", "kommun", EXTERNAL, "resource"),
     ]
     return {c.id: c for c in cats}

@@ -70,6 +70,11 @@ class Forsorjningsstod(Strict):
 
 class Benefits(Strict):
     weeks_per_year: float = Field(gt=0, le=53)
+    utvecklingsersattning_level: Literal["higher", "lower"]
+
+
+class SubsidyChoices(Strict):
+    lonebidrag_share: float | None = Field(ge=0, le=1)
 
 
 class TaxChoices(Strict):
@@ -79,6 +84,21 @@ class TaxChoices(Strict):
 class Fees(Strict):
     public_service: Literal["stat", "kommun", "region"]
     begravning: Literal["stat", "kommun", "region"]
+
+
+class Persistence(Strict):
+    keep_job_probability: float | None = Field(ge=0, le=1)
+    monthly_dropoff: float = Field(ge=0, lt=1)
+
+
+class Durations(Strict):
+    introduktionsjobb: int | None = Field(ge=1, le=600)
+    nystartsjobb: int | None = Field(ge=1, le=600)
+    extratjanst: int | None = Field(ge=1, le=600)
+
+
+class Counterfactual(Strict):
+    deadweight: float = Field(ge=0, le=1)
 
 
 class Project(Strict):
@@ -107,8 +127,12 @@ class Scenario(Strict):
     local_tax: Literal["average"] | LocalRates
     forsorjningsstod: Forsorjningsstod
     benefits: Benefits
+    subsidies: SubsidyChoices
     tax: TaxChoices
     fees: Fees
+    persistence: Persistence
+    durations: Durations
+    counterfactual: Counterfactual
     discount_rate: float = Field(ge=0, le=20)
     project: Project
     choices: list[str]

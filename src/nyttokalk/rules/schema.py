@@ -221,6 +221,11 @@ class DailyBenefit(Strict):
     daily_amount: Number
 
 
+class Utvecklingsersattning(Strict):
+    daily_amount_higher: Number  # 1/5 of the weekly studiemedel grant
+    daily_amount_lower: Number  # studiehjälpens studiebidrag / 22
+
+
 class Forsorjningsstod(Strict):
     riksnorm_personal_single: Number
     riksnorm_common_one_person: Number
@@ -255,6 +260,7 @@ class Transfers(Strict):
     payment_days_per_week: Number
     aktivitetsstod: DailyBenefit
     etableringsersattning: DailyBenefit
+    utvecklingsersattning: Utvecklingsersattning
     forsorjningsstod: Forsorjningsstod
     a_kassa: Leaf[Annotated[AKassaDaily | AKassaMonthly, Field(discriminator="variant")]]
 
@@ -267,6 +273,13 @@ class Introduktionsjobb(Strict):
     wage_cap: Number
     supervisor_support: Number
     supervisor_months: Number
+    max_months: Number  # length of one decision (the subsidy ends after it)
+
+
+class DurationBand(Strict):
+    min_age: int
+    max_age: int
+    months: int = Field(ge=1)
 
 
 class NystartsjobbBand(Strict):
@@ -282,15 +295,22 @@ class Nystartsjobb(Strict):
     wage_cap: Number
     bands: Leaf[list[NystartsjobbBand]]
     newly_arrived_level: Number
+    max_months: Leaf[list[DurationBand]]  # longest support by age at the start of the job
 
 
 class Extratjanst(Strict):
     share: Number
     wage_cap: Number
+    max_months: Number
+
+
+class Lonebidrag(Strict):
+    wage_cap: Number  # bidragsgrundande lön, SEK/month at full time
 
 
 class Subsidies(Strict):
     introduktionsjobb: Introduktionsjobb
+    lonebidrag: Lonebidrag
     nystartsjobb: Nystartsjobb
     extratjanst: Extratjanst | None = None
 

@@ -21,6 +21,7 @@ class State:
     when: str  # "both" (benefit states) or "after"
     flows: Callable | None  # None: not modelled yet
     kind: str  # benefit | work | subsidised_work | studies | same
+    topped_up: bool = True  # försörjningsstöd tops income up to the norm in this state
 
 
 STATES: dict[str, State] = {
@@ -29,17 +30,17 @@ STATES: dict[str, State] = {
         State("forsorjningsstod", "Försörjningsstöd", "both", benefits.forsorjningsstod, "benefit"),
         State("aktivitetsstod", "Aktivitetsstöd", "both", benefits.aktivitetsstod, "benefit"),
         State("etableringsersattning", "Etableringsersättning", "both", benefits.etableringsersattning, "benefit"),
-        State("utvecklingsersattning", "Utvecklingsersättning", "both", None, "benefit"),
+        State("utvecklingsersattning", "Utvecklingsersättning", "both", benefits.utvecklingsersattning, "benefit"),
         State("a_kassa", "A-kassa", "both", None, "benefit"),
         State("sjukpenning", "Sjukpenning", "both", None, "benefit"),
         State("sjukersattning", "Sjukersättning", "both", None, "benefit"),
         State("aktivitetsersattning", "Aktivitetsersättning", "both", None, "benefit"),
-        State("ingen_ersattning", "Ingen ersättning", "both", None, "benefit"),
+        State("ingen_ersattning", "Ingen ersättning", "both", benefits.ingen_ersattning, "benefit", topped_up=False),
         State("arbete", "Arbete (osubventionerat)", "after", work.arbete, "work"),
         State("introduktionsjobb", "Introduktionsjobb", "after", work.introduktionsjobb, "subsidised_work"),
         State("nystartsjobb", "Nystartsjobb", "after", work.nystartsjobb, "subsidised_work"),
         State("extratjanst", "Extratjänst", "after", work.extratjanst, "subsidised_work"),
-        State("lonebidrag", "Lönebidrag", "after", None, "subsidised_work"),
+        State("lonebidrag", "Lönebidrag", "after", work.lonebidrag, "subsidised_work"),
         State("studier", "Studier med studiemedel", "after", studies.studier, "studies"),
         State("oforandrad", "Oförändrad", "after", None, "same"),
     ]

@@ -98,3 +98,11 @@ def extratjanst(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     capped = np.minimum(gross, r["extratjanst_wage_cap"][c.month] * c.extent)
     flows["stod_extratjanst"] = r["extratjanst_share"][c.month] * capped * (1 + rate)
     return flows
+
+
+def lonebidrag(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
+    flows, gross, rate = _employment(c, r)
+    # Förordning (2017:462) 21 §: the scenario's share of the lönekostnad on pay up to the cap
+    capped = np.minimum(gross, r["lonebidrag_wage_cap"][c.month] * c.extent)
+    flows["stod_lonebidrag"] = r["lonebidrag_share"][c.month] * capped * (1 + rate)
+    return flows
