@@ -150,3 +150,17 @@ def test_return_per_krona_and_npv(tmp_path):
     assert a.return_per_krona["1"]["kommun"] == pytest.approx(12 * R01["kommun"] / 120_000, abs=1e-6)
     assert a.return_per_krona["5"]["kommun"] is None
     assert a.horizon["npv"]["kommun"] == pytest.approx(12 * R01["kommun"] - 120_000, abs=0.05)
+
+
+def test_observed_forsorjningsstod_replaces_the_model_and_is_reported(tmp_path):
+    # Observed: 9 000 kr a month before (instead of the modelled 10 750), 0 after.
+    # kommun: +9 000 saved + its income tax share; individ: net wage − 9 000.
+    rows = [{"id": "A", "before": "forsorjningsstod", "after": "arbete", **BASE, "before_amount": 9000, "after_amount": 0},
+            {"id": "B", "before": "forsorjningsstod", "after": "arbete", **BASE}]
+    _, a = run_people(tmp_path, rows, scenario())
+    pp = a.per_participant.set_index("id")
+    assert pp.loc["A", "kommun"] / 12 == pytest.approx(9_000 + WORK_KOMMUN, abs=0.01)
+    assert pp.loc["A", "individ"] / 12 == pytest.approx(WORK_NET - 9_000, abs=0.01)
+    assert pp.loc["B", "kommun"] / 12 == pytest.approx(R01["kommun"], abs=0.01)
+    assert (pp.loc["A", "forsorjningsstod_before"], pp.loc["B", "forsorjningsstod_before"]) == ("observed", "modelled")
+    assert any("before_amount" in x for x in a.assumptions)

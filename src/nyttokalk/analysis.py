@@ -177,6 +177,8 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     per_participant = pd.DataFrame({"id": p.ids, "before": p.before, "after": p.after})
     for a in ALL:
         per_participant[a] = np.where(first, effect[a], 0.0).sum(axis=1)
+    per_participant["forsorjningsstod_before"] = np.where(np.isnan(p.before_amount), "modelled", "observed")
+    per_participant["forsorjningsstod_after"] = np.where(np.isnan(p.after_amount), "modelled", "observed")
 
     rows = []
     for cid, cat in ledger.categories.items():

@@ -453,7 +453,15 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         net_income = taxable - tax_total + sum(items[k] for k in TAX_FREE)
         norm = mr["riksnorm"][None, :] + reasonable
         no_topup = np.isin(codes, [st.CODES[sid] for sid, state in st.STATES.items() if not state.topped_up])
-        flows["forsorjningsstod"] = np.where(no_topup, 0.0, np.maximum(0.0, norm - net_income))
+        modelled = np.where(no_topup, 0.0, np.maximum(0.0, norm - net_income))
+        # observed monthly försörjningsstöd (before_amount / after_amount) replaces the model
+        observed = np.broadcast_to(p.before_amount[:, None], (n, m_count)).copy()
+        if name != "before":
+            in_after = after_started if name != "after_fallback" else after_started & ~ended
+            observed = np.where(in_after, p.after_amount[:, None], observed)
+            if name == "potential":
+                observed = np.where(after_started, np.nan, observed)
+        flows["forsorjningsstod"] = np.where(np.isnan(observed), modelled, observed)
         ledger.flows[name] = flows
 
     # Expected after situation: keep (p) and fall back (1 − p), then a monthly drop-off back to
@@ -471,6 +479,11 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         for cat in after:
             after[cat] = survival * after[cat] + (1 - survival) * ledger.flows["before"][cat]
         notes.append(f"each month {d:.1%} of those still in the after state fall back to the before state (persistence.monthly_dropoff)")
+
+    for col, values in (("before_amount", p.before_amount), ("after_amount", p.after_amount)):
+        if np.isfinite(values).any():
+            notes.append(f"{int(np.isfinite(values).sum())} of {len(p)} participants: observed monthly försörjningsstöd ({col}) "
+                         "used instead of the modelled top-up (see the per-participant table)")
 
     ledger.check_balance()
     assumptions = list(notes)

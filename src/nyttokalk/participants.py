@@ -32,7 +32,7 @@ OPTIONAL = (
     "after_amount",
     "household",
 )
-NOT_YET = ("before_amount", "after_amount", "household")  # known columns this version cannot use yet
+NOT_YET = ("household",)  # known columns this version cannot use yet
 
 TRUE = {"true", "ja", "yes", "1", "sant", "j", "y"}
 FALSE = {"false", "nej", "no", "0", "falskt", "n"}
@@ -52,6 +52,8 @@ class Participants:
     wage: np.ndarray
     extent: np.ndarray
     exit_month: np.ndarray  # int: year × 12 + month − 1; −1 = missing
+    before_amount: np.ndarray  # observed monthly försörjningsstöd before, SEK; NaN = model it
+    after_amount: np.ndarray  # observed monthly försörjningsstöd after, SEK; NaN = model it
     ids_pseudonymised: bool = False
     ids_look_like_personnummer: bool = False
     id_key_given: bool = False
@@ -208,6 +210,8 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     months_unemployed = _number(df, "months_unemployed", rows, problems, file, lo=0, hi=600, integer=True)
     wage = _number(df, "wage", rows, problems, file, lo=0, hi=2_000_000)
     extent = _number(df, "extent", rows, problems, file, lo=0, hi=1, lo_open=True)
+    before_amount = _number(df, "before_amount", rows, problems, file, lo=0, hi=200_000)
+    after_amount = _number(df, "after_amount", rows, problems, file, lo=0, hi=200_000)
 
     newly = np.full(len(df), np.nan)
     if "newly_arrived" in df:
@@ -258,6 +262,8 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
         wage=wage,
         extent=extent,
         exit_month=exit_month,
+        before_amount=before_amount,
+        after_amount=after_amount,
         ids_pseudonymised=bool(pseudonymise and not keep_ids),
         ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),
