@@ -108,6 +108,8 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object on stdout, for scripts; messages go to stderr.")] = False,
     id_key: Annotated[Optional[str], typer.Option("--id-key", help=ID_KEY_HELP, envvar="NYTTOKALK_ID_KEY")] = None,
     keep_ids: Annotated[bool, typer.Option("--keep-ids", help=KEEP_IDS_HELP)] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the labels in the console and the workbook: sv (default) or en.")] = "sv",
+    formats: Annotated[Optional[list[str]], typer.Option("--format", help="Also write the ledger summed by category and the per-participant results as <out>-flows.<fmt> and <out>-participants.<fmt>: csv, json or parquet (parquet: pip install 'nyttokalk[parquet]'). Repeatable.")] = None,
 ) -> None:
     """Compute per-actor effects and payback for a participant file under a scenario."""
 
@@ -117,8 +119,12 @@ def run(
         from .participants import read_participants
         from .reports.console import render
         from .reports.excel import write_workbook
+        from .reports.labels import labels
+        from .reports.tabular import check_formats, write_tables
         from .scenario import load_scenario
 
+        labels(lang)
+        check_formats(formats or [])
         ls = load_scenario(scenario)
         path = participants or ls.participants_path
         if path is None:
@@ -131,14 +137,16 @@ def run(
         res = run_engine(p, ls)
         a = analyse(res, ls)
         written = None
+        target = out or Path(f"nyttokalk-{ls.scenario.name}.xlsx")
         if out is not None or not as_json:
-            written = write_workbook(a, res, out or Path(f"nyttokalk-{ls.scenario.name}.xlsx"))
+            written = write_workbook(a, res, target, scenario=ls, lang=lang)
+        tables = write_tables(a, target.with_suffix(""), formats) if formats else []
         if as_json:
             doc = a.to_json()
             doc["meta"]["workbook"] = str(written) if written else None
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         else:
-            render(a, Console(), str(written))
+            render(a, Console(), str(written), lang=lang, files=[str(t) for t in tables])
 
     _guarded(go)
 
@@ -360,6 +368,95 @@ def rules_new(
         write_atomic(target, draft_year(year, from_year))
         err.print(f"Wrote {target}: a draft of {year} from {from_year}. Check every leaf, then copy it into your rules folder "
                   f"(NYTTOKALK_RULES_DIR, see docs/rules.md).", highlight=False)
+
+    _guarded(go)
+
+
+# ---- reports for finance officers and evaluators: compare, sensitivity -------------------------
+
+LANG_HELP = "Language of the labels in the console and the workbook: sv (Swedish, default) or en."
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(help="Scenarios to compare: bundled names or paths to scenario YAMLs (one is enough with two or more --rules-year).")],
+    participants: Annotated[Optional[Path], typer.Option("--participants", "-p", help="Run every scenario on this participant file. Default: each scenario's own file.")] = None,
+    rules_year: Annotated[Optional[list[int]], typer.Option("--rules-year", help="Run the scenario(s) with every month under this year's rules (period.rules_date = 1 January). Repeat to compare years.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the comparison as a workbook (sheet Jämförelse).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as one JSON object on stdout.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help=LANG_HELP)] = "sv",
+    id_key: Annotated[Optional[str], typer.Option("--id-key", help=ID_KEY_HELP, envvar="NYTTOKALK_ID_KEY")] = None,
+) -> None:
+    """Scenarios (or rule years) side by side: key figures, and exactly the assumptions and rules that differ."""
+
+    def go():
+        from .commands import compare as cmp
+        from .reports.labels import labels
+
+        labels(lang)
+        c = cmp.compare(list(scenarios), list(rules_year or []), participants, id_key, lang)
+        written = cmp.write_workbook(c, out, lang) if out is not None else None
+        if as_json:
+            doc = c.to_json()
+            doc["workbook"] = str(written) if written else None
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+        else:
+            console = Console()
+            cmp.render(c, console, lang)
+            if written:
+                console.print(f"{labels(lang)['workbook']}: [bold]{written}[/]")
+
+    _guarded(go)
+
+
+@app.command()
+def sensitivity(
+    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV or XLSX). Without it: the scenario's own participant file.")] = None,
+    scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML.")] = "example",
+    vary: Annotated[Optional[list[str]], typer.Option("--vary", help="KEY=LOW:HIGH in the key's unit (discount_rate=0:7) or in percent of the scenario's value (wages.default=-10%:+10%). Repeatable. Default: wages.default ±10 %, forsorjningsstod.reasonable_costs ±20 %, discount_rate 0–7, project.cost ±25 %.")] = None,
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo draws (0: tornado only). Each draw is one run of the engine.")] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random draws: the same seed gives the same percentiles.")] = 1,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Workbook to write (Tornado, Monte Carlo), with the tornado as PNG and SVG beside it. Default: nyttokalk-<scenario>-sensitivity.xlsx here (not written with --json unless given).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object on stdout; no progress bar.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help=LANG_HELP)] = "sv",
+    id_key: Annotated[Optional[str], typer.Option("--id-key", help=ID_KEY_HELP, envvar="NYTTOKALK_ID_KEY")] = None,
+) -> None:
+    """How the first-year effect and the payback move with the assumptions: tornado and Monte Carlo."""
+
+    def go():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from .commands import sensitivity as sens
+        from .reports.labels import labels
+
+        labels(lang)
+        show_progress = not as_json and err.is_terminal
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=err, disable=not show_progress, transient=True)
+
+        def factory(total):
+            task = progress.add_task("nyttokalk sensitivity", total=total)
+            return lambda: progress.advance(task)
+
+        with progress:
+            s = sens.sensitivity(scenario, participants, list(vary or []), samples, seed, id_key, progress_factory=factory)
+        written = None
+        charts = []
+        if out is not None or not as_json:
+            target = out or Path(f"nyttokalk-{s.scenario.scenario.name}-sensitivity.xlsx")
+            charts = sens.write_charts(s, target, lang)
+            written = sens.write_workbook(s, target, lang)
+        if as_json:
+            doc = s.to_json()
+            doc["workbook"] = str(written) if written else None
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+        else:
+            console = Console()
+            sens.render(s, console, lang)
+            if written:
+                L = labels(lang)
+                console.print(f"{L['workbook']}: [bold]{written}[/]")
+                console.print(f"{L['files']}: " + ", ".join(str(c) for c in charts), markup=False)
 
     _guarded(go)
 

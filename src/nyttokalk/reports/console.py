@@ -2,53 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
 from rich.table import Table
 
-from ..analysis import ALL, Analysis
-from .labels import ACTOR_LABELS, months, sek
+from ..analysis import Analysis
+from .labels import labels
 
 
-def _payback(pb: dict, kind: str) -> str:
-    if pb["cost"] is None:
+def _payback(pb: dict, kind: str, L) -> str:
+    if pb.get("cost") is None:
         return "–"
     if pb["cost"] == 0:
-        return "ingen kostnad"
-    return months(pb[kind])
+        return L["no_cost"]
+    return L.months(pb.get(kind))
 
 
-def render(a: Analysis, console: Console, out_path: str | None) -> None:
+def render(a: Analysis, console: Console, out_path: str | None, lang: str = "sv", files: Sequence[str] = ()) -> None:
+    L = labels(lang)
     m = a.meta
     rules = ", ".join(m["rules"])
-    console.print(
-        f"[bold]nyttokalk {m['version']}[/] · scenario [bold]{m['scenario']['name']}[/] ({m['scenario']['title']})\n"
-        f"{m['participants']} deltagare · första övergång {m['first_month']} · horisont {m['horizon_months']} mån · regelår {rules}"
-    )
-    table = Table(title="Effekt (efter − före) per aktör", title_justify="left")
-    table.add_column("Aktör")
-    table.add_column("Per deltagare och månad", justify="right")
-    table.add_column("Första året, alla deltagare", justify="right")
-    table.add_column("Återbetalning", justify="right")
-    table.add_column("Diskonterad", justify="right")
-    for actor in ALL:
-        pb = a.payback[actor]
+    console.print(f"[bold]nyttokalk {m['version']}[/] · scenario [bold]{m['scenario']['name']}[/] ({m['scenario']['title']})")
+    console.print(L["summary.line"].format(participants=m["participants"], first_month=m["first_month"],
+                                           horizon=m["horizon_months"], rules=rules))
+    table = Table(title=L["summary.title"], title_justify="left")
+    # with deadweight, the naive before/after result beside the adjusted one
+    naive = bool(a.first_year_naive) and any(abs(a.first_year_naive[x] - a.first_year[x]) > 0.005 for x in a.first_year)
+    table.add_column(L["actor"])
+    keys = ["console.per_participant_month", "console.first_year"] + (["console.first_year_naive"] if naive else [])
+    for key in keys + ["console.simple", "console.discounted"]:
+        table.add_column(L[key], justify="right")
+    for actor in a.first_year:
+        pb = a.payback.get(actor, {})
         style = "bold" if actor == "offentlig_sektor" else None
-        table.add_row(
-            ACTOR_LABELS[actor],
-            sek(a.per_participant_month[actor]),
-            sek(a.first_year[actor]),
-            _payback(pb, "simple"),
-            _payback(pb, "discounted"),
-            style=style,
-        )
+        cells = [L.sek(a.per_participant_month.get(actor)), L.sek(a.first_year[actor])]
+        if naive:
+            cells.append(L.sek(a.first_year_naive[actor]))
+        table.add_row(L[actor], *cells, _payback(pb, "simple", L), _payback(pb, "discounted", L), style=style)
     console.print(table)
-    console.print(f"Projektkostnad {sek(m['project_cost'])}; diskonteringsränta {m['discount_rate_percent']:g} %.")
+    console.print(L["summary.cost"].format(cost=L.sek(m["project_cost"]), rate=f"{m['discount_rate_percent']:g}"))
     if a.warnings:
-        console.print("[bold yellow]Varningar[/]")
+        console.print(f"[bold yellow]{L['warnings']}[/]")
         for w in a.warnings:
             console.print(f"  • {w}", markup=False)
-    console.print("[bold]Antaganden[/]")
+    console.print(f"[bold]{L['assumptions']}[/]")
     for x in a.assumptions:
         console.print(f"  • {x}", markup=False)
     if out_path:
-        console.print(f"Arbetsbok: [bold]{out_path}[/]")
+        from pathlib import Path
+
+        from .excel import chart_paths
+
+        console.print(f"{L['workbook']}: [bold]{out_path}[/]")
+        files = [str(p) for p in chart_paths(Path(out_path)).values() if p.exists()] + list(files)
+    if files:
+        console.print(f"{L['files']}: " + ", ".join(str(f) for f in files), markup=False)

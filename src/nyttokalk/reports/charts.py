@@ -1,0 +1,111 @@
+"""Charts as PNG and SVG (matplotlib, Agg backend): the cumulative net per actor with the payback
+months marked, and the tornado of a sensitivity run. Each file is written to a temporary file and
+renamed into place; SVGs carry no date and fixed ids, so the same input gives the same file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..analysis import Analysis
+from .files import atomic_path
+from .labels import labels
+
+PUBLIC = "offentlig_sektor"
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "nyttokalk"
+    plt.rcParams["svg.fonttype"] = "none"
+    return plt
+
+
+def _save(fig, paths: dict[str, Path]) -> list[Path]:
+    out = []
+    for ext, path in paths.items():
+        meta = {"Date": None} if ext == "svg" else {"Software": None}
+        with atomic_path(Path(path)) as tmp:
+            fig.savefig(tmp, format=ext, dpi=120, metadata=meta, bbox_inches="tight")
+        out.append(Path(path))
+    return out
+
+
+def _num(x) -> str:
+    return f"{x:,.4g}".replace(",", " ") if abs(x) < 1000 else f"{x:,.0f}".replace(",", " ")
+
+
+def _kr(x, _pos=None) -> str:
+    return f"{x:,.0f}".replace(",", " ").replace("-", "−")
+
+
+def cumulative_chart(a: Analysis, paths: dict[str, Path], lang: str = "sv") -> list[Path]:
+    """Cumulative net (effect − cost share) per actor by month; ◆ where an actor is paid back."""
+    from matplotlib.ticker import FuncFormatter
+
+    from .excel import actors, cumulative_net, payback_markers
+
+    plt = _plt()
+    L = labels(lang)
+    cum = cumulative_net(a)
+    marks = payback_markers(a)
+    months = list(a.monthly.index)
+    x = range(1, len(months) + 1)
+    fig, ax = plt.subplots(figsize=(9, 5))
+    try:
+        for actor in actors(a):
+            lw = 2.6 if actor == PUBLIC else 1.4
+            (line,) = ax.plot(x, cum[actor], label=L[actor], linewidth=lw)
+            if actor in marks:
+                m = marks[actor]
+                ax.plot([m], [cum[actor][m - 1]], marker="D", markersize=8, color=line.get_color(), linestyle="none")
+                ax.annotate(L["payback_marker"].format(actor=L[actor], months=m), (m, cum[actor][m - 1]),
+                            textcoords="offset points", xytext=(6, -12), fontsize=8, color=line.get_color())
+        ax.axhline(0, color="black", linewidth=0.8)
+        step = max(1, len(months) // 12)
+        ax.set_xticks(list(x)[::step], months[::step], rotation=45, ha="right", fontsize=8)
+        ax.yaxis.set_major_formatter(FuncFormatter(_kr))
+        ax.set_ylabel(L["chart.sek"])
+        ax.set_xlabel(L["chart.month"])
+        ax.set_title(f"{L['chart.cumulative']} · {a.meta['scenario']['name']}")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8, loc="best")
+        return _save(fig, paths)
+    finally:
+        plt.close(fig)
+
+
+def tornado_chart(rows: Sequence[dict], base: float, paths: dict[str, Path], title: str, lang: str = "sv") -> list[Path]:
+    """Horizontal bars from the effect at the low value to the effect at the high value of each
+    assumption, largest swing on top; the vertical line is the base case."""
+    from matplotlib.ticker import FuncFormatter
+
+    plt = _plt()
+    L = labels(lang)
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * max(len(rows), 1)))
+    try:
+        def name(r):
+            if r.get("low") is None:
+                return r["key"]
+            return f"{r['key']}\n({_num(r['low'])} – {_num(r['high'])})"
+
+        names = [name(r) for r in rows][::-1]
+        for i, r in enumerate(rows[::-1]):
+            lo, hi = r["effect_low"], r["effect_high"]
+            ax.barh(i, lo - base, left=base, color="#c0504d", height=0.6, label=L["sens.low"] if i == 0 else None)
+            ax.barh(i, hi - base, left=base, color="#4f81bd", height=0.6, label=L["sens.high"] if i == 0 else None)
+        ax.axvline(base, color="black", linewidth=0.8)
+        ax.set_yticks(range(len(names)), names, fontsize=9)
+        ax.xaxis.set_major_formatter(FuncFormatter(_kr))
+        ax.set_xlabel(L["chart.sek"])
+        ax.set_title(title)
+        ax.grid(True, axis="x", alpha=0.3)
+        if rows:
+            ax.legend(fontsize=8, loc="lower right")
+        return _save(fig, paths)
+    finally:
+        plt.close(fig)
