@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -117,18 +118,21 @@ def load_yaml(path: Path) -> YamlDoc:
     return YamlDoc(path, data, positions)
 
 
+_TYPE_TAG = re.compile(r"^[\w.]+\[.*\]$")  # e.g. "list[Piece]", "Leaf[float]"
+
+
 def pydantic_problems(doc: YamlDoc, exc: Exception, known_keys: dict[Path_, list[str]] | None = None) -> list[Problem]:
     """Turn a pydantic ValidationError into Problems pointing into the YAML file."""
     problems = []
     for err in exc.errors():  # type: ignore[attr-defined]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         # pydantic adds the tag of a union member ("float", "list[...]") to the location: drop it
-        loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"float", "int", "str", "bool"})))
+        loc = tuple(p for p in loc if not (isinstance(p, str) and (_TYPE_TAG.match(p) or p in {"float", "int", "str", "bool"})))
         msg = err["msg"]
         if err["type"] == "extra_forbidden" and known_keys is not None:
             parent = loc[:-1]
             options = known_keys.get(_strip_indices(parent), [])
-            guess = difflib.get_close_matches(str(loc[-1]), options, n=1)
+            guess = difflib.get_close_matches(str(loc[-1]), options, n=1) if loc else []
             msg = "unknown key" + (f"; did you mean {guess[0]!r}?" if guess else "")
         value = err.get("input") if err["type"] != "missing" and not isinstance(err.get("input"), (dict, list)) else None
         problems.append(doc.problem(loc, msg, value))
