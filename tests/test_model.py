@@ -164,3 +164,18 @@ def test_observed_forsorjningsstod_replaces_the_model_and_is_reported(tmp_path):
     assert pp.loc["B", "kommun"] / 12 == pytest.approx(R01["kommun"], abs=0.01)
     assert (pp.loc["A", "forsorjningsstod_before"], pp.loc["B", "forsorjningsstod_before"]) == ("observed", "modelled")
     assert any("before_amount" in x for x in a.assumptions)
+
+
+def test_validate_already_asks_for_the_missing_scenario_choices(tmp_path):
+    # `nyttokalk validate` runs engine.prepare: both missing choices are reported at once
+    from helpers import write_csv, write_scenario
+    from nyttokalk.engine import prepare
+    from nyttokalk.participants import read_participants
+    from nyttokalk.scenario import load_scenario
+
+    rows = [{"id": "A", "before": "forsorjningsstod", "after": "nystartsjobb", **BASE},
+            {"id": "B", "before": "forsorjningsstod", "after": "lonebidrag", **BASE}]
+    sc = write_scenario(tmp_path / "s.yaml", scenario(period={"horizon_months": 36}))
+    with pytest.raises(InputError) as exc:
+        prepare(read_participants(write_csv(tmp_path / "p.csv", rows)), load_scenario(str(sc)))
+    assert {pr.column for pr in exc.value.problems} == {"persistence.keep_job_probability", "subsidies.lonebidrag_share"}

@@ -283,6 +283,28 @@ def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, counted: np
     return {k: v.reshape(n, m_count) for k, v in items.items()}, warnings
 
 
+def _check_scenario_choices(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> None:
+    """Scenario values the participants make necessary: raise, naming the key, when one is missing."""
+    s = ls.scenario
+    problems: list[Problem] = []
+    if (p.after == "lonebidrag").any() and s.subsidies.lonebidrag_share is None:
+        rows = ", ".join(str(r) for r in p.rows[p.after == "lonebidrag"][:10])
+        problems.append(Problem(str(ls.path), f"participants go to lonebidrag (rows {rows}) but the scenario does not say which share of "
+                                  "the lönekostnad the subsidy pays (decided per person by Arbetsförmedlingen)",
+                                  column="subsidies.lonebidrag_share", value="null"))
+
+    duration = _durations(p, inputs, grid, mr, ls)
+    ends_in_horizon = np.isfinite(duration) & (duration < s.period.horizon_months)
+    if ends_in_horizon.any() and s.persistence.keep_job_probability is None:
+        rows = ", ".join(str(r) for r in p.rows[ends_in_horizon][:10]) + (" …" if ends_in_horizon.sum() > 10 else "")
+        problems.append(Problem(
+            str(ls.path), f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the {s.period.horizon_months}-month horizon "
+            f"(participant rows {rows}); set the share who keep the job unsubsidised afterwards (0–1) — the rest fall back to their before state",
+            column="persistence.keep_job_probability", value="null"))
+    if problems:
+        raise InputError(problems, "the scenario must say more for these participants")
+
+
 def _setup(p: Participants, ls: LoadedScenario, book: RuleBook):
     s = ls.scenario
     inputs, notes = _resolve_inputs(p, ls)
@@ -293,6 +315,7 @@ def _setup(p: Participants, ls: LoadedScenario, book: RuleBook):
     grid = Grid(first_year, n_months, (exit_index - first_year * 12).astype(int), s.period.horizon_months)
     mr, rules_used, projected = _month_rules(grid, ls, book)
     rates = _local_rates(p, grid, ls, book)
+    _check_scenario_choices(p, inputs, grid, mr, ls)
     return inputs, notes, grid, mr, rules_used, projected, rates
 
 
@@ -353,12 +376,6 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     }
     counted = after_started & (month_idx < grid.exit_index[:, None] + s.period.horizon_months)
 
-    if (p.after == "lonebidrag").any() and s.subsidies.lonebidrag_share is None:
-        rows = ", ".join(str(r) for r in p.rows[p.after == "lonebidrag"][:10])
-        raise InputError([Problem(str(ls.path), f"participants go to lonebidrag (rows {rows}) but the scenario does not say which share of "
-                                  "the lönekostnad the subsidy pays (decided per person by Arbetsförmedlingen)",
-                                  column="subsidies.lonebidrag_share", value="null")], "the scenario must set the lönebidrag share")
-
     # The potential: everyone in unsubsidised work from the exit month (their wage, else the
     # scenario's default wage); skipped when a wage is missing.
     potential_wage = np.where(np.isnan(inputs["wage"]), np.nan if s.wages.default is None else s.wages.default, inputs["wage"])
@@ -375,12 +392,6 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     ends_in_horizon = np.isfinite(duration) & (duration < s.period.horizon_months)
     keep_p = s.persistence.keep_job_probability
     if ends_in_horizon.any():
-        if keep_p is None:
-            rows = ", ".join(str(r) for r in p.rows[ends_in_horizon][:10]) + (" …" if ends_in_horizon.sum() > 10 else "")
-            raise InputError([Problem(
-                str(ls.path), f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the {s.period.horizon_months}-month horizon "
-                f"(participant rows {rows}); set the share who keep the job unsubsidised afterwards (0–1) — the rest fall back to their before state",
-                column="persistence.keep_job_probability", value="null")], "the scenario must say what follows a subsidised job")
         situations["after"] = np.where(ended, st.CODES["arbete"], after_codes_m)
         if keep_p < 1:
             situations["after_fallback"] = np.where(ended, before_codes[:, None], after_codes_m)
