@@ -1,0 +1,66 @@
+"""Write the synthetic participant file for Malmökraften (seed 003, final report, dnr 22-039-S01).
+
+    python scenarios/malmokraften/generate.py [OUTPUT.csv]
+
+No real person is described. The counts reproduce what the report publishes (seed 003, "Mål 2"
+and "Mål 5"): 855 participants written out, 368 to work and 92 to studies, the remaining 395 with
+a joint assessment and further planning; of them, 489 came in on försörjningsstöd, and 49 % of those
+(240 of 489) no longer had försörjningsstöd when written out.
+Assumptions (listed in scenario.yaml): the 240 who left försörjningsstöd are the ones among the 489
+who went to work or studies, split 192 / 48 as the whole group (368 : 92 = 4 : 1); the other 366
+came in on aktivitetsstöd; half of the 192 from försörjningsstöd took a municipal
+arbetsmarknadsanställning (12 months, modelled as introduktionsjobb), every other job is unsubsidised;
+everyone else is unchanged. Ages and months unemployed are drawn with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+
+SEED = 2024
+# (before, after, count); 855 in all: work 368, studies 92, unchanged 395 (published)
+MIX = [
+    ("forsorjningsstod", "arbete", 96),
+    ("forsorjningsstod", "introduktionsjobb", 96),   # Malmö stad's arbetsmarknadsanställning, 12 months
+    ("forsorjningsstod", "studier", 48),
+    ("forsorjningsstod", "oforandrad", 249),         # 489 − 240 still on försörjningsstöd
+    ("aktivitetsstod", "arbete", 176),
+    ("aktivitetsstod", "studier", 44),
+    ("aktivitetsstod", "oforandrad", 146),
+]
+
+
+def rows() -> list[dict]:
+    rng = np.random.default_rng(SEED)
+    out = []
+    for before, after, count in MIX:
+        for _ in range(count):
+            out.append({
+                "id": f"MK{len(out) + 1:03d}",
+                "before": before,
+                "after": after,
+                "age": int(rng.integers(25, 65)),
+                "municipality": "Malmö",
+                "newly_arrived": "false",
+                "months_unemployed": int(rng.integers(12, 121)),   # långtidsarbetslösa Malmöbor
+                "wage": "",
+                "extent": "1",
+                "exit_month": "2024-04",
+            })
+    return out
+
+
+def generate(path: Path) -> None:
+    data = rows()
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(data[0]))
+        writer.writeheader()
+        writer.writerows(data)
+
+
+if __name__ == "__main__":
+    generate(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("participants.csv"))
