@@ -179,3 +179,40 @@ def test_validate_already_asks_for_the_missing_scenario_choices(tmp_path):
     with pytest.raises(InputError) as exc:
         prepare(read_participants(write_csv(tmp_path / "p.csv", rows)), load_scenario(str(sc)))
     assert {pr.column for pr in exc.value.problems} == {"persistence.keep_job_probability", "subsidies.lonebidrag_share"}
+
+
+def test_introduktionsjobb_lasts_the_rules_12_months(tmp_path):
+    # rules 2022 subsidies.introduktionsjobb.max_months = 12: the employer's subsidy stops in month 13
+    sc = scenario(period={"horizon_months": 24}, persistence={"keep_job_probability": 1})
+    _, a = one(tmp_path, "forsorjningsstod", "introduktionsjobb", sc)
+    employer = a.monthly["arbetsgivare"].to_numpy()
+    assert (employer[:12] > 0).all()
+    assert employer[12:] == pytest.approx([0.0] * 12, abs=1e-6)
+
+
+def test_the_55_plus_nystartsjobb_extension_ends_in_2025(tmp_path):
+    # age 58: rules 2024 give 48 months (no end inside 36), rules 2025 give 24 (förordning 2018:43
+    # 11 § after SFS 2024:1108). Keeping the job (p = 1) the subsidy stops after month 24.
+    base = {"title": "t", "period": {"horizon_months": 36}, "forsorjningsstod": {"reasonable_costs": 6500},
+            "persistence": {"keep_job_probability": 1}}
+    row = {**BASE, "age": 58, "id": "A", "before": "forsorjningsstod", "after": "nystartsjobb"}
+    _, a24 = run_people(tmp_path, [{**row, "exit_month": "2024-01"}], base)
+    _, a25 = run_people(tmp_path, [{**row, "exit_month": "2025-01"}], base)
+    assert (a24.monthly["arbetsgivare"].to_numpy()[:36] > 0).all()
+    e25 = a25.monthly["arbetsgivare"].to_numpy()
+    assert (e25[:24] > 0).all() and e25[24:] == pytest.approx([0.0] * 12, abs=1e-6)
+
+
+def test_the_norm_and_aktivitetsstod_follow_the_dated_rules_2025_2026(tmp_path):
+    # riksnorm single 2025: 3 910 + 1 270 = 5 180; 2026: 3 940 + 1 280 = 5 220 (rules 2025/2026);
+    # with reasonable costs 6 500 the kommun pays 11 680 and 11 720 a month.
+    # aktivitetsstöd 223 kr/day until 2025-09-30, 365 from 2025-10-01; × 5 × 52 / 12 days a month.
+    sc = {"title": "t", "period": {"horizon_months": 24}, "forsorjningsstod": {"reasonable_costs": 6500}}
+    rows = [{**BASE, "id": "F", "before": "forsorjningsstod", "after": "oforandrad", "exit_month": "2025-01"},
+            {**BASE, "id": "K", "before": "aktivitetsstod", "after": "oforandrad", "exit_month": "2025-01"}]
+    res, _ = run_people(tmp_path, rows, sc)
+    fbs = res.ledger.flows["before"]["forsorjningsstod"][0]
+    assert (fbs[0], fbs[12]) == (pytest.approx(11_680), pytest.approx(11_720))  # Jan 2025, Jan 2026
+    aks = res.ledger.flows["before"]["aktivitetsstod"][1]
+    assert aks[8] == pytest.approx(223 * 5 * 52 / 12)  # September 2025: 4 831.67
+    assert aks[9] == pytest.approx(365 * 5 * 52 / 12)  # October 2025: 7 908.33

@@ -142,10 +142,10 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     return_per_krona = {}
     for years in (1, 5):
         window = in_h & (rel < 12 * years)
+        long_enough = grid.horizon >= 12 * years  # no figure for a window the horizon does not cover
         out = {}
         for a in ALL:
             c = payback[a]["cost"]
-            long_enough = grid.horizon >= 12 * years  # no figure for a window the horizon does not cover
             out[a] = float((effect[a] * discount[None, :])[window].sum()) / c if c and long_enough else None
         return_per_krona[str(years)] = out
 

@@ -24,20 +24,13 @@ err = Console(stderr=True)
 SHOWN_PROBLEMS = 20
 
 
-def _csv_safe(text) -> str:
-    """A cell for a CSV that a spreadsheet opens: personnummer masked, never read as a formula."""
-    from .privacy import mask
-
-    text = mask("" if text is None else str(text))
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
 def write_error_csv(exc: InputError) -> Path | None:
-    """All problems in <input>.errors.csv beside the input file (temporary file, then rename)."""
-    import csv
-    import io
+    """All problems in <input>.errors.csv beside the input file: personnummer masked,
+    formula-safe, written atomically."""
+    import pandas as pd
 
-    from .commands.rules import write_atomic
+    from .privacy import mask
+    from .reports.files import write_csv
 
     files = {p.file for p in exc.problems}
     if len(files) != 1:
@@ -45,14 +38,12 @@ def write_error_csv(exc: InputError) -> Path | None:
     source = Path(files.pop())
     if not source.is_file():
         return None
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["file", "row", "column", "value", "problem"])
-    for p in exc.problems:
-        w.writerow([_csv_safe(x) for x in (p.file, p.row if p.row is not None else p.line, p.column, p.value, p.problem)])
+    rows = [(p.file, p.row if p.row is not None else p.line, p.column, p.value, p.problem) for p in exc.problems]
+    table = pd.DataFrame([[mask("" if x is None else str(x)) for x in r] for r in rows],
+                         columns=["file", "row", "column", "value", "problem"])
     target = source.with_name(source.stem + ".errors.csv")
     try:
-        write_atomic(target, buf.getvalue())
+        write_csv(table, target)
     except OSError:
         return None
     return target
@@ -188,12 +179,12 @@ def scenario_init(
     """Write a commented scenario template: every key, its default, and which are required."""
 
     def go():
-        from .commands.rules import write_atomic
+        from .reports.files import write_text
         from .scenario import template
 
         if out.exists() and not force:
             raise InputError([Problem(file=str(out), problem="exists already; use --force to overwrite")], "file exists")
-        write_atomic(out, template())
+        write_text(out, template())
         err.print(f"Wrote {out}. Fill in the keys marked REQUIRED, then: nyttokalk validate PARTICIPANTS.csv --scenario {out}", highlight=False)
 
     _guarded(go)
@@ -224,9 +215,7 @@ def tax(
                          not no_jsa, not no_pension_fee, not no_temporary_reduction, table, column)
         results = compute(req)
         if as_json:
-            doc = results[0] if len(results) == 1 and annual_income is not None else results
-            if monthly_income and len(monthly_income) == 1:
-                doc = results[0]
+            doc = results[0] if len(results) == 1 else results
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         else:
             render(results, Console())
@@ -358,14 +347,15 @@ def rules_new(
     """Write a draft rules file for YEAR: FROM's rules uprated by the declared indices, all 'projected'."""
 
     def go():
-        from .commands.rules import draft_year, write_atomic
+        from .commands.rules import draft_year
+        from .reports.files import write_text
 
         if year <= from_year:
             raise InputError([Problem(file="command line", column="YEAR", value=str(year), problem=f"must be after --from {from_year}")], "bad year")
         target = out or Path(f"{year}.yaml")
         if target.exists() and not force:
             raise InputError([Problem(file=str(target), problem="exists already; use --force to overwrite or --out for another file")], "file exists")
-        write_atomic(target, draft_year(year, from_year))
+        write_text(target, draft_year(year, from_year))
         err.print(f"Wrote {target}: a draft of {year} from {from_year}. Check every leaf, then copy it into your rules folder "
                   f"(NYTTOKALK_RULES_DIR, see docs/rules.md).", highlight=False)
 

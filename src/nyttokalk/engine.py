@@ -283,8 +283,9 @@ def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, counted: np
     return {k: v.reshape(n, m_count) for k, v in items.items()}, warnings
 
 
-def _check_scenario_choices(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> None:
-    """Scenario values the participants make necessary: raise, naming the key, when one is missing."""
+def _check_scenario_choices(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
+    """Scenario values the participants make necessary: raise, naming the key, when one is missing.
+    Returns each participant's subsidy duration in months (inf: no end)."""
     s = ls.scenario
     problems: list[Problem] = []
     if (p.after == "lonebidrag").any() and s.subsidies.lonebidrag_share is None:
@@ -303,6 +304,7 @@ def _check_scenario_choices(p: Participants, inputs: dict, grid: Grid, mr: Month
             column="persistence.keep_job_probability", value="null"))
     if problems:
         raise InputError(problems, "the scenario must say more for these participants")
+    return duration
 
 
 def _setup(p: Participants, ls: LoadedScenario, book: RuleBook):
@@ -315,8 +317,8 @@ def _setup(p: Participants, ls: LoadedScenario, book: RuleBook):
     grid = Grid(first_year, n_months, (exit_index - first_year * 12).astype(int), s.period.horizon_months)
     mr, rules_used, projected = _month_rules(grid, ls, book)
     rates = _local_rates(p, grid, ls, book)
-    _check_scenario_choices(p, inputs, grid, mr, ls)
-    return inputs, notes, grid, mr, rules_used, projected, rates
+    duration = _check_scenario_choices(p, inputs, grid, mr, ls)
+    return inputs, notes, grid, mr, rules_used, projected, rates, duration
 
 
 def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[str]:
@@ -359,7 +361,7 @@ def _durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: Lo
 def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> EngineResult:
     book = book or RuleBook()
     s = ls.scenario
-    inputs, notes, grid, mr, rules_used, projected, rates = _setup(p, ls, book)
+    inputs, notes, grid, mr, rules_used, projected, rates, duration = _setup(p, ls, book)
     n_months = grid.n_months
 
     n, m_count = len(p), n_months
@@ -386,7 +388,6 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
 
     # A subsidised job ends after its duration: with probability p the person keeps the job
     # unsubsidised ("after"), otherwise falls back to the before state ("after_fallback").
-    duration = _durations(p, inputs, grid, mr, ls)
     ends = grid.exit_index + duration
     ended = month_idx >= ends[:, None]
     ends_in_horizon = np.isfinite(duration) & (duration < s.period.horizon_months)

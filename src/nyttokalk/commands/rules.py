@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +14,6 @@ from ..rules.loader import (
     LoadedYear,
     RuleBook,
     _load,
-    available_years,
     load_indices,
     load_year,
     projected_data,
@@ -138,8 +135,7 @@ def draft_year(year: int, base_year: int, directory: Path | None = None) -> str:
     base = load_year(base_year, directory)
     indices, ipath = load_indices(directory)
     data = projected_data(base.rules, year, indices)
-    RuleYear.model_validate(data)  # the draft must load
-    data = _round_draft(data, RuleYear.model_validate(data))
+    data = _round_draft(data, RuleYear.model_validate(data))  # the draft must load
     header = (
         f"# DRAFT rules for {year}, written by `nyttokalk rules new {year} --from {base_year}` on {dt.date.today()}.\n"
         f"# Every leaf is the {base_year} value in force on 31 December {base_year}, uprated by its declared index\n"
@@ -147,22 +143,6 @@ def draft_year(year: int, base_year: int, directory: Path | None = None) -> str:
         "# Before use: check each value against its source, then set value, reference and status.\n"
     )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def rule_years(directory: Path | None = None) -> list[int]:
-    return available_years(directory)
 
 
 def resolve_year(year: int | None, book: RuleBook) -> LoadedYear:

@@ -107,13 +107,13 @@ def compute(req: TaxRequest) -> list[dict]:
         source = f"{m.name} ({m.code}), {loaded.municipalities_path.name if loaded.municipalities_path else ''}"
     elif req.local_rate is not None:
         kommun, region = req.local_rate / 100, 0.0
-        begr = rules.local_tax.begravning_rate.at(day) if req.begravning_rate is None else req.begravning_rate / 100
+        begr = rules.local_tax.begravning_rate.at(day)
         source = "--local-rate"
     else:
         kommun = rules.local_tax.average_kommun_rate.at(day)
         region = rules.local_tax.average_region_rate.at(day)
         begr = rules.local_tax.begravning_rate.at(day)
-    if req.begravning_rate is not None and req.local_rate is None:
+    if req.begravning_rate is not None:
         begr = req.begravning_rate / 100
 
     header = {"year": req.year, "projected_rules": projected}
@@ -133,7 +133,7 @@ def compute(req: TaxRequest) -> list[dict]:
         incomes, per = np.array([req.annual_income], dtype=float), "year"
     else:
         incomes, per = 12 * np.asarray(req.monthly_incomes, dtype=float), "month"
-    age = req.age if req.age is not None else None
+    age = req.age
     work = incomes if req.jsa else np.zeros_like(incomes)
     other = np.zeros_like(incomes) if req.jsa else incomes
     res = income_tax(work, other, kommun, region, begr, p, age_at_year_start=age, jsa=req.jsa,

@@ -50,10 +50,6 @@ TITLE = Font(bold=True, size=14)
 RIGHT = Alignment(horizontal="right")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-# kept for callers of the earlier interface
-_FORMULA_START = FORMULA_START
-
-
 def _as_text(cell) -> None:
     """Text from input is stored as text, never as a formula (CSV/formula injection)."""
     if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):

@@ -37,6 +37,13 @@ def _umask() -> int:
     return mask
 
 
+def write_text(path: Path, text: str) -> Path:
+    """A text file (YAML draft, scenario template), written atomically."""
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+    return Path(path)
+
+
 def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Text columns with a leading ' where a cell starts like a formula (= + - @ tab CR). Vectorised."""
     out = df.copy()
