@@ -38,12 +38,13 @@ def write_scenario(path: Path, data: dict) -> Path:
     return path
 
 
-def run_people(tmp_path: Path, rows: list[dict], scenario: dict | None = None):
-    """(engine result, analysis) for the given participant rows under the scenario (default: ramboll-like)."""
+def run_people(tmp_path: Path, rows: list[dict], scenario: dict | None = None, *, chunk_size: int | None = None):
+    """(engine result, analysis) for the given participant rows under the scenario (default: ramboll-like).
+    Without chunk_size: one chunk, with the ledger per participant-month kept (res.ledger)."""
     sc = write_scenario(tmp_path / "scenario.yaml", scenario if scenario is not None else RAMBOLL_LIKE)
     csv_path = write_csv(tmp_path / "people.csv", rows)
     ls = load_scenario(str(sc))
-    res = run_engine(read_participants(csv_path), ls)
+    res = run_engine(read_participants(csv_path), ls, chunk_size=chunk_size, keep_ledger=chunk_size is None)
     return res, analyse(res, ls)
 
 

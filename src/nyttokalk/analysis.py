@@ -1,4 +1,4 @@
-"""Analysis reads the ledger only: per-actor effects (after − before), per year, payback."""
+"""Analysis reads the engine's sums only: per-actor effects (after − before), per year, payback."""
 
 from __future__ import annotations
 
@@ -73,42 +73,43 @@ def _payback(cumulative: np.ndarray, cost: float) -> int | None:
 
 
 def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
+    """Everything from the engine's sums: res.aggregates holds, per situation and category, an array
+    grid month × months since exit (every cell inside some participant's horizon)."""
     s = ls.scenario
-    ledger, grid, p = res.ledger, res.grid, res.participants
-    in_h = grid.in_horizon()
-    rel = np.arange(grid.n_months)[None, :] - grid.exit_index[:, None]
-    first = in_h & (rel < 12)
+    agg, grid, p = res.aggregates, res.grid, res.participants
+    horizon = grid.horizon
+    rel = np.arange(horizon)  # months since each participant's exit: the columns
+    first = rel < 12
     base = int(grid.exit_index.min())
     t = np.arange(grid.n_months) - base
-    discount = (1 + s.discount_rate / 100) ** (-t / 12)
+    discount = ((1 + s.discount_rate / 100) ** (-t / 12))[:, None]  # by calendar month: the rows
 
-    naive = {a: (ledger.actor_net("after", a) - ledger.actor_net("before", a)) * in_h for a in ACTORS}
-    naive = _with_public(naive)
+    naive = _with_public({a: agg.actor_net("after", a) - agg.actor_net("before", a) for a in ACTORS})
     # Counterfactual: a share `deadweight` would have made the same move anyway
     kept = 1 - s.counterfactual.deadweight
     effect = {a: kept * naive[a] for a in ALL}
-    first_year_naive = {a: float(naive[a][first].sum()) for a in ALL}
+    first_year_naive = {a: float(naive[a][:, first].sum()) for a in ALL}
 
-    first_year = {a: float(effect[a][first].sum()) for a in ALL}
-    n_first = int(first.sum())
+    first_year = {a: float(effect[a][:, first].sum()) for a in ALL}
+    n_first = len(p) * int(first.sum())
     per_pm = {a: first_year[a] / n_first if n_first else 0.0 for a in ALL}
 
-    n_years = -(-grid.horizon // 12)
+    n_years = -(-horizon // 12)
     per_year = []
     for k in range(n_years):
-        mask = in_h & (rel // 12 == k)
+        cols = slice(12 * k, 12 * k + 12)
         per_year.append({
             "year": k + 1,
-            "undiscounted": {a: float(effect[a][mask].sum()) for a in ALL},
-            "discounted": {a: float((effect[a] * discount[None, :])[mask].sum()) for a in ALL},
+            "undiscounted": {a: float(effect[a][:, cols].sum()) for a in ALL},
+            "discounted": {a: float((effect[a][:, cols] * discount).sum()) for a in ALL},
         })
 
     # monthly totals from the first transition month to the end of the last horizon
-    last = int((grid.exit_index + grid.horizon).max())
+    last = int((grid.exit_index + horizon).max())
     span = slice(base, last)
-    monthly = pd.DataFrame({a: effect[a][:, span].sum(axis=0) for a in ALL})
+    monthly = pd.DataFrame({a: effect[a].sum(axis=1)[span] for a in ALL})
     monthly.index = [grid.month_date(m).strftime("%Y-%m") for m in range(base, last)]
-    disc = discount[span]
+    disc = discount[span, 0]
 
     cost = s.project.cost
     funding = s.project.funding
@@ -132,21 +133,21 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         }
 
     # over the whole horizon: naive, adjusted, discounted and net present value after the cost share
-    horizon = {
+    horizon_totals = {
         "naive": {a: float(naive[a].sum()) for a in ALL},
         "undiscounted": {a: float(effect[a].sum()) for a in ALL},
-        "discounted": {a: float((effect[a] * discount[None, :]).sum()) for a in ALL},
+        "discounted": {a: float((effect[a] * discount).sum()) for a in ALL},
     }
-    horizon["npv"] = {a: horizon["discounted"][a] - (payback[a]["cost"] or 0.0) for a in ALL}
+    horizon_totals["npv"] = {a: horizon_totals["discounted"][a] - (payback[a]["cost"] or 0.0) for a in ALL}
     # return per krona of project cost after 1 and 5 years (discounted effect / cost share)
     return_per_krona = {}
     for years in (1, 5):
-        window = in_h & (rel < 12 * years)
-        long_enough = grid.horizon >= 12 * years  # no figure for a window the horizon does not cover
+        window = rel < 12 * years
+        long_enough = horizon >= 12 * years  # no figure for a window the horizon does not cover
         out = {}
         for a in ALL:
             c = payback[a]["cost"]
-            out[a] = float((effect[a] * discount[None, :])[window].sum()) / c if c and long_enough else None
+            out[a] = float((effect[a][:, window] * discount).sum()) / c if c and long_enough else None
         return_per_krona[str(years)] = out
 
     # Payoff's typology of outcomes (seed 002)
@@ -162,28 +163,29 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     typology = {k: {"count": int(v.sum()), "share": float(v.mean()) if len(p) else 0.0} for k, v in types.items()}
 
     potential = None
-    if "potential" in ledger.flows:
-        pot = _with_public({a: (ledger.actor_net("potential", a) - ledger.actor_net("before", a)) * in_h for a in ACTORS})
-        potential = {a: float(pot[a][first].sum()) for a in ALL}
+    if "potential" in agg.flows:
+        pot = _with_public({a: agg.actor_net("potential", a) - agg.actor_net("before", a) for a in ACTORS})
+        potential = {a: float(pot[a][:, first].sum()) for a in ALL}
 
     # who in the state: Arbetsförmedlingen, Försäkringskassan, CSN, the state budget (sum = stat)
     stat_split = {"af": 0.0, "fk": 0.0, "csn": 0.0, "statsbudget": 0.0}
-    for cid, cat in ledger.categories.items():
+    for cid, cat in agg.categories.items():
         sign = (cat.payee == "stat") - (cat.payer == "stat")
         if sign:
-            diff = ledger.flows["after"][cid] - ledger.flows["before"][cid]
-            stat_split[cat.stat_unit] += kept * sign * float(diff[first].sum())
+            diff = agg.flows["after"][cid] - agg.flows["before"][cid]
+            stat_split[cat.stat_unit] += kept * sign * float(diff[:, first].sum())
 
     per_participant = pd.DataFrame({"id": p.ids, "before": p.before, "after": p.after})
-    for a in ALL:
-        per_participant[a] = np.where(first, effect[a], 0.0).sum(axis=1)
+    for j, a in enumerate(ACTORS):
+        per_participant[a] = kept * res.first_year_naive[:, j]
+    per_participant[PUBLIC] = sum(per_participant[a] for a in PUBLIC_ACTORS)
     per_participant["forsorjningsstod_before"] = np.where(np.isnan(p.before_amount), "modelled", "observed")
     per_participant["forsorjningsstod_after"] = np.where(np.isnan(p.after_amount), "modelled", "observed")
 
     rows = []
-    for cid, cat in ledger.categories.items():
-        b = float((ledger.flows["before"][cid] * first).sum())
-        af = float((ledger.flows["after"][cid] * first).sum())
+    for cid, cat in agg.categories.items():
+        b = float(agg.flows["before"][cid][:, first].sum())
+        af = float(agg.flows["after"][cid][:, first].sum())
         if b or af:
             rows.append({"category": cid, "label": cat.label, "payer": cat.payer, "payee": cat.payee,
                          "before": b, "after": af, "effect": af - b})
@@ -222,11 +224,12 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         "rules": {str(y): {"file": str(l.path), "sha256": l.sha256, "projected_from": l.projected_from} for y, l in sorted(res.rules_used.items())},
         "projected_months": res.projected_months,
         "horizon_months": grid.horizon,
+        "chunks": res.chunks,
         "first_month": grid.month_date(base).strftime("%Y-%m"),
         "discount_rate_percent": s.discount_rate,
         "project_cost": cost,
         "funding": funding,
     }
     return Analysis(first_year, per_pm, n_first, per_year, payback, monthly, per_participant, by_category, meta, assumptions, warnings,
-                    first_year_naive=first_year_naive, horizon=horizon, return_per_krona=return_per_krona, typology=typology, potential=potential,
+                    first_year_naive=first_year_naive, horizon=horizon_totals, return_per_krona=return_per_krona, typology=typology, potential=potential,
                     stat_split=stat_split)

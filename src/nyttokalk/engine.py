@@ -14,6 +14,7 @@ import numpy as np
 from . import states as st
 from .errors import InputError, Problem
 from .ledger import TAX_CATEGORIES, Ledger, categories
+from .scenario import ACTORS
 from .participants import Participants
 from .rules.loader import LoadedYear, RuleBook
 from .scenario import LoadedScenario, LocalRates, parse_month
@@ -52,7 +53,8 @@ class Grid:
 
 @dataclass
 class EngineResult:
-    ledger: Ledger
+    aggregates: Ledger  # per situation and category: (grid months × months since exit) sums over participants
+    first_year_naive: np.ndarray  # participants × ACTORS: after − before over each one's first 12 months, before deadweight
     grid: Grid
     participants: Participants
     month_rules: MonthRules
@@ -61,7 +63,8 @@ class EngineResult:
     assumptions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     resolved: dict[str, np.ndarray] = field(default_factory=dict)  # per-participant inputs as used
-    tax: dict[str, dict[int, dict[str, np.ndarray]]] = field(default_factory=dict)  # situation → year → components
+    ledger: Ledger | None = None  # per participant-month, only with keep_ledger=True (tests, small runs)
+    chunks: int = 1
 
 
 def _require(values, missing, default, name, participants, problems, why=""):
@@ -212,7 +215,7 @@ def _local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook
     s = ls.scenario
     out = {}
     problems: list[Problem] = []
-    has_muni = p.municipality != ""
+    names, where = np.unique(p.municipality, return_inverse=True)
     for year in grid.years:
         day = s.period.rules_date or dt.date(year, 1, 1)
         loaded, _ = book.year_for(day.year)
@@ -221,31 +224,33 @@ def _local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook
             base = (s.local_tax.kommun / 100, s.local_tax.region / 100, s.local_tax.begravning / 100)
         else:
             base = (lt.average_kommun_rate.at(day), lt.average_region_rate.at(day), lt.begravning_rate.at(day))
-        k, r, b = (np.full(len(p), v) for v in base)
-        for name in np.unique(p.municipality[has_muni]):
+        table = np.tile(np.array(base, dtype=float), (len(names), 1))  # per distinct name: kommun, region, begravning
+        for j, name in enumerate(names):
+            if name == "":
+                continue
             m = book.municipality(loaded, name)
-            rows = p.rows[p.municipality == name]
             if m is None:
                 if year == grid.years[0]:
                     guess = book.suggest_municipality(loaded, name)
                     hint = f"; did you mean {guess!r}?" if guess else ""
-                    where = loaded.municipalities_path or f"rules/municipalities/{loaded.rules.year}.csv"
-                    for row in rows[:20]:
-                        problems.append(Problem(p.file, f"municipality not found in {where}{hint}", row=int(row), column="municipality", value=name))
+                    path = loaded.municipalities_path or f"rules/municipalities/{loaded.rules.year}.csv"
+                    for row in p.rows[p.municipality == name][:20]:
+                        problems.append(Problem(p.file, f"municipality not found in {path}{hint}", row=int(row), column="municipality", value=name))
                 continue
-            sel = p.municipality == name
-            k[sel], r[sel], b[sel] = m.kommun_rate, m.region_rate, m.begravning_rate
+            table[j] = (m.kommun_rate, m.region_rate, m.begravning_rate)
+        k, r, b = (table[where, i] for i in range(3))
         out[year] = (k, r, b)
     if problems:
         raise InputError(problems, f"{p.file}: unknown municipalities")
     return out
 
 
-def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, counted: np.ndarray, inputs: dict, mr: MonthRules, n: int, m_count: int, p: Participants) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Monthly items for one situation; codes: participants × months state codes; counted: the
-    participant-months inside each participant's horizon."""
+def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, inputs: dict, mr: MonthRules) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Monthly items for one situation; codes: participants × months state codes. Items no state
+    wrote are absent (zero)."""
+    n, m_count = codes.shape
     flat = codes.ravel()
-    items = {k: np.zeros(flat.shape) for k in ITEMS}
+    items: dict[str, np.ndarray] = {}
     warnings: dict[str, np.ndarray] = {}
     for sid in np.unique(flat):
         state = st.STATES[st.IDS[sid]]
@@ -262,24 +267,15 @@ def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, counted: np
             newly_arrived=inputs["newly_arrived"][person],
             months_unemployed=inputs["months_unemployed"][person],
         )
-        if state.id == "extratjanst":
-            # extratjänst ended in 2022: a counted month without the rule is an input error
-            missing = (mr["extratjanst_exists"][month] == 0) & counted.ravel()[idx]
-            if missing.any():
-                bad = np.unique(person[missing])
-                year = mr.years[mr.rules_index[month[missing][0]]].rules.year
-                raise InputError(
-                    [Problem(p.file, f"extratjänst does not exist in the rules for {year} (no new extratjänster from 2022; "
-                             f"rule subsidies.extratjanst is absent) but this participant's horizon reaches it",
-                             row=int(p.rows[i]), column="after", value="extratjanst") for i in bad[:20]],
-                    "extratjänst outside the years it existed",
-                )
         for key, values in state.flows(cells, mr).items():
             if key.startswith("warning:"):
                 w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))
                 w[person[values]] = True
             else:
-                items[key][idx] += values
+                target = items.get(key)
+                if target is None:
+                    target = items[key] = np.zeros(flat.shape)
+                target[idx] += values
     return {k: v.reshape(n, m_count) for k, v in items.items()}, warnings
 
 
@@ -307,7 +303,22 @@ def _check_scenario_choices(p: Participants, inputs: dict, grid: Grid, mr: Month
     return duration
 
 
-def _setup(p: Participants, ls: LoadedScenario, book: RuleBook):
+@dataclass
+class Plan:
+    """What every chunk of participants shares: resolved inputs, the month grid, the rules per month,
+    the local tax rates and each participant's subsidy duration."""
+
+    inputs: dict[str, np.ndarray]
+    notes: list[str]
+    grid: Grid
+    mr: MonthRules
+    rules_used: dict[int, LoadedYear]
+    projected: list[str]
+    rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    duration: np.ndarray
+
+
+def _setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
     s = ls.scenario
     inputs, notes = _resolve_inputs(p, ls)
     exit_index = inputs["exit_index"]
@@ -318,13 +329,34 @@ def _setup(p: Participants, ls: LoadedScenario, book: RuleBook):
     mr, rules_used, projected = _month_rules(grid, ls, book)
     rates = _local_rates(p, grid, ls, book)
     duration = _check_scenario_choices(p, inputs, grid, mr, ls)
-    return inputs, notes, grid, mr, rules_used, projected, rates, duration
+    _check_states_exist(p, grid, mr, duration)
+    return Plan(inputs, notes, grid, mr, rules_used, projected, rates, duration)
+
+
+def _check_states_exist(p: Participants, grid: Grid, mr: MonthRules, duration: np.ndarray) -> None:
+    """Extratjänst ended in 2022: a counted month of it without the rule is an input error."""
+    sel = p.after == "extratjanst"
+    if not sel.any():
+        return
+    missing_before = np.concatenate([[0], np.cumsum(mr["extratjanst_exists"] == 0)])  # months without the rule before m
+    start = grid.exit_index[sel]
+    stop = np.minimum(start + np.minimum(duration[sel], grid.horizon), grid.n_months).astype(int)
+    bad = (missing_before[stop] - missing_before[start]) > 0
+    if bad.any():
+        first_missing = int(np.flatnonzero(mr["extratjanst_exists"] == 0)[0])
+        year = mr.years[mr.rules_index[first_missing]].rules.year
+        raise InputError(
+            [Problem(p.file, f"extratjänst does not exist in the rules for {year} (no new extratjänster from 2022; "
+                     f"rule subsidies.extratjanst is absent) but this participant's horizon reaches it",
+                     row=int(r), column="after", value="extratjanst") for r in p.rows[sel][bad][:20]],
+            "extratjänst outside the years it existed",
+        )
 
 
 def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[str]:
     """Everything a run checks before computing (missing values, rule years, municipalities);
     raises InputError with every problem, else returns the notes on defaults used."""
-    return _setup(p, ls, book or RuleBook())[1]
+    return _setup(p, ls, book or RuleBook()).notes
 
 
 def _durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
@@ -358,13 +390,125 @@ def _durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: Lo
     return dur
 
 
-def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> EngineResult:
+# Participant-months per chunk. A chunk holds ~30 items × 4 situations of this many float64 cells,
+# so ~1 GB at most; results do not depend on it (tests/test_chunks.py).
+CHUNK_CELLS = 1_000_000
+
+
+def chunk_participants(horizon: int) -> int:
+    """Default participants per chunk for a horizon: a chunk spans about horizon + 12 months."""
+    return max(1, CHUNK_CELLS // (horizon + 12))
+
+
+def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None, *, chunk_size: int | None = None,
+               keep_ledger: bool = False, progress=None) -> EngineResult:
+    """Compute the ledger chunk by chunk and keep only its sums per situation, category, grid month
+    and month since exit (and each participant's first-year effect per actor). keep_ledger=True
+    also keeps the ledger per participant-month (one chunk; for tests and small runs).
+    progress(done, total) is called after each chunk."""
     book = book or RuleBook()
     s = ls.scenario
-    inputs, notes, grid, mr, rules_used, projected, rates, duration = _setup(p, ls, book)
-    n_months = grid.n_months
+    plan = _setup(p, ls, book)
+    grid, inputs = plan.grid, plan.inputs
+    n, horizon = len(p), grid.horizon
+    notes = list(plan.notes)
 
-    n, m_count = len(p), n_months
+    # The potential: everyone in unsubsidised work from the exit month (their wage, else the
+    # scenario's default wage); skipped when a wage is missing.
+    potential_wage = np.where(np.isnan(inputs["wage"]), np.nan if s.wages.default is None else s.wages.default, inputs["wage"])
+    with_potential = not np.isnan(potential_wage).any()
+    if not with_potential:
+        notes.append("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the scenario sets no wages.default")
+    ends_in_horizon = np.isfinite(plan.duration) & (plan.duration < horizon)
+    keep_p = s.persistence.keep_job_probability
+    if ends_in_horizon.any():
+        by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
+        notes.append(f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the horizon ("
+                     + ", ".join(f"{k} {v}" for k, v in by_state.items()) + f"); afterwards {keep_p:.0%} keep the job unsubsidised "
+                     f"and {1 - keep_p:.0%} fall back to their before state (persistence.keep_job_probability)")
+    if s.persistence.monthly_dropoff > 0:
+        notes.append(f"each month {s.persistence.monthly_dropoff:.1%} of those still in the after state fall back to the before state "
+                     "(persistence.monthly_dropoff)")
+    for col, values in (("before_amount", p.before_amount), ("after_amount", p.after_amount)):
+        if np.isfinite(values).any():
+            notes.append(f"{int(np.isfinite(values).sum())} of {len(p)} participants: observed monthly försörjningsstöd ({col}) "
+                         "used instead of the modelled top-up (see the per-participant table)")
+
+    cats = categories(s.fees.public_service, s.fees.begravning)
+    situations = ["before", "after"] + (["potential"] if with_potential else [])
+    sums = {sit: {cid: np.zeros((grid.n_months, horizon)) for cid in cats} for sit in situations}
+    first_naive = np.zeros((n, len(ACTORS)))
+    flags: dict[str, np.ndarray] = {}
+    order = np.argsort(grid.exit_index, kind="stable")  # chunks of neighbouring exit months span few calendar years
+    size = n if keep_ledger else max(1, chunk_size or chunk_participants(horizon))
+    cell_ledger = None
+    n_chunks = 0
+    for start in range(0, n, size):
+        idx = order[start:start + size]
+        chunk = _compute_chunk(plan, p, ls, book, idx, cats, potential_wage if with_potential else None)
+        _accumulate(chunk, sums, cats, horizon)
+        first_naive[idx] = _first_year_naive(chunk, cats, horizon)
+        for key, mask in chunk.flags.items():
+            flags.setdefault(key, np.zeros(n, dtype=bool))[idx] = mask
+        if keep_ledger:
+            inverse = np.empty(n, dtype=int)
+            inverse[order] = np.arange(n)
+            cell_ledger = Ledger(categories=cats, flows={
+                sit: {cid: a[inverse] for cid, a in flows.items()} for sit, flows in chunk.flows.items()})
+            cell_ledger.check_balance()
+        n_chunks += 1
+        if progress is not None:
+            progress(min(start + size, n), n)
+
+    aggregates = Ledger(categories=cats, flows=sums)
+    aggregates.check_balance(relative=1e-9)
+    warnings: list[str] = []
+    for key, mask in flags.items():
+        if mask.any():
+            warnings.append(f"{int(mask.sum())} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
+                            f"(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows "
+                            + ", ".join(str(r) for r in p.rows[mask][:10]) + (" …" if mask.sum() > 10 else ""))
+    return EngineResult(
+        aggregates=aggregates,
+        first_year_naive=first_naive,
+        grid=grid,
+        participants=p,
+        month_rules=plan.mr,
+        rules_used=plan.rules_used,
+        projected_months=plan.projected,
+        assumptions=notes,
+        warnings=warnings,
+        resolved=inputs,
+        ledger=cell_ledger,
+        chunks=n_chunks,
+    )
+
+
+@dataclass
+class Chunk:
+    flows: dict[str, dict[str, np.ndarray]]  # situation → category → participants × chunk months (absent = 0)
+    exit_local: np.ndarray  # each participant's exit month in the chunk's months (sorted ascending)
+    offset: int  # grid month of the chunk's first month
+    flags: dict[str, np.ndarray]
+
+
+def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: RuleBook, idx: np.ndarray,
+                   cats: dict, potential_wage: np.ndarray | None) -> Chunk:
+    """The ledger of participants idx (sorted by exit month) over the calendar years their horizons span."""
+    s = ls.scenario
+    grid_all = plan.grid
+    horizon = grid_all.horizon
+    exits = grid_all.exit_index[idx]
+    offset = int(exits.min() // 12 * 12)
+    stop = int((exits.max() + horizon - 1) // 12 * 12 + 12)
+    grid = Grid(grid_all.first_year + offset // 12, stop - offset, exits - offset, horizon)
+    mr = plan.mr.window(offset, stop)
+    p = p_all.take(idx)
+    inputs = {k: v[idx] for k, v in plan.inputs.items()}
+    duration = plan.duration[idx]
+    rates = {year: tuple(a[idx] for a in plan.rates[year]) for year in grid.years}
+
+    n, m_count = len(p), grid.n_months
     month_idx = np.arange(m_count)[None, :]
     after_started = month_idx >= grid.exit_index[:, None]
     months_in_state = np.where(after_started, month_idx - grid.exit_index[:, None], -1)
@@ -376,64 +520,54 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         "before": np.broadcast_to(before_codes[:, None], (n, m_count)),
         "after": after_codes_m,
     }
-    counted = after_started & (month_idx < grid.exit_index[:, None] + s.period.horizon_months)
-
-    # The potential: everyone in unsubsidised work from the exit month (their wage, else the
-    # scenario's default wage); skipped when a wage is missing.
-    potential_wage = np.where(np.isnan(inputs["wage"]), np.nan if s.wages.default is None else s.wages.default, inputs["wage"])
-    if not np.isnan(potential_wage).any():
+    if potential_wage is not None:
         situations["potential"] = np.where(after_started, st.CODES["arbete"], before_codes[:, None])
-    else:
-        notes.append("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the scenario sets no wages.default")
 
     # A subsidised job ends after its duration: with probability p the person keeps the job
     # unsubsidised ("after"), otherwise falls back to the before state ("after_fallback").
-    ends = grid.exit_index + duration
-    ended = month_idx >= ends[:, None]
-    ends_in_horizon = np.isfinite(duration) & (duration < s.period.horizon_months)
+    # Per participant, whether the job ends before the end of the calendar year of the horizon's last
+    # month: an end just after the horizon still changes that year's income tax and so the months counted.
+    ended = month_idx >= (grid.exit_index + duration)[:, None]
     keep_p = s.persistence.keep_job_probability
-    if ends_in_horizon.any():
+    last_tax_month = (grid.exit_index + horizon - 1) // 12 * 12 + 11
+    mixed = np.isfinite(duration) & (grid.exit_index + duration <= last_tax_month)
+    if mixed.any():
         situations["after"] = np.where(ended, st.CODES["arbete"], after_codes_m)
-        if keep_p < 1:
+        if keep_p is not None and keep_p < 1:
+            # keep_p is required when a job ends inside the horizon (_check_scenario_choices); when it
+            # ends only after the horizon and none is given, the job is kept (the pay, hence the tax, is the same)
             situations["after_fallback"] = np.where(ended, before_codes[:, None], after_codes_m)
-        by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
-        notes.append(f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the horizon ("
-                     + ", ".join(f"{k} {v}" for k, v in by_state.items()) + f"); afterwards {keep_p:.0%} keep the job unsubsidised "
-                     f"and {1 - keep_p:.0%} fall back to their before state (persistence.keep_job_probability)")
 
-    cats = categories(s.fees.public_service, s.fees.begravning)
-    ledger = Ledger(categories=cats)
-    warnings: list[str] = []
-    tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
+    ledger: dict[str, dict[str, np.ndarray]] = {}
+    flags: dict[str, np.ndarray] = {}
     reasonable = s.forsorjningsstod.reasonable_costs
     for name, codes in situations.items():
         in_state = months_in_state if name.startswith("after") else np.full_like(months_in_state, -1)
         if name == "after_fallback":
             in_state = np.where(ended, -1, months_in_state)
-        used = {**inputs, "wage": potential_wage} if name == "potential" else inputs
-        items, flags = _situation_items(codes, in_state, counted, used, mr, n, m_count, p)
+        used = {**inputs, "wage": potential_wage[idx]} if name == "potential" else inputs
+        items, situation_flags = _situation_items(codes, in_state, used, mr)
         if name == "after":  # warnings once, from the main after trajectory
-            for key, mask in flags.items():
-                if mask.any():
-                    warnings.append(f"{int(mask.sum())} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
-                                    f"(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows "
-                                    + ", ".join(str(r) for r in p.rows[mask][:10]) + (" …" if mask.sum() > 10 else ""))
-        flows = {k: v for k, v in items.items()}
+            flags = situation_flags
+        zeros = np.zeros((n, m_count))
+        item = lambda key: items.get(key, zeros)  # noqa: E731
+        flows = dict(items)
 
         # production value at market price (seed 004): factor cost to the employer, the rest to the state
-        factor_cost = items["lon"] + items["semesterersattning"] + items["arbetsgivaravgift"]
-        flows["produktion_faktorkostnad"] = factor_cost
-        flows["produktion_indirekta_skatter"] = factor_cost * (mr["production_factor"][None, :] - 1)
+        if "lon" in items:
+            factor_cost = item("lon") + item("semesterersattning") + item("arbetsgivaravgift")
+            flows["produktion_faktorkostnad"] = factor_cost
+            flows["produktion_indirekta_skatter"] = factor_cost * (mr["production_factor"][None, :] - 1)
         # the state's claim on future repayment of the study loan
-        flows["studielan_fordran"] = items["studielan"].copy()
+        if "studielan" in items:
+            flows["studielan_fordran"] = items["studielan"].copy()
 
         # income tax per person and calendar year, spread over the year's months in proportion to taxable income
-        work = items["lon"] + items["semesterersattning"]
-        benefit = sum(items[k] for k in TAXABLE_BENEFIT)
+        work = item("lon") + item("semesterersattning")
+        benefit = sum((item(k) for k in TAXABLE_BENEFIT), zeros)
         taxable = work + benefit
         tax_flows = {cat: np.zeros((n, m_count)) for cat in TAX_CATEGORIES.values()}
         tax_total = np.zeros((n, m_count))
-        tax_detail[name] = {}
         for k, year in enumerate(grid.years):
             cols = slice(12 * k, 12 * k + 12)
             day = s.period.rules_date or dt.date(year, 1, 1)
@@ -453,7 +587,6 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
                              f"(förhöjt grundavdrag) are not modelled yet", row=int(r), column="age") for r in rows[:20]],
                     "participants too old for the modelled tax rules",
                 )
-            tax_detail[name][year] = comp
             annual = taxable[:, cols].sum(axis=1, keepdims=True)
             share = np.divide(taxable[:, cols], annual, out=np.zeros_like(taxable[:, cols]), where=annual > 0)
             for component, cat in TAX_CATEGORIES.items():
@@ -462,7 +595,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         flows.update(tax_flows)
 
         # Socialtjänstlagen 4 kap. 1 §: försörjningsstöd tops income up to the norm (riksnorm + reasonable costs)
-        net_income = taxable - tax_total + sum(items[k] for k in TAX_FREE)
+        net_income = taxable - tax_total + sum((item(k) for k in TAX_FREE), zeros)
         norm = mr["riksnorm"][None, :] + reasonable
         no_topup = np.isin(codes, [st.CODES[sid] for sid, state in st.STATES.items() if not state.topped_up])
         modelled = np.where(no_topup, 0.0, np.maximum(0.0, norm - net_income))
@@ -474,40 +607,57 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
             if name == "potential":
                 observed = np.where(after_started, np.nan, observed)
         flows["forsorjningsstod"] = np.where(np.isnan(observed), modelled, observed)
-        ledger.flows[name] = flows
+        ledger[name] = flows
 
     # Expected after situation: keep (p) and fall back (1 − p), then a monthly drop-off back to
     # the before state. Both are linear mixtures of balanced ledgers, so the ledger still balances.
-    fallback = ledger.flows.pop("after_fallback", None)
-    tax_detail.pop("after_fallback", None)
-    after = ledger.flows["after"]
+    fallback = ledger.pop("after_fallback", None)
+    after = ledger["after"]
+    zeros = np.zeros((n, m_count))
     if fallback is not None:
-        for cat in after:
-            after[cat] = keep_p * after[cat] + (1 - keep_p) * fallback[cat]
+        rows = mixed[:, None]  # the others have no end: their after situation stays exactly as computed
+        for cat in set(after) | set(fallback):
+            a = after.get(cat, zeros)
+            after[cat] = np.where(rows, keep_p * a + (1 - keep_p) * fallback.get(cat, zeros), a)
     d = s.persistence.monthly_dropoff
     if d > 0:
         since_exit = np.maximum(0, month_idx - grid.exit_index[:, None])
         survival = (1 - d) ** since_exit
-        for cat in after:
-            after[cat] = survival * after[cat] + (1 - survival) * ledger.flows["before"][cat]
-        notes.append(f"each month {d:.1%} of those still in the after state fall back to the before state (persistence.monthly_dropoff)")
+        before = ledger["before"]
+        for cat in set(after) | set(before):
+            after[cat] = survival * after.get(cat, zeros) + (1 - survival) * before.get(cat, zeros)
+    return Chunk(flows=ledger, exit_local=grid.exit_index, offset=offset, flags=flags)
 
-    for col, values in (("before_amount", p.before_amount), ("after_amount", p.after_amount)):
-        if np.isfinite(values).any():
-            notes.append(f"{int(np.isfinite(values).sum())} of {len(p)} participants: observed monthly försörjningsstöd ({col}) "
-                         "used instead of the modelled top-up (see the per-participant table)")
 
-    ledger.check_balance()
-    assumptions = list(notes)
-    return EngineResult(
-        ledger=ledger,
-        grid=grid,
-        participants=p,
-        month_rules=mr,
-        rules_used=rules_used,
-        projected_months=projected,
-        assumptions=assumptions,
-        warnings=warnings,
-        resolved=inputs,
-        tax=tax_detail,
-    )
+def _relative(a: np.ndarray, exit_local: np.ndarray, horizon: int) -> np.ndarray:
+    """participants × chunk months → participants × months since exit (0 … horizon − 1)."""
+    return np.take_along_axis(a, exit_local[:, None] + np.arange(horizon)[None, :], axis=1)
+
+
+def _accumulate(chunk: Chunk, sums: dict, cats: dict, horizon: int) -> None:
+    """Add the chunk's in-horizon flows to sums[situation][category][grid month, months since exit]."""
+    exits, starts = np.unique(chunk.exit_local, return_index=True)  # exit_local is sorted
+    rows = chunk.offset + exits[:, None] + np.arange(horizon)[None, :]  # grid month of each (exit group, month since exit)
+    cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
+    for sit, flows in chunk.flows.items():
+        for cid, a in flows.items():  # each category on its own: order does not matter
+            group = np.add.reduceat(_relative(a, chunk.exit_local, horizon), starts, axis=0)
+            sums[sit][cid][rows, cols] += group  # (row, col) pairs are distinct: one exit month per group
+
+
+def _first_year_naive(chunk: Chunk, cats: dict, horizon: int) -> np.ndarray:
+    """participants × ACTORS: after − before summed over the first 12 months after exit."""
+    k = min(12, horizon)
+    out = np.zeros((len(chunk.exit_local), len(ACTORS)))
+    for sit, sign in (("after", 1.0), ("before", -1.0)):
+        flows = chunk.flows[sit]
+        for cid, c in cats.items():  # in the categories' fixed order: the sums do not depend on the chunk
+            a = flows.get(cid)
+            if a is None:
+                continue
+            total = _relative(a, chunk.exit_local, k).sum(axis=1)
+            for j, actor in enumerate(ACTORS):
+                w = (c.payee == actor) - (c.payer == actor)
+                if w:
+                    out[:, j] += sign * w * total
+    return out

@@ -4,6 +4,7 @@ column and value, before anything is computed."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import hashlib
 import hmac
@@ -60,6 +61,15 @@ class Participants:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def take(self, idx: np.ndarray) -> "Participants":
+        """The participants at positions idx (a chunk), every per-participant array taken alike."""
+        n = len(self)
+        return dataclasses.replace(self, **{
+            f.name: getattr(self, f.name)[idx]
+            for f in dataclasses.fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray) and len(getattr(self, f.name)) == n
+        })
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:

@@ -40,3 +40,24 @@ class MonthRules:
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.values[name]
+
+    def window(self, start: int, stop: int) -> "MonthRules":
+        """The rules of grid months start … stop − 1 (a chunk's own calendar years)."""
+        return MonthRules(
+            dates=self.dates[start:stop],
+            month_of_year=self.month_of_year[start:stop],
+            rules_index=self.rules_index[start:stop],
+            years=self.years,
+            values={k: v[start:stop] for k, v in self.values.items()},
+            lists={k: v[start:stop] for k, v in self.lists.items()},
+            holiday_pay=self.holiday_pay,
+            days_per_month=self.days_per_month[start:stop],
+        )
+
+    def month_groups(self, name: str) -> list[tuple[np.ndarray, object]]:
+        """Months that share the same structured value of lists[name]: [(months, value), …], so a state
+        function loops over the few distinct values (bands, reductions), not over every month."""
+        groups: dict[int, tuple[list[int], object]] = {}
+        for m, value in enumerate(self.lists[name]):  # the same rule period gives the same object
+            groups.setdefault(id(value), ([], value))[0].append(m)
+        return [(np.array(ms), value) for ms, value in groups.values()]

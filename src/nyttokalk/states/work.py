@@ -24,12 +24,12 @@ def employer_contributions(gross: np.ndarray, c: Cells, r: MonthRules) -> np.nda
     # Socialavgiftslagen (2000:980) 2 kap. 26 §: full rate; 2 kap. 27 § and temporary laws: reductions
     full = r["aga_full"][c.month]
     fees = full * gross
-    for m in np.unique(c.month):
-        in_month = c.month == m
-        for red in r.lists["aga_reductions"][m]:
-            if red.months is not None and int(r.month_of_year[m]) not in red.months:
+    for months, reductions in r.month_groups("aga_reductions"):
+        for red in reductions:
+            active = months if red.months is None else months[np.isin(r.month_of_year[months], list(red.months))]
+            if not active.size:
                 continue
-            hit = in_month & (c.birth_year >= red.born_from) & (c.birth_year <= red.born_to)
+            hit = np.isin(c.month, active) & (c.birth_year >= red.born_from) & (c.birth_year <= red.born_to)
             if not hit.any():
                 continue
             cap = np.inf if red.monthly_pay_cap is None else red.monthly_pay_cap
@@ -65,12 +65,14 @@ def introduktionsjobb(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
 def nystartsjobb_level(c: Cells, r: MonthRules) -> np.ndarray:
     """Support level 1, 2, 3 by age and months away from work, or the newly-arrived level; 0 = none."""
     level = np.zeros(len(c), dtype=int)
-    for m in np.unique(c.month):
-        in_month = c.month == m
-        for band in r.lists["nystartsjobb_bands"][m]:
+    for months, bands in r.month_groups("nystartsjobb_bands"):
+        in_months = np.isin(c.month, months)
+        if not in_months.any():
+            continue
+        for band in bands:
             upper = np.inf if band.max_months is None else band.max_months
             hit = (
-                in_month
+                in_months
                 & (c.age >= band.min_age) & (c.age <= band.max_age)
                 & (c.months_unemployed >= band.min_months) & (c.months_unemployed <= upper)
             )
