@@ -133,3 +133,17 @@ def test_parquet_without_pyarrow_names_the_file_and_the_extra(tmp_path, monkeypa
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "p.parquet" in result.output
     assert "pip install 'nyttokalk[parquet]'" in result.output
+
+
+@pytest.mark.parametrize("series, expected", [
+    (pd.Series(pd.array([None, 24], dtype="Int64")), ["", "24"]),
+    (pd.Series(pd.array([True, None, False], dtype="boolean")), ["true", "", "false"]),
+    (pd.Series([30.0, np.nan, 0.75]), ["30", "", "0.75"]),
+    (pd.Series(pd.array([1.5, None], dtype="Float64")), ["1.5", ""]),
+    (pd.Series(pd.to_datetime(["2024-03-01 00:00", None, "2024-03-01 08:15"], format="%Y-%m-%d %H:%M")), ["2024-03-01", "", "2024-03-01 08:15:00"]),
+    (pd.Series([dt.date(2024, 3, 1), None, "2024-04"], dtype=object), ["2024-03-01", "", "2024-04"]),
+])
+def test_nullable_and_typed_columns_become_csv_text(series, expected):
+    from nyttokalk.participants import _parquet_text
+
+    assert list(_parquet_text(series)) == expected

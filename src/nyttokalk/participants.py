@@ -76,19 +76,21 @@ PARQUET_HINT = "install with pip install 'nyttokalk[parquet]'"
 def _parquet_text(col: pd.Series) -> pd.Series:
     """A typed Parquet column as the text the CSV reader would have seen: '' for null, ints
     without a decimal point, true/false, dates as YYYY-MM-DD (with the time when it is not midnight)."""
+    null = col.isna().to_numpy()
+    text = None
     if pd.api.types.is_bool_dtype(col):
-        return pd.Series(np.where(col.to_numpy(), "true", "false"), index=col.index, dtype=object)
-    if pd.api.types.is_integer_dtype(col):
-        return col.astype(str)
-    if pd.api.types.is_float_dtype(col):
-        x = col.to_numpy(dtype=float)
+        text = np.where(col.fillna(False).to_numpy(dtype=bool), "true", "false")
+    elif pd.api.types.is_integer_dtype(col):
+        text = col.fillna(0).to_numpy(dtype=np.int64).astype(str)
+    elif pd.api.types.is_float_dtype(col):
+        x = col.to_numpy(dtype=float, na_value=np.nan)
         whole = np.isfinite(x) & (x == np.round(x)) & (np.abs(x) < 1e15)
         text = np.where(whole, np.where(whole, x, 0).astype(np.int64).astype(str), x.astype(str))
-        return pd.Series(np.where(np.isnan(x), "", text), index=col.index, dtype=object)
-    if pd.api.types.is_datetime64_any_dtype(col):
-        midnight = col.dt.normalize() == col
-        text = np.where(midnight, col.dt.strftime("%Y-%m-%d"), col.dt.strftime("%Y-%m-%d %H:%M:%S"))
-        return pd.Series(np.where(col.isna(), "", text), index=col.index, dtype=object)
+    elif pd.api.types.is_datetime64_any_dtype(col):
+        midnight = (col.dt.normalize() == col).to_numpy()
+        text = np.where(midnight, col.dt.strftime("%Y-%m-%d").to_numpy(dtype=object), col.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object))
+    if text is not None:
+        return pd.Series(np.where(null, "", text), index=col.index, dtype=object)
 
     def one(v) -> str:
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT or v is pd.NA:
