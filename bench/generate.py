@@ -1,11 +1,13 @@
 """Write a synthetic participant file of N rows (seeded; no real people).
 
     python bench/generate.py N OUT.csv [--seed 1]
+    python bench/generate.py N OUT.parquet [--seed 1]   # typed columns (needs pyarrow)
 
 The mix: before states försörjningsstöd 50 %, aktivitetsstöd 35 %, etableringsersättning 15 %;
 after states arbete 25 %, nystartsjobb 15 %, introduktionsjobb 10 %, studier 15 %,
 aktivitetsstöd 5 %, oförändrad 30 %; ages 20–64; wages 17 000–35 000; municipalities drawn from
-the 2024 table; exit months over 2024.
+the 2024 table; exit months over 2024. A .parquet output carries typed columns (integers,
+floats, newly_arrived as a boolean, exit_month as a date), as a data warehouse would export them.
 """
 
 from __future__ import annotations
@@ -41,10 +43,22 @@ def generate(n: int, seed: int = 1) -> pd.DataFrame:
     })
 
 
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """The same rows with Parquet-style types: bool for newly_arrived, a date for exit_month."""
+    out = df.copy()
+    out["newly_arrived"] = out["newly_arrived"] == "true"
+    out["exit_month"] = pd.to_datetime(out["exit_month"] + "-01").dt.date
+    return out
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int)
     ap.add_argument("out", type=Path)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    generate(a.n, a.seed).to_csv(a.out, index=False)
+    df = generate(a.n, a.seed)
+    if a.out.suffix.lower() == ".parquet":
+        typed(df).to_parquet(a.out, index=False, engine="pyarrow")
+    else:
+        df.to_csv(a.out, index=False)

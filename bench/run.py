@@ -1,10 +1,11 @@
-"""Benchmark by hand (not a test): the floor and the end-to-end run on the same file.
+"""Benchmark by hand (not a test): the floor, the end-to-end run and the plain reference on the same file.
 
-    python bench/run.py FILE.csv [--scenario bench/scenario.yaml]
+    python bench/run.py FILE.csv|FILE.parquet [--scenario bench/scenario.yaml] [--reference-sample 1000]
 
-(a) pandas.read_csv of the file — the floor; (b) `nyttokalk run FILE --json` end to end in a
-subprocess, with its peak memory (ru_maxrss). Prints the ratio (b)/(a). The per-participant
-reference implementation (c) of issue 7 is not written yet.
+(a) reading the file with pandas (read_csv / read_parquet) — the floor; (b) `nyttokalk run FILE
+--json` end to end in a subprocess, with its peak memory (ru_maxrss); (c) the per-participant
+reference (bench/reference.py) on the first --reference-sample rows, extrapolated linearly to all
+rows. Prints the ratios (b)/(a) and (c)/(b). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -18,27 +19,50 @@ from pathlib import Path
 
 import pandas as pd
 
+from reference import run_reference  # bench/ is on sys.path when this script runs
+
+from nyttokalk.participants import read_participants
+from nyttokalk.scenario import load_scenario
+
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("file", type=Path)
+    ap = argparse.ArgumentParser(description="Time the read floor, nyttokalk run --json and the plain reference on one participant file.")
+    ap.add_argument("file", type=Path, help="participant file (.csv or .parquet), e.g. from bench/generate.py")
     ap.add_argument("--scenario", default=str(Path(__file__).with_name("scenario.yaml")))
+    ap.add_argument("--reference-sample", type=int, default=1000, help="rows the reference runs on before extrapolating (default 1000)")
+    ap.add_argument("--skip-run", action="store_true", help="skip (b), e.g. to time only the reference")
     a = ap.parse_args()
 
     t = time.perf_counter()
-    df = pd.read_csv(a.file)
+    df = pd.read_parquet(a.file) if a.file.suffix.lower() == ".parquet" else pd.read_csv(a.file)
     floor = time.perf_counter() - t
+    n = len(df)
+    del df
 
+    full = None
+    if not a.skip_run:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nyttokalk.cli", "run", str(a.file), "--scenario", a.scenario, "--json"],
+                       check=True, stdout=subprocess.DEVNULL)
+        full = time.perf_counter() - t
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    ls = load_scenario(a.scenario)
+    participants = read_participants(a.file)
+    sample = min(a.reference_sample, n)
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "nyttokalk.cli", "run", str(a.file), "--scenario", a.scenario, "--json"],
-                   check=True, stdout=subprocess.DEVNULL)
-    full = time.perf_counter() - t
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    run_reference(participants, ls, limit=sample)
+    ref_sample = time.perf_counter() - t
+    ref = ref_sample * n / sample
 
-    print(f"rows {len(df):,}")
-    print(f"(a) read_csv            {floor:8.2f} s")
-    print(f"(b) nyttokalk run --json {full:8.2f} s   peak {peak_mb:,.0f} MB")
-    print(f"(b)/(a)                 {full / floor:8.1f}")
+    print(f"rows {n:,}")
+    print(f"(a) pandas read          {floor:10.2f} s")
+    if full is not None:
+        print(f"(b) nyttokalk run --json {full:10.2f} s   peak {peak_mb:,.0f} MB")
+    print(f"(c) reference            {ref:10.2f} s   ({ref_sample:.2f} s on {sample:,} rows × {n / sample:,.1f}; computation only)")
+    if full is not None:
+        print(f"(b)/(a)                  {full / floor:10.1f}")
+        print(f"(c)/(b)                  {ref / full:10.1f}")
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ KEEP_IDS_HELP = "Keep ids that look like personnummer in the outputs (they are p
 
 @app.command()
 def run(
-    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV or XLSX). Without it: the scenario's own participant file.")] = None,
+    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet). Without it: the scenario's own participant file.")] = None,
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML (or its folder).")] = "example",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Excel workbook to write. Default: nyttokalk-<scenario>.xlsx here (not written with --json unless given).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object on stdout, for scripts; messages go to stderr.")] = False,
@@ -144,7 +144,7 @@ def run(
 
 @app.command()
 def validate(
-    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV or XLSX). Without it: the scenario's own file.")] = None,
+    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet). Without it: the scenario's own file.")] = None,
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML.")] = "example",
 ) -> None:
     """Check a participant file and a scenario without computing: exit 0 when a run would start."""
@@ -401,7 +401,7 @@ def compare(
 
 @app.command()
 def sensitivity(
-    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV or XLSX). Without it: the scenario's own participant file.")] = None,
+    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet). Without it: the scenario's own participant file.")] = None,
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML.")] = "example",
     vary: Annotated[Optional[list[str]], typer.Option("--vary", help="KEY=LOW:HIGH in the key's unit (discount_rate=0:7) or in percent of the scenario's value (wages.default=-10%:+10%). Repeatable. Default: wages.default ±10 %, forsorjningsstod.reasonable_costs ±20 %, discount_rate 0–7, project.cost ±25 %.")] = None,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo draws (0: tornado only). Each draw is one run of the engine.")] = 200,

@@ -80,6 +80,65 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     return df.fillna("").astype(str).replace({"nan": ""})
 
 
+PARQUET_HINT = "install with pip install 'nyttokalk[parquet]'"
+
+
+def _parquet_text(col: pd.Series) -> pd.Series:
+    """A typed Parquet column as the text the CSV reader would have seen: '' for null, ints
+    without a decimal point, true/false, dates as YYYY-MM-DD (with the time when it is not midnight)."""
+    null = col.isna().to_numpy()
+    text = None
+    if pd.api.types.is_bool_dtype(col):
+        text = np.where(col.fillna(False).to_numpy(dtype=bool), "true", "false")
+    elif pd.api.types.is_integer_dtype(col):
+        text = col.fillna(0).to_numpy(dtype=np.int64).astype(str)
+    elif pd.api.types.is_float_dtype(col):
+        x = col.to_numpy(dtype=float, na_value=np.nan)
+        whole = np.isfinite(x) & (x == np.round(x)) & (np.abs(x) < 1e15)
+        text = np.where(whole, np.where(whole, x, 0).astype(np.int64).astype(str), x.astype(str))
+    elif pd.api.types.is_datetime64_any_dtype(col):
+        midnight = (col.dt.normalize() == col).to_numpy()
+        text = np.where(midnight, col.dt.strftime("%Y-%m-%d").to_numpy(dtype=object), col.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object))
+    if text is not None:
+        return pd.Series(np.where(null, "", text), index=col.index, dtype=object)
+
+    def one(v) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT or v is pd.NA:
+            return ""
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, bytes):
+            return v.decode("utf-8", errors="replace")
+        if hasattr(v, "isoformat"):  # datetime.date from a Parquet date column
+            return v.isoformat()
+        return str(v)
+
+    return col.astype(object).map(one)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """The columns of a Parquet file as text, normalised to what the CSV reader produces."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError([Problem(file=str(path), problem=f"reading Parquet needs the optional package pyarrow: {PARQUET_HINT} (or save the file as CSV)")],
+                         "pyarrow is not installed")
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # not Parquet, damaged: pyarrow raises several kinds
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError([Problem(file=str(path), problem=f"cannot read as Parquet: {first}")], "unreadable participant file")
+    names = [str(n).strip() for n in table.column_names]
+    dup = sorted({c for c in names if names.count(c) > 1})
+    if dup:
+        raise InputError([Problem(file=str(path), column=c, problem="the column appears more than once") for c in dup], "duplicate columns")
+    df = table.rename_columns([f"c{i}" for i in range(len(names))]).to_pandas()
+    out = pd.DataFrame({name: _parquet_text(df[f"c{i}"]).to_numpy(dtype=object) for i, name in enumerate(names)})
+    if len(out.columns) == 0:
+        raise InputError([Problem(file=str(path), problem="the file has no columns")], "empty participant file")
+    return out
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise InputError([Problem(file=str(path), problem="file not found")], "participant file not found")
@@ -88,13 +147,19 @@ def _read_table(path: Path) -> pd.DataFrame:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError([Problem(file=str(path), problem="the file is empty")], "empty participant file")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    header_in_data = True
+    if path.suffix.lower() == ".parquet":
+        df = _read_parquet(path)
+        header_in_data = False
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
         df = _read_xlsx(path)
     else:
+        if raw[:4] == b"PAR1":
+            raise InputError([Problem(file=str(path), problem="this is a Parquet file; name it .parquet")], "not a CSV file")
         if raw[:4] == b"PK\x03\x04":
             raise InputError([Problem(file=str(path), problem="this is an Excel workbook or other zip file; name it .xlsx, or save it as CSV")], "not a CSV file")
         if b"\x00" in raw[:4096]:
-            raise InputError([Problem(file=str(path), problem="binary content: expected a CSV text file (UTF-8 or Windows-1252) or .xlsx")], "not a CSV file")
+            raise InputError([Problem(file=str(path), problem="binary content: expected a CSV text file (UTF-8 or Windows-1252), .xlsx or .parquet")], "not a CSV file")
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -109,11 +174,12 @@ def _read_table(path: Path) -> pd.DataFrame:
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InputError([Problem(file=str(path), problem=f"cannot read as CSV: {first}")], "unreadable participant file")
-    if len(df) == 0:
-        raise InputError([Problem(file=str(path), problem="the file is empty")], "empty participant file")
-    # the first row is the header (read as data so that repeated names are not renamed)
-    df.columns = [str(c).strip() for c in df.iloc[0]]
-    df = df.iloc[1:].reset_index(drop=True)
+    if header_in_data:
+        if len(df) == 0:
+            raise InputError([Problem(file=str(path), problem="the file is empty")], "empty participant file")
+        # the first row is the header (read as data so that repeated names are not renamed)
+        df.columns = [str(c).strip() for c in df.iloc[0]]
+        df = df.iloc[1:].reset_index(drop=True)
     if len(df.columns) != len(set(df.columns)):
         dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
         raise InputError([Problem(file=str(path), row=1, column=c, problem="the column appears more than once in the header") for c in dup], "duplicate columns")
@@ -159,7 +225,7 @@ def pseudonyms(ids: np.ndarray, key: bytes) -> np.ndarray:
 
 
 def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool = False) -> Participants:
-    """Read and validate a participant file (CSV or XLSX). Ids that look like personnummer are
+    """Read and validate a participant file (CSV, XLSX or Parquet). Ids that look like personnummer are
     replaced by keyed pseudonyms (key from id_key, else random per run) unless keep_ids."""
     path = Path(path)
     file = str(path)
@@ -179,7 +245,10 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     if len(df) == 0:
         raise InputError([Problem(file, "no participant rows under the header")], "no participants")
 
-    rows = np.arange(2, len(df) + 2)  # line 1 is the header
+    # CSV and XLSX: the line (sheet row) number, line 1 being the header; Parquet has no header
+    # row: the 1-based data row
+    first_row = 1 if path.suffix.lower() == ".parquet" else 2
+    rows = np.arange(first_row, len(df) + first_row)
     ids = df["id"].str.strip().to_numpy(dtype=object)
     pseudonymise = any(looks_like_personnummer(x) for x in ids)
 
