@@ -168,8 +168,8 @@ def test_reference_gives_a_participant_the_same_effect_whoever_else_is_in_the_fi
         assert pair[actor] == pytest.approx(alone[actor] + a_only[actor], abs=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: keep/fall back is applied to all participants only when one subsidy ends inside the "
-                                       "horizon, so B's effect changes with A's presence (reported to the lead)")
+# Found by the reference: the engine used to split keep / fall back for everyone only when some
+# participant's subsidy ended inside the horizon, so B's effect changed with A's presence.
 def test_engine_gives_a_participant_the_same_effect_whoever_else_is_in_the_file(tmp_path):
     (tmp_path / "alone").mkdir()
     (tmp_path / "pair").mkdir()
