@@ -21,13 +21,17 @@ from .states.cells import Cells, MonthRules
 from .tax import AgeNotModelled, TaxParams, income_tax
 
 TAXABLE_WORK = ("lon", "semesterersattning")  # arbetsinkomst: gives jobbskatteavdrag
-TAXABLE_BENEFIT = ("aktivitetsstod",)  # taxable, pension-qualifying, no jobbskatteavdrag
+TAXABLE_BENEFIT = ("aktivitetsstod", "a_kassa", "sjukpenning")  # taxable, pension-qualifying, no jobbskatteavdrag
+TAXABLE_NO_FEE = ("sjukersattning", "aktivitetsersattning")  # taxable, no allmän pensionsavgift, no jobbskatteavdrag
 TAX_FREE = ("etableringsersattning", "utvecklingsersattning", "studiebidrag", "studielan")
 ITEMS = (
     "lon", "semesterersattning", "arbetsgivaravgift",
     "stod_introduktionsjobb", "stod_handledare", "stod_nystartsjobb", "stod_extratjanst", "stod_lonebidrag",
     "aktivitetsstod", "etableringsersattning", "utvecklingsersattning", "studiebidrag", "studielan", "studieplats",
+    "a_kassa", "sjukpenning", "sjukersattning", "aktivitetsersattning",
 )
+# states whose benefit is computed from the participant's prior_income
+INCOME_BASED = ("a_kassa", "sjukpenning", "sjukersattning", "aktivitetsersattning")
 
 
 @dataclass
@@ -112,6 +116,30 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
         if default is not None:
             note(n, f"wage missing, scenario wage ({label}) {default:.0f} SEK/month used")
 
+    in_income_state = np.isin(p.before, INCOME_BASED) | np.isin(np.where(p.after == st.OFORANDRAD, p.before, p.after), INCOME_BASED)
+    prior_income, n = _require(p.prior_income, in_income_state & np.isnan(p.prior_income), d.prior_income, "prior_income", p, problems,
+                               " (needed for a_kassa, sjukpenning, sjukersattning and aktivitetsersattning: the yearly income before the benefit)")
+    if d.prior_income is not None:
+        note(n, f"prior_income missing, scenario default {d.prior_income:.0f} SEK/year used as the basis of a-kassa, SGI or antagandeinkomst")
+
+    used = np.where(p.after == st.OFORANDRAD, p.before, p.after)
+    for states, text in (
+        (("a_kassa",), f"a-kassa modelled for a scenario-wide membership ({s.benefits.a_kassa_membership}, benefits.a_kassa_membership) "
+                       "at full time, without the two karensdagar and without the end of the ersättningsperiod (the last level continues)"),
+        (("sjukpenning",), "sjukpenning at the normalnivå (80 %) throughout; the fortsättningsnivå after day 364 is not modelled"),
+        (("sjukersattning", "aktivitetsersattning"), "sjuk-/aktivitetsersättning is taxed without the skattereduktion för sjuk- och "
+                       "aktivitetsersättning (IL 67 kap. 9 a–c §§), which is not modelled: their tax is overstated; full benefit and "
+                       "full försäkringstid for the garantinivå assumed"),
+    ):
+        note(int((np.isin(p.before, states) | np.isin(used, states)).sum()), text)
+
+    # a-kassa in the before state: months already on the benefit at the transition (its level is held over the horizon)
+    akassa_before = p.before == "a_kassa"
+    months_before = np.where(np.isnan(p.months_unemployed), s.benefits.a_kassa_months_before, p.months_unemployed)
+    note(int((akassa_before & np.isnan(p.months_unemployed)).sum()),
+         f"a_kassa before the project: months_unemployed missing, benefits.a_kassa_months_before = {s.benefits.a_kassa_months_before} "
+         "months on a-kassa at the transition used for the benefit level")
+
     exit_idx = p.exit_month.copy()
     miss = exit_idx < 0
     default_exit = None
@@ -132,6 +160,8 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
         "wage": wage,
         "exit_index": exit_idx,
         "birth_year": birth_year,
+        "prior_income": prior_income,
+        "months_before": months_before,
     }, notes
 
 
@@ -188,10 +218,19 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
         "study_place_cost": series(lambda r, d: r.studies.study_place_cost.at(d)),
         "production_factor": series(lambda r, d: r.economy.production_market_price_factor.at(d)),
         "holiday_pay_rate": series(lambda r, d: r.economy.holiday_pay_rate.at(d)),
+        "calendar_year": np.array([grid.month_date(m).year for m in range(grid.n_months)], dtype=float),
+        "pbb": series(lambda r, d: r.base_amounts.prisbasbelopp.at(d)),
+        "sjukpenning_rate": series(lambda r, d: r.transfers.sjukpenning.replacement_rate.at(d)),
+        "sgi_share": series(lambda r, d: r.transfers.sjukpenning.sgi_share.at(d)),
+        "sgi_cap": series(lambda r, d: r.transfers.sjukpenning.sgi_cap.at(d) * r.base_amounts.prisbasbelopp.at(d)),
+        "sa_rate": series(lambda r, d: r.transfers.sjuk_och_aktivitetsersattning.income_related_rate.at(d)),
+        "antagandeinkomst_cap": series(lambda r, d: r.transfers.sjuk_och_aktivitetsersattning.antagandeinkomst_cap.at(d) * r.base_amounts.prisbasbelopp.at(d)),
+        **_a_kassa_values(loaded_per_month, dates, s.benefits.a_kassa_membership),
     }
     lists = {
         "aga_reductions": [l.rules.employer_contributions.reductions.at(d) for l, d in zip(loaded_per_month, dates)],
         "nystartsjobb_bands": [l.rules.subsidies.nystartsjobb.bands.at(d) for l, d in zip(loaded_per_month, dates)],
+        "garantiniva": [l.rules.transfers.sjuk_och_aktivitetsersattning.garantiniva.at(d) for l, d in zip(loaded_per_month, dates)],
     }
     days_per_month = values["payment_days_per_week"] * s.benefits.weeks_per_year / 12
     mr = MonthRules(
@@ -205,6 +244,36 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
         days_per_month=days_per_month,
     )
     return mr, years_used, projected
+
+
+def _a_kassa_values(loaded_per_month: list[LoadedYear], dates: list[dt.date], membership: str) -> dict[str, np.ndarray]:
+    """The a-kassa rule in force each month as arrays: the old law's daily amounts (NaN under the
+    new law) and the new law's monthly ones (NaN under the old law)."""
+    rules = [l.rules.transfers.a_kassa.at(d) for l, d in zip(loaded_per_month, dates)]
+    nan = float("nan")
+
+    def daily(field):
+        return np.array([getattr(a, field) if a.variant == "daily" else nan for a in rules], dtype=float)
+
+    def monthly(field):
+        return np.array([getattr(a, field) if a.variant == "monthly" else nan for a in rules], dtype=float)
+
+    percent_field = {"member": "percent_member", "short_member": "percent_short_member", "non_member": "percent_non_member"}[membership]
+    return {
+        "akassa_monthly": np.array([a.variant == "monthly" for a in rules], dtype=float),
+        # lag (1997:238): income-related dagpenning only after 12 months' membership, else the grundbelopp
+        "akassa_income_related": np.full(len(rules), 1.0 if membership == "member" else 0.0),
+        "akassa_basic_per_day": daily("basic_amount_per_day"),
+        "akassa_max_first_100": daily("max_per_day_first_100"),
+        "akassa_max_after_100": daily("max_per_day_after_100"),
+        "akassa_pct_1_200": daily("percent_days_1_200") / 100,
+        "akassa_pct_after_200": daily("percent_after_200") / 100,
+        "akassa_income_days": daily("income_days_per_month"),
+        "akassa_step_days": np.array([a.step_days for a in rules], dtype=float),
+        "akassa_ceiling": monthly("income_ceiling_per_month"),
+        "akassa_days_per_month": monthly("days_per_month"),
+        "akassa_pct": np.array([getattr(a, percent_field) if a.variant == "monthly" else [nan] * 3 for a in rules], dtype=float) / 100,
+    }
 
 
 def _local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -261,6 +330,8 @@ def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, counted: np
             extent=inputs["extent"][person],
             newly_arrived=inputs["newly_arrived"][person],
             months_unemployed=inputs["months_unemployed"][person],
+            prior_income=inputs["prior_income"][person],
+            months_before=inputs["months_before"][person],
         )
         if state.id == "extratjanst":
             # extratjänst ended in 2022: a counted month without the rule is an input error
@@ -430,7 +501,8 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         # income tax per person and calendar year, spread over the year's months in proportion to taxable income
         work = items["lon"] + items["semesterersattning"]
         benefit = sum(items[k] for k in TAXABLE_BENEFIT)
-        taxable = work + benefit
+        no_fee = sum(items[k] for k in TAXABLE_NO_FEE)
+        taxable = work + benefit + no_fee
         tax_flows = {cat: np.zeros((n, m_count)) for cat in TAX_CATEGORIES.values()}
         tax_total = np.zeros((n, m_count))
         tax_detail[name] = {}
@@ -445,6 +517,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
                 comp = income_tax(
                     work[:, cols].sum(axis=1), benefit[:, cols].sum(axis=1), kommun, region, begr, params,
                     age_at_year_start=age_at_start, temporary_reduction=s.tax.temporary_work_reduction,
+                    no_fee_income=no_fee[:, cols].sum(axis=1),
                 )
             except AgeNotModelled as exc:
                 rows = p.rows[exc.mask]
