@@ -19,6 +19,7 @@ person = hs.fixed_dictionaries({
     "extent": hs.sampled_from([0.25, 0.5, 0.75, 1]),
     "exit_month": hs.sampled_from(["2022-01", "2022-03", "2022-06", "2022-11"]),
     "municipality": hs.sampled_from(["", "Stockholm", "Gotland", "Dorotea", "Tranås"]),
+    "prior_income": hs.integers(0, 800_000),  # a-kassa, sjukpenning, sjuk-/aktivitetsersättning
 })
 # Extratjänst ended in 2022 (no rule from 2023): only people whose year ends by December 2022 keep it.
 person = person.map(lambda d: {**d, "after": "arbete"} if d["after"] == "extratjanst" and d["exit_month"] != "2022-01" else d)

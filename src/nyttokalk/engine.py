@@ -22,13 +22,17 @@ from .states.cells import Cells, MonthRules
 from .tax import AgeNotModelled, TaxParams, income_tax
 
 TAXABLE_WORK = ("lon", "semesterersattning")  # arbetsinkomst: gives jobbskatteavdrag
-TAXABLE_BENEFIT = ("aktivitetsstod",)  # taxable, pension-qualifying, no jobbskatteavdrag
+TAXABLE_BENEFIT = ("aktivitetsstod", "a_kassa", "sjukpenning")  # taxable, pension-qualifying, no jobbskatteavdrag
+TAXABLE_NO_FEE = ("sjukersattning", "aktivitetsersattning")  # taxable, no allmän pensionsavgift, no jobbskatteavdrag
 TAX_FREE = ("etableringsersattning", "utvecklingsersattning", "studiebidrag", "studielan")
 ITEMS = (
     "lon", "semesterersattning", "arbetsgivaravgift",
     "stod_introduktionsjobb", "stod_handledare", "stod_nystartsjobb", "stod_extratjanst", "stod_lonebidrag",
     "aktivitetsstod", "etableringsersattning", "utvecklingsersattning", "studiebidrag", "studielan", "studieplats",
+    "a_kassa", "sjukpenning", "sjukersattning", "aktivitetsersattning",
 )
+# states whose benefit is computed from the participant's prior_income
+INCOME_BASED = ("a_kassa", "sjukpenning", "sjukersattning", "aktivitetsersattning")
 
 
 @dataclass
@@ -64,6 +68,7 @@ class EngineResult:
     warnings: list[str] = field(default_factory=list)
     resolved: dict[str, np.ndarray] = field(default_factory=dict)  # per-participant inputs as used
     ledger: Ledger | None = None  # per participant-month, only with keep_ledger=True (tests, small runs)
+    tax: dict[str, dict[int, dict[str, np.ndarray]]] = field(default_factory=dict)  # with keep_ledger: situation → year → components
     chunks: int = 1
 
 
@@ -115,6 +120,30 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
         if default is not None:
             note(n, f"wage missing, scenario wage ({label}) {default:.0f} SEK/month used")
 
+    in_income_state = np.isin(p.before, INCOME_BASED) | np.isin(np.where(p.after == st.OFORANDRAD, p.before, p.after), INCOME_BASED)
+    prior_income, n = _require(p.prior_income, in_income_state & np.isnan(p.prior_income), d.prior_income, "prior_income", p, problems,
+                               " (needed for a_kassa, sjukpenning, sjukersattning and aktivitetsersattning: the yearly income before the benefit)")
+    if d.prior_income is not None:
+        note(n, f"prior_income missing, scenario default {d.prior_income:.0f} SEK/year used as the basis of a-kassa, SGI or antagandeinkomst")
+
+    used = np.where(p.after == st.OFORANDRAD, p.before, p.after)
+    for states, text in (
+        (("a_kassa",), f"a-kassa modelled for a scenario-wide membership ({s.benefits.a_kassa_membership}, benefits.a_kassa_membership) "
+                       "at full time, without the two karensdagar and without the end of the ersättningsperiod (the last level continues)"),
+        (("sjukpenning",), "sjukpenning at the normalnivå (80 %) throughout; the fortsättningsnivå after day 364 is not modelled"),
+        (("sjukersattning", "aktivitetsersattning"), "sjuk-/aktivitetsersättning is taxed without the skattereduktion för sjuk- och "
+                       "aktivitetsersättning (IL 67 kap. 9 a–c §§), which is not modelled: their tax is overstated; full benefit and "
+                       "full försäkringstid for the garantinivå assumed"),
+    ):
+        note(int((np.isin(p.before, states) | np.isin(used, states)).sum()), text)
+
+    # a-kassa in the before state: months already on the benefit at the transition (its level is held over the horizon)
+    akassa_before = p.before == "a_kassa"
+    months_before = np.where(np.isnan(p.months_unemployed), s.benefits.a_kassa_months_before, p.months_unemployed)
+    note(int((akassa_before & np.isnan(p.months_unemployed)).sum()),
+         f"a_kassa before the project: months_unemployed missing, benefits.a_kassa_months_before = {s.benefits.a_kassa_months_before} "
+         "months on a-kassa at the transition used for the benefit level")
+
     exit_idx = p.exit_month.copy()
     miss = exit_idx < 0
     default_exit = None
@@ -135,6 +164,8 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
         "wage": wage,
         "exit_index": exit_idx,
         "birth_year": birth_year,
+        "prior_income": prior_income,
+        "months_before": months_before,
     }, notes
 
 
@@ -191,10 +222,19 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
         "study_place_cost": series(lambda r, d: r.studies.study_place_cost.at(d)),
         "production_factor": series(lambda r, d: r.economy.production_market_price_factor.at(d)),
         "holiday_pay_rate": series(lambda r, d: r.economy.holiday_pay_rate.at(d)),
+        "calendar_year": np.array([grid.month_date(m).year for m in range(grid.n_months)], dtype=float),
+        "pbb": series(lambda r, d: r.base_amounts.prisbasbelopp.at(d)),
+        "sjukpenning_rate": series(lambda r, d: r.transfers.sjukpenning.replacement_rate.at(d)),
+        "sgi_share": series(lambda r, d: r.transfers.sjukpenning.sgi_share.at(d)),
+        "sgi_cap": series(lambda r, d: r.transfers.sjukpenning.sgi_cap.at(d) * r.base_amounts.prisbasbelopp.at(d)),
+        "sa_rate": series(lambda r, d: r.transfers.sjuk_och_aktivitetsersattning.income_related_rate.at(d)),
+        "antagandeinkomst_cap": series(lambda r, d: r.transfers.sjuk_och_aktivitetsersattning.antagandeinkomst_cap.at(d) * r.base_amounts.prisbasbelopp.at(d)),
+        **_a_kassa_values(loaded_per_month, dates, s.benefits.a_kassa_membership),
     }
     lists = {
         "aga_reductions": [l.rules.employer_contributions.reductions.at(d) for l, d in zip(loaded_per_month, dates)],
         "nystartsjobb_bands": [l.rules.subsidies.nystartsjobb.bands.at(d) for l, d in zip(loaded_per_month, dates)],
+        "garantiniva": [l.rules.transfers.sjuk_och_aktivitetsersattning.garantiniva.at(d) for l, d in zip(loaded_per_month, dates)],
     }
     days_per_month = values["payment_days_per_week"] * s.benefits.weeks_per_year / 12
     mr = MonthRules(
@@ -208,6 +248,36 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
         days_per_month=days_per_month,
     )
     return mr, years_used, projected
+
+
+def _a_kassa_values(loaded_per_month: list[LoadedYear], dates: list[dt.date], membership: str) -> dict[str, np.ndarray]:
+    """The a-kassa rule in force each month as arrays: the old law's daily amounts (NaN under the
+    new law) and the new law's monthly ones (NaN under the old law)."""
+    rules = [l.rules.transfers.a_kassa.at(d) for l, d in zip(loaded_per_month, dates)]
+    nan = float("nan")
+
+    def daily(field):
+        return np.array([getattr(a, field) if a.variant == "daily" else nan for a in rules], dtype=float)
+
+    def monthly(field):
+        return np.array([getattr(a, field) if a.variant == "monthly" else nan for a in rules], dtype=float)
+
+    percent_field = {"member": "percent_member", "short_member": "percent_short_member", "non_member": "percent_non_member"}[membership]
+    return {
+        "akassa_monthly": np.array([a.variant == "monthly" for a in rules], dtype=float),
+        # lag (1997:238): income-related dagpenning only after 12 months' membership, else the grundbelopp
+        "akassa_income_related": np.full(len(rules), 1.0 if membership == "member" else 0.0),
+        "akassa_basic_per_day": daily("basic_amount_per_day"),
+        "akassa_max_first_100": daily("max_per_day_first_100"),
+        "akassa_max_after_100": daily("max_per_day_after_100"),
+        "akassa_pct_1_200": daily("percent_days_1_200") / 100,
+        "akassa_pct_after_200": daily("percent_after_200") / 100,
+        "akassa_income_days": daily("income_days_per_month"),
+        "akassa_step_days": np.array([a.step_days for a in rules], dtype=float),
+        "akassa_ceiling": monthly("income_ceiling_per_month"),
+        "akassa_days_per_month": monthly("days_per_month"),
+        "akassa_pct": np.array([getattr(a, percent_field) if a.variant == "monthly" else [nan] * 3 for a in rules], dtype=float) / 100,
+    }
 
 
 def _local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -266,6 +336,8 @@ def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, inputs: dic
             extent=inputs["extent"][person],
             newly_arrived=inputs["newly_arrived"][person],
             months_unemployed=inputs["months_unemployed"][person],
+            prior_income=inputs["prior_income"][person],
+            months_before=inputs["months_before"][person],
         )
         for key, values in state.flows(cells, mr).items():
             if key.startswith("warning:"):
@@ -442,6 +514,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     order = np.argsort(grid.exit_index, kind="stable")  # chunks of neighbouring exit months span few calendar years
     size = n if keep_ledger else max(1, chunk_size or chunk_participants(horizon))
     cell_ledger = None
+    tax_detail: dict = {}
     n_chunks = 0
     for start in range(0, n, size):
         idx = order[start:start + size]
@@ -456,6 +529,8 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
             cell_ledger = Ledger(categories=cats, flows={
                 sit: {cid: a[inverse] for cid, a in flows.items()} for sit, flows in chunk.flows.items()})
             cell_ledger.check_balance()
+            tax_detail = {sit: {y: {k: v[inverse] for k, v in comp.items()} for y, comp in years.items()}
+                          for sit, years in chunk.tax.items() if sit != "after_fallback"}
         n_chunks += 1
         if progress is not None:
             progress(min(start + size, n), n)
@@ -480,6 +555,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         warnings=warnings,
         resolved=inputs,
         ledger=cell_ledger,
+        tax=tax_detail,
         chunks=n_chunks,
     )
 
@@ -490,6 +566,7 @@ class Chunk:
     exit_local: np.ndarray  # each participant's exit month in the chunk's months (sorted ascending)
     offset: int  # grid month of the chunk's first month
     flags: dict[str, np.ndarray]
+    tax: dict[str, dict[int, dict[str, np.ndarray]]]  # situation → calendar year → income-tax components per participant
 
 
 def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: RuleBook, idx: np.ndarray,
@@ -540,6 +617,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
 
     ledger: dict[str, dict[str, np.ndarray]] = {}
     flags: dict[str, np.ndarray] = {}
+    tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
     reasonable = s.forsorjningsstod.reasonable_costs
     for name, codes in situations.items():
         in_state = months_in_state if name.startswith("after") else np.full_like(months_in_state, -1)
@@ -565,7 +643,8 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
         # income tax per person and calendar year, spread over the year's months in proportion to taxable income
         work = item("lon") + item("semesterersattning")
         benefit = sum((item(k) for k in TAXABLE_BENEFIT), zeros)
-        taxable = work + benefit
+        no_fee = sum((item(k) for k in TAXABLE_NO_FEE), zeros)
+        taxable = work + benefit + no_fee
         tax_flows = {cat: np.zeros((n, m_count)) for cat in TAX_CATEGORIES.values()}
         tax_total = np.zeros((n, m_count))
         for k, year in enumerate(grid.years):
@@ -579,6 +658,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
                 comp = income_tax(
                     work[:, cols].sum(axis=1), benefit[:, cols].sum(axis=1), kommun, region, begr, params,
                     age_at_year_start=age_at_start, temporary_reduction=s.tax.temporary_work_reduction,
+                    no_fee_income=no_fee[:, cols].sum(axis=1),
                 )
             except AgeNotModelled as exc:
                 rows = p.rows[exc.mask]
@@ -587,6 +667,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
                              f"(förhöjt grundavdrag) are not modelled yet", row=int(r), column="age") for r in rows[:20]],
                     "participants too old for the modelled tax rules",
                 )
+            tax_detail.setdefault(name, {})[year] = comp
             annual = taxable[:, cols].sum(axis=1, keepdims=True)
             share = np.divide(taxable[:, cols], annual, out=np.zeros_like(taxable[:, cols]), where=annual > 0)
             for component, cat in TAX_CATEGORIES.items():
@@ -626,7 +707,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
         before = ledger["before"]
         for cat in set(after) | set(before):
             after[cat] = survival * after.get(cat, zeros) + (1 - survival) * before.get(cat, zeros)
-    return Chunk(flows=ledger, exit_local=grid.exit_index, offset=offset, flags=flags)
+    return Chunk(flows=ledger, exit_local=grid.exit_index, offset=offset, flags=flags, tax=tax_detail)
 
 
 def _relative(a: np.ndarray, exit_local: np.ndarray, horizon: int) -> np.ndarray:

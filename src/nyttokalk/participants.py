@@ -31,6 +31,7 @@ OPTIONAL = (
     "exit_month",
     "before_amount",
     "after_amount",
+    "prior_income",
     "household",
 )
 NOT_YET = ("household",)  # known columns this version cannot use yet
@@ -55,6 +56,7 @@ class Participants:
     exit_month: np.ndarray  # int: year × 12 + month − 1; −1 = missing
     before_amount: np.ndarray  # observed monthly försörjningsstöd before, SEK; NaN = model it
     after_amount: np.ndarray  # observed monthly försörjningsstöd after, SEK; NaN = model it
+    prior_income: np.ndarray  # gross SEK/year before the benefit (basis of a-kassa, SGI, antagandeinkomst); NaN = missing
     ids_pseudonymised: bool = False
     ids_look_like_personnummer: bool = False
     id_key_given: bool = False
@@ -291,6 +293,7 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     extent = _number(df, "extent", rows, problems, file, lo=0, hi=1, lo_open=True)
     before_amount = _number(df, "before_amount", rows, problems, file, lo=0, hi=200_000)
     after_amount = _number(df, "after_amount", rows, problems, file, lo=0, hi=200_000)
+    prior_income = _number(df, "prior_income", rows, problems, file, lo=0, hi=100_000_000)
 
     newly = np.full(len(df), np.nan)
     if "newly_arrived" in df:
@@ -343,6 +346,7 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
         exit_month=exit_month,
         before_amount=before_amount,
         after_amount=after_amount,
+        prior_income=prior_income,
         ids_pseudonymised=bool(pseudonymise and not keep_ids),
         ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),

@@ -50,6 +50,7 @@ class ParticipantDefaults(Strict):
     newly_arrived: bool
     months_unemployed: int | None = Field(ge=0)
     extent: float = Field(gt=0, le=1)
+    prior_income: float | None = Field(ge=0)
 
 
 class Wages(Strict):
@@ -71,6 +72,8 @@ class Forsorjningsstod(Strict):
 class Benefits(Strict):
     weeks_per_year: float = Field(gt=0, le=53)
     utvecklingsersattning_level: Literal["higher", "lower"]
+    a_kassa_membership: Literal["member", "short_member", "non_member"]
+    a_kassa_months_before: int = Field(ge=0, le=600)
 
 
 class SubsidyChoices(Strict):

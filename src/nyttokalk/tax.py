@@ -170,17 +170,21 @@ def income_tax(
     pension_fee: bool = True,
     temporary_reduction: bool = True,
     final: bool = True,
+    no_fee_income=0.0,
 ) -> dict[str, np.ndarray]:
     """Annual income tax, every component, for arrays of people.
 
     work_income: arbetsinkomst (wages; gives jobbskatteavdrag), SEK/year.
-    benefit_income: other taxable, pension-qualifying income without JSA (aktivitetsstöd).
+    benefit_income: other taxable, pension-qualifying income without JSA (aktivitetsstöd, a-kassa, sjukpenning).
+    no_fee_income: taxable income without allmän pensionsavgift and without JSA (sjuk- and
+    aktivitetsersättning: the state pays the pension contribution), SEK/year.
     Rates are fractions. `final` is the final tax (fees truncated to kronor, the 2021–2022
     temporary reduction included); `final=False` is the withholding-table variant.
     """
     work = np.asarray(work_income, dtype=float)
     other = np.asarray(benefit_income, dtype=float)
-    work, other = np.broadcast_arrays(work, other)
+    no_fee = np.asarray(no_fee_income, dtype=float)
+    work, other, no_fee = np.broadcast_arrays(work, other, no_fee)
     kommun_rate, region_rate, begravning_rate = (np.broadcast_to(np.asarray(r, dtype=float), work.shape) for r in (kommun_rate, region_rate, begravning_rate))
     if age_at_year_start is None:
         age = np.full(work.shape, p.public_service_min_age)  # an adult below the older-age rules
@@ -193,7 +197,8 @@ def income_tax(
     older_ga = age >= p.grundavdrag_max_age
     older_jsa = age >= p.jsa_max_age
 
-    income = work + other
+    income = work + other + no_fee
+    fee_income = work + other  # the allmän pensionsavgift's base: not sjuk-/aktivitetsersättning
     # IL 62–63 kap.: fastställd förvärvsinkomst rounded down; grundavdrag rounded up, never above FFI
     ffi = floor_to(income, p.income_rounding)
     ga_raw = piecewise(ffi, p.grundavdrag, p.pbb)
@@ -214,9 +219,9 @@ def income_tax(
     # Lag (1994:1744) om allmän pensionsavgift 2–4 §§: 7 % of the income rounded down to hundreds,
     # up to 8.07 IBB, the fee rounded to the nearest hundred; IL 67 kap. 4 §: its reduction, set off first
     if pension_fee:
-        fee_base = floor_to(income, p.income_rounding)
+        fee_base = floor_to(fee_income, p.income_rounding)
         fee = round_half_down_to(p.pension_fee_rate * np.minimum(fee_base, p.pension_fee_ceiling), p.pension_fee_rounding)
-        fee = np.where(income < p.pension_fee_floor, 0.0, fee)
+        fee = np.where(fee_income < p.pension_fee_floor, 0.0, fee)
     else:
         fee = np.zeros_like(income)
     fee_reduction = np.minimum(fee, municipal + state)

@@ -241,6 +241,8 @@ class AKassaDaily(Strict):
     percent_days_1_200: float  # of dagsförtjänst
     percent_after_200: float
     karens_days: int
+    income_days_per_month: float  # dagsförtjänst = average monthly income in the ramtid / this
+    step_days: list[int]  # ersättningsdagar after which the max (first) and the percent (second) step down
 
 
 class AKassaMonthly(Strict):
@@ -256,6 +258,35 @@ class AKassaMonthly(Strict):
     karens_days: int
 
 
+class Sjukpenning(Strict):
+    """Socialförsäkringsbalken (2010:110) 25–28 kap.: sjukpenning per kalenderdag on the SGI."""
+
+    replacement_rate: Number  # percent of the sjukpenningunderlag (normalnivån)
+    sgi_share: Number  # percent: the sjukpenningunderlag is this share of the SGI
+    sgi_cap: Number  # prisbasbelopp: income above it gives no SGI
+
+
+class GuaranteeBand(Strict):
+    min_age: int  # from this age (years, inclusive) until the next band's
+    level: float  # garantinivå for full benefit, prisbasbelopp per year
+
+
+class SjukOchAktivitetsersattning(Strict):
+    """Socialförsäkringsbalken (2010:110) 33–37 kap.: sjukersättning and aktivitetsersättning."""
+
+    income_related_rate: Number  # percent of the antagandeinkomst
+    antagandeinkomst_cap: Number  # prisbasbelopp
+    garantiniva: Leaf[list[GuaranteeBand]]  # by age, prisbasbelopp per year
+
+    @model_validator(mode="after")
+    def _bands_ordered(self) -> "SjukOchAktivitetsersattning":
+        for _, bands in self.garantiniva.dated_values():
+            ages = [b.min_age for b in bands]
+            if not bands or ages != sorted(ages) or len(set(ages)) != len(ages):
+                raise ValueError("garantiniva bands must be in increasing min_age order")
+        return self
+
+
 class Transfers(Strict):
     payment_days_per_week: Number
     aktivitetsstod: DailyBenefit
@@ -263,6 +294,8 @@ class Transfers(Strict):
     utvecklingsersattning: Utvecklingsersattning
     forsorjningsstod: Forsorjningsstod
     a_kassa: Leaf[Annotated[AKassaDaily | AKassaMonthly, Field(discriminator="variant")]]
+    sjukpenning: Sjukpenning
+    sjuk_och_aktivitetsersattning: SjukOchAktivitetsersattning
 
 
 # --- subsidised employment ---------------------------------------------------------------

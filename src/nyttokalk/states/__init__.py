@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-from . import benefits, studies, work
+from . import benefits, insurance, studies, unemployment, work
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,10 @@ STATES: dict[str, State] = {
         State("aktivitetsstod", "Aktivitetsstöd", "both", benefits.aktivitetsstod, "benefit"),
         State("etableringsersattning", "Etableringsersättning", "both", benefits.etableringsersattning, "benefit"),
         State("utvecklingsersattning", "Utvecklingsersättning", "both", benefits.utvecklingsersattning, "benefit"),
-        State("a_kassa", "A-kassa", "both", None, "benefit"),
-        State("sjukpenning", "Sjukpenning", "both", None, "benefit"),
-        State("sjukersattning", "Sjukersättning", "both", None, "benefit"),
-        State("aktivitetsersattning", "Aktivitetsersättning", "both", None, "benefit"),
+        State("a_kassa", "A-kassa", "both", unemployment.a_kassa, "benefit"),
+        State("sjukpenning", "Sjukpenning", "both", insurance.sjukpenning, "benefit"),
+        State("sjukersattning", "Sjukersättning", "both", insurance.sjukersattning, "benefit"),
+        State("aktivitetsersattning", "Aktivitetsersättning", "both", insurance.aktivitetsersattning, "benefit"),
         State("ingen_ersattning", "Ingen ersättning", "both", benefits.ingen_ersattning, "benefit", topped_up=False),
         State("arbete", "Arbete (osubventionerat)", "after", work.arbete, "work"),
         State("introduktionsjobb", "Introduktionsjobb", "after", work.introduktionsjobb, "subsidised_work"),

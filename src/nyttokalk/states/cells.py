@@ -20,6 +20,8 @@ class Cells:
     extent: np.ndarray
     newly_arrived: np.ndarray  # bool
     months_unemployed: np.ndarray  # NaN when unknown
+    prior_income: np.ndarray  # gross SEK/year before the benefit (NaN where no state needs it)
+    months_before: np.ndarray  # months already on the before state's benefit at the transition (a-kassa)
 
     def __len__(self) -> int:
         return len(self.person)
