@@ -13,10 +13,11 @@ import numpy as np
 
 from . import states as st
 from .errors import InputError, Problem
+from .household import household_norm
 from .ledger import TAX_CATEGORIES, Ledger, categories
 from .participants import Participants
 from .rules.loader import LoadedYear, RuleBook
-from .scenario import LoadedScenario, LocalRates, parse_month
+from .scenario import UNIT_COST_PAYERS, LoadedScenario, LocalRates, parse_month
 from .states.cells import Cells, MonthRules
 from .tax import AgeNotModelled, TaxParams, income_tax
 
@@ -121,9 +122,31 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
     exit_idx, n = _require(exit_idx, miss, default_exit, "exit_month", p, problems)
     note(n, f"exit_month missing, scenario default {s.period.exit_month} used")
 
+    adults = np.where(np.isnan(p.adults), d.adults, p.adults)
+    n_default_adults = int(np.isnan(p.adults).sum())
+    k = max(p.children_ages.shape[1], len(d.children_ages))
+    children = np.full((len(p), k), np.nan)
+    children[:, : p.children_ages.shape[1]] = p.children_ages
+    children[~p.children_given, : len(d.children_ages)] = d.children_ages
+    n_default_children = int((~p.children_given).sum())
+
     if problems:
         raise InputError(problems, f"{p.file}: values needed for the calculation are missing")
     birth_year = exit_idx // 12 - age
+    n_couples, n_with_children = int((adults == 2).sum()), int((~np.isnan(children)).any(axis=1).sum())
+    text = f"household for the försörjningsstöd norm: {len(p) - n_couples} single adults, {n_couples} couples (sambor), {n_with_children} with children"
+    defaults_used = []
+    if n_default_adults:
+        defaults_used.append(f"adults {n_default_adults}× scenario default {d.adults}")
+    if n_default_children:
+        defaults_used.append(f"children_ages {n_default_children}× scenario default {d.children_ages or 'none'}")
+    notes.append(text + (f" ({'; '.join(defaults_used)}, participant_defaults)" if defaults_used else ""))
+    if n_couples:
+        notes.append(f"{n_couples} of {len(p)} participants live with a partner: the norm is the couple's household norm, the partner's own "
+                     "income is taken as 0 and the whole household's försörjningsstöd is counted as the participant's")
+    if n_with_children:
+        notes.append("children age by calendar year from their age at the exit month (riksnorm age bands); a child older than the "
+                     "table's oldest band leaves the household; barnbidrag and underhållsstöd are not counted as household income")
     return {
         "age": age,
         "newly_arrived": newly == 1,
@@ -132,6 +155,9 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
         "wage": wage,
         "exit_index": exit_idx,
         "birth_year": birth_year,
+        "adults": adults,
+        "child_birth_year": exit_idx[:, None] // 12 - children,
+        "children_ages": children,
     }, notes
 
 
@@ -171,6 +197,9 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
         "lonebidrag_share": np.full(len(dates), np.nan if s.subsidies.lonebidrag_share is None else s.subsidies.lonebidrag_share),
         "payment_days_per_week": series(lambda r, d: r.transfers.payment_days_per_week.at(d)),
         "riksnorm": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_single.at(d) + r.transfers.forsorjningsstod.riksnorm_common_one_person.at(d)),
+        "riksnorm_single": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_single.at(d)),
+        "riksnorm_couple": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_couple.at(d)),
+        "riksnorm_common": np.array([l.rules.transfers.forsorjningsstod.riksnorm_common_by_persons.at(d) for l, d in zip(loaded_per_month, dates)], dtype=float),
         "aga_full": series(lambda r, d: r.employer_contributions.full_rate.at(d)),
         "intro_share": series(lambda r, d: r.subsidies.introduktionsjobb.share.at(d)),
         "intro_wage_cap": series(lambda r, d: r.subsidies.introduktionsjobb.wage_cap.at(d)),
@@ -192,7 +221,13 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
     lists = {
         "aga_reductions": [l.rules.employer_contributions.reductions.at(d) for l, d in zip(loaded_per_month, dates)],
         "nystartsjobb_bands": [l.rules.subsidies.nystartsjobb.bands.at(d) for l, d in zip(loaded_per_month, dates)],
+        "riksnorm_children": [l.rules.transfers.forsorjningsstod.riksnorm_personal_children.at(d) for l, d in zip(loaded_per_month, dates)],
     }
+    n_bands = max(len(b) for b in lists["riksnorm_children"])
+    pad = lambda bands, attr, fill: [getattr(b, attr) for b in bands] + [fill] * (n_bands - len(bands))  # noqa: E731
+    values["riksnorm_child_min_age"] = np.array([pad(b, "min_age", 1) for b in lists["riksnorm_children"]], dtype=float)
+    values["riksnorm_child_max_age"] = np.array([pad(b, "max_age", 0) for b in lists["riksnorm_children"]], dtype=float)  # padding never matches
+    values["riksnorm_child_amount"] = np.array([pad(b, "amount", 0.0) for b in lists["riksnorm_children"]], dtype=float)
     days_per_month = values["payment_days_per_week"] * s.benefits.weeks_per_year / 12
     mr = MonthRules(
         dates=dates,
@@ -307,6 +342,36 @@ def _check_scenario_choices(p: Participants, inputs: dict, grid: Grid, mr: Month
     return duration
 
 
+def _household(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
+    """The försörjningsstöd norm per participant and month: the household's riksnorm plus the
+    scenario's reasonable costs (by household size when given so). Children's ages are checked
+    against the riksnorm table in force in each participant's exit month."""
+    children = inputs["children_ages"]
+    oldest = mr["riksnorm_child_max_age"].max(axis=1)[grid.exit_index]
+    bad = np.flatnonzero((children > oldest[:, None]).any(axis=1))
+    if bad.size:
+        problems = []
+        for i in bad[:20]:
+            ages = " ".join(f"{a:.0f}" for a in children[i][~np.isnan(children[i])])
+            why = (f"a child older than {oldest[i]:.0f}: the riksnorm (transfers.forsorjningsstod.riksnorm_personal_children) counts children "
+                   f"up to {oldest[i]:.0f} (hemmavarande skolungdom); an older child is a household of its own")
+            if p.children_given[i]:
+                problems.append(Problem(p.file, why, row=int(p.rows[i]), column="children_ages", value=ages))
+            else:
+                problems.append(Problem(str(ls.path), why + f" (participant row {p.rows[i]})", column="participant_defaults.children_ages", value=ages))
+        raise InputError(problems, "children too old for the riksnorm")
+    month_years = np.array([grid.month_date(m).year for m in range(grid.n_months)], dtype=float)
+    rules = {"single": mr["riksnorm_single"], "couple": mr["riksnorm_couple"], "common": mr["riksnorm_common"],
+             "child_min_age": mr["riksnorm_child_min_age"], "child_max_age": mr["riksnorm_child_max_age"], "child_amount": mr["riksnorm_child_amount"]}
+    riksnorm, size = household_norm(inputs["adults"], inputs["child_birth_year"], month_years, rules)
+    reasonable = ls.scenario.forsorjningsstod.reasonable_costs
+    if isinstance(reasonable, dict):
+        sizes = np.array(sorted(reasonable))
+        amounts = np.array([reasonable[k] for k in sizes], dtype=float)
+        reasonable = amounts[np.searchsorted(sizes, size, side="right") - 1]
+    return riksnorm + reasonable
+
+
 def _setup(p: Participants, ls: LoadedScenario, book: RuleBook):
     s = ls.scenario
     inputs, notes = _resolve_inputs(p, ls)
@@ -318,7 +383,8 @@ def _setup(p: Participants, ls: LoadedScenario, book: RuleBook):
     mr, rules_used, projected = _month_rules(grid, ls, book)
     rates = _local_rates(p, grid, ls, book)
     duration = _check_scenario_choices(p, inputs, grid, mr, ls)
-    return inputs, notes, grid, mr, rules_used, projected, rates, duration
+    norm = _household(p, inputs, grid, mr, ls)
+    return inputs, notes, grid, mr, rules_used, projected, rates, duration, norm
 
 
 def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[str]:
@@ -361,7 +427,7 @@ def _durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: Lo
 def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> EngineResult:
     book = book or RuleBook()
     s = ls.scenario
-    inputs, notes, grid, mr, rules_used, projected, rates, duration = _setup(p, ls, book)
+    inputs, notes, grid, mr, rules_used, projected, rates, duration, norm = _setup(p, ls, book)
     n_months = grid.n_months
 
     n, m_count = len(p), n_months
@@ -405,7 +471,6 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     ledger = Ledger(categories=cats)
     warnings: list[str] = []
     tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
-    reasonable = s.forsorjningsstod.reasonable_costs
     for name, codes in situations.items():
         in_state = months_in_state if name.startswith("after") else np.full_like(months_in_state, -1)
         if name == "after_fallback":
@@ -461,9 +526,8 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
             tax_total[:, cols] = comp["total"][:, None] * share
         flows.update(tax_flows)
 
-        # Socialtjänstlagen 4 kap. 1 §: försörjningsstöd tops income up to the norm (riksnorm + reasonable costs)
+        # Socialtjänstlagen 4 kap. 1 §: försörjningsstöd tops income up to the norm (household riksnorm + reasonable costs)
         net_income = taxable - tax_total + sum(items[k] for k in TAX_FREE)
-        norm = mr["riksnorm"][None, :] + reasonable
         no_topup = np.isin(codes, [st.CODES[sid] for sid, state in st.STATES.items() if not state.topped_up])
         modelled = np.where(no_topup, 0.0, np.maximum(0.0, norm - net_income))
         # observed monthly försörjningsstöd (before_amount / after_amount) replaces the model
@@ -474,6 +538,12 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
             if name == "potential":
                 observed = np.where(after_started, np.nan, observed)
         flows["forsorjningsstod"] = np.where(np.isnan(observed), modelled, observed)
+        # scenario unit costs: real resource use per person-month in a state, paid by a public actor
+        for actor in UNIT_COST_PAYERS:
+            flows[f"enhetskostnad_{actor}"] = np.zeros((n, m_count))
+            for sid, per_actor in s.unit_costs.items():
+                if actor in per_actor:
+                    flows[f"enhetskostnad_{actor}"] += (codes == st.CODES[sid]) * per_actor[actor]
         ledger.flows[name] = flows
 
     # Expected after situation: keep (p) and fall back (1 − p), then a monthly drop-off back to
@@ -496,6 +566,10 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         if np.isfinite(values).any():
             notes.append(f"{int(np.isfinite(values).sum())} of {len(p)} participants: observed monthly försörjningsstöd ({col}) "
                          "used instead of the modelled top-up (see the per-participant table)")
+
+    for sid, per_actor in s.unit_costs.items():
+        notes.append(f"unit cost in {sid}: " + ", ".join(f"{a} {v:,.0f} SEK per person-month" for a, v in per_actor.items())
+                     + " (scenario unit_costs; real resource use, category enhetskostnad_<actor>)")
 
     ledger.check_balance()
     assumptions = list(notes)
