@@ -29,6 +29,7 @@ class Analysis:
     assumptions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     first_year_naive: dict[str, float] = field(default_factory=dict)  # before deadweight
+    counterfactual: dict = field(default_factory=dict)  # the deadweight used and its source (counterfactual_share)
     horizon: dict[str, dict[str, float]] = field(default_factory=dict)  # naive / undiscounted / discounted / npv per actor
     return_per_krona: dict[str, dict[str, float | None]] = field(default_factory=dict)  # "1", "5" years → actor → SEK per SEK
     typology: dict[str, dict[str, float]] = field(default_factory=dict)  # Payoff's outcome types: count and share
@@ -47,6 +48,7 @@ class Analysis:
             ],
             "payback_months": {a: {"simple": v["simple"], "discounted": v["discounted"], "cost": r(v["cost"])} for a, v in self.payback.items()},
             "first_year_naive": {a: r(v) for a, v in self.first_year_naive.items()},
+            "counterfactual": self.counterfactual,
             "horizon": {k: {a: r(v) for a, v in d.items()} for k, d in self.horizon.items()},
             "return_per_krona": {k: {a: r(v) for a, v in d.items()} for k, d in self.return_per_krona.items()},
             "typology": self.typology,
@@ -72,6 +74,24 @@ def _payback(cumulative: np.ndarray, cost: float) -> int | None:
     return int(reached[0]) + 1 if reached.size else None
 
 
+def counterfactual_share(ls: LoadedScenario, p) -> tuple[float, dict]:
+    """The deadweight w used for the adjusted effect, and how it was found.
+
+    With a comparison group: w = c / r, c the share of the comparison group that made the move
+    without the project, r the share of participants who made it (given, or the participant rows
+    whose after state differs from the before state). w > 1 (the comparison group did better)
+    makes the adjusted effect negative."""
+    cf = ls.scenario.counterfactual
+    if cf.comparison_group is None:
+        return cf.deadweight, {"source": "deadweight", "deadweight": cf.deadweight}
+    g = cf.comparison_group
+    moved = (p.after != "oforandrad") & (p.after != p.before)
+    r = g.participants_moved_share if g.participants_moved_share is not None else float(moved.mean())
+    w = g.moved_share / r if r > 0 else 1.0
+    return w, {"source": "comparison_group", "deadweight": w, "comparison_moved_share": g.moved_share,
+               "participants_moved_share": r, "participants_moved_share_from": "scenario" if g.participants_moved_share is not None else "participant file"}
+
+
 def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     """Everything from the engine's sums: res.aggregates holds, per situation and category, an array
     grid month × months since exit (every cell inside some participant's horizon)."""
@@ -86,7 +106,8 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
 
     naive = _with_public({a: agg.actor_net("after", a) - agg.actor_net("before", a) for a in ACTORS})
     # Counterfactual: a share `deadweight` would have made the same move anyway
-    kept = 1 - s.counterfactual.deadweight
+    deadweight, counterfactual = counterfactual_share(ls, p)
+    kept = 1 - deadweight
     effect = {a: kept * naive[a] for a in ALL}
     first_year_naive = {a: float(naive[a][:, first].sum()) for a in ALL}
 
@@ -192,8 +213,14 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     by_category = pd.DataFrame(rows, columns=["category", "label", "payer", "payee", "before", "after", "effect"])
 
     assumptions = [f"scenario {s.name}: {c}" for c in s.choices]
-    if s.counterfactual.deadweight:
-        assumptions.append(f"deadweight {s.counterfactual.deadweight:.0%}: effects are (1 − deadweight) × the naive before/after effect "
+    if counterfactual["source"] == "comparison_group":
+        c, r = counterfactual["comparison_moved_share"], counterfactual["participants_moved_share"]
+        assumptions.append(f"comparison group: {c:.1%} of the comparison group made the move without the project, {r:.1%} of the participants "
+                           f"made it ({counterfactual['participants_moved_share_from']}), so deadweight = {c:.3f} / {r:.3f} = {deadweight:.1%}: "
+                           "effects are (1 − deadweight) × the naive before/after effect (counterfactual.comparison_group); the naive figures "
+                           "are shown beside them; the Flöden table is before deadweight")
+    elif deadweight:
+        assumptions.append(f"deadweight {deadweight:.0%}: effects are (1 − deadweight) × the naive before/after effect "
                            "(counterfactual.deadweight); the naive figures are shown beside them; the Flöden table is before deadweight")
     assumptions += res.assumptions
     if funding is None and cost > 0:
@@ -215,6 +242,9 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
                         f"rules of {', '.join(map(str, base_years))} are carried forward, uprated by the indices declared in "
                         f"rules/indices.yaml (status 'projected')")
 
+    if deadweight > 1:
+        warnings.append(f"the comparison group moved more often than the participants (deadweight {deadweight:.0%} > 100 %): "
+                           "the adjusted effects are the naive ones with the opposite sign, scaled")
     meta = {
         "program": "nyttokalk",
         "version": __version__,
@@ -232,4 +262,4 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     }
     return Analysis(first_year, per_pm, n_first, per_year, payback, monthly, per_participant, by_category, meta, assumptions, warnings,
                     first_year_naive=first_year_naive, horizon=horizon_totals, return_per_krona=return_per_krona, typology=typology, potential=potential,
-                    stat_split=stat_split)
+                    stat_split=stat_split, counterfactual=counterfactual)

@@ -13,11 +13,12 @@ import numpy as np
 
 from . import states as st
 from .errors import InputError, Problem
+from .household import household_norm
 from .ledger import TAX_CATEGORIES, Ledger, categories
 from .scenario import ACTORS
 from .participants import Participants
 from .rules.loader import LoadedYear, RuleBook
-from .scenario import LoadedScenario, LocalRates, parse_month
+from .scenario import UNIT_COST_PAYERS, LoadedScenario, LocalRates, parse_month
 from .states.cells import Cells, MonthRules
 from .tax import AgeNotModelled, TaxParams, income_tax
 
@@ -153,9 +154,31 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
     exit_idx, n = _require(exit_idx, miss, default_exit, "exit_month", p, problems)
     note(n, f"exit_month missing, scenario default {s.period.exit_month} used")
 
+    adults = np.where(np.isnan(p.adults), d.adults, p.adults)
+    n_default_adults = int(np.isnan(p.adults).sum())
+    k = max(p.children_ages.shape[1], len(d.children_ages))
+    children = np.full((len(p), k), np.nan)
+    children[:, : p.children_ages.shape[1]] = p.children_ages
+    children[~p.children_given, : len(d.children_ages)] = d.children_ages
+    n_default_children = int((~p.children_given).sum())
+
     if problems:
         raise InputError(problems, f"{p.file}: values needed for the calculation are missing")
     birth_year = exit_idx // 12 - age
+    n_couples, n_with_children = int((adults == 2).sum()), int((~np.isnan(children)).any(axis=1).sum())
+    text = f"household for the försörjningsstöd norm: {len(p) - n_couples} single adults, {n_couples} couples (sambor), {n_with_children} with children"
+    defaults_used = []
+    if n_default_adults:
+        defaults_used.append(f"adults {n_default_adults}× scenario default {d.adults}")
+    if n_default_children:
+        defaults_used.append(f"children_ages {n_default_children}× scenario default {d.children_ages or 'none'}")
+    notes.append(text + (f" ({'; '.join(defaults_used)}, participant_defaults)" if defaults_used else ""))
+    if n_couples:
+        notes.append(f"{n_couples} of {len(p)} participants live with a partner: the norm is the couple's household norm, the partner's own "
+                     "income is taken as 0 and the whole household's försörjningsstöd is counted as the participant's")
+    if n_with_children:
+        notes.append("children age by calendar year from their age at the exit month (riksnorm age bands); a child older than the "
+                     "table's oldest band leaves the household; barnbidrag and underhållsstöd are not counted as household income")
     return {
         "age": age,
         "newly_arrived": newly == 1,
@@ -166,6 +189,9 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
         "birth_year": birth_year,
         "prior_income": prior_income,
         "months_before": months_before,
+        "adults": adults,
+        "child_birth_year": exit_idx[:, None] // 12 - children,
+        "children_ages": children,
     }, notes
 
 
@@ -205,6 +231,9 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
         "lonebidrag_share": np.full(len(dates), np.nan if s.subsidies.lonebidrag_share is None else s.subsidies.lonebidrag_share),
         "payment_days_per_week": series(lambda r, d: r.transfers.payment_days_per_week.at(d)),
         "riksnorm": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_single.at(d) + r.transfers.forsorjningsstod.riksnorm_common_one_person.at(d)),
+        "riksnorm_single": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_single.at(d)),
+        "riksnorm_couple": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_couple.at(d)),
+        "riksnorm_common": np.array([l.rules.transfers.forsorjningsstod.riksnorm_common_by_persons.at(d) for l, d in zip(loaded_per_month, dates)], dtype=float),
         "aga_full": series(lambda r, d: r.employer_contributions.full_rate.at(d)),
         "intro_share": series(lambda r, d: r.subsidies.introduktionsjobb.share.at(d)),
         "intro_wage_cap": series(lambda r, d: r.subsidies.introduktionsjobb.wage_cap.at(d)),
@@ -235,7 +264,13 @@ def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthR
         "aga_reductions": [l.rules.employer_contributions.reductions.at(d) for l, d in zip(loaded_per_month, dates)],
         "nystartsjobb_bands": [l.rules.subsidies.nystartsjobb.bands.at(d) for l, d in zip(loaded_per_month, dates)],
         "garantiniva": [l.rules.transfers.sjuk_och_aktivitetsersattning.garantiniva.at(d) for l, d in zip(loaded_per_month, dates)],
+        "riksnorm_children": [l.rules.transfers.forsorjningsstod.riksnorm_personal_children.at(d) for l, d in zip(loaded_per_month, dates)],
     }
+    n_bands = max(len(b) for b in lists["riksnorm_children"])
+    pad = lambda bands, attr, fill: [getattr(b, attr) for b in bands] + [fill] * (n_bands - len(bands))  # noqa: E731
+    values["riksnorm_child_min_age"] = np.array([pad(b, "min_age", 1) for b in lists["riksnorm_children"]], dtype=float)
+    values["riksnorm_child_max_age"] = np.array([pad(b, "max_age", 0) for b in lists["riksnorm_children"]], dtype=float)  # padding never matches
+    values["riksnorm_child_amount"] = np.array([pad(b, "amount", 0.0) for b in lists["riksnorm_children"]], dtype=float)
     days_per_month = values["payment_days_per_week"] * s.benefits.weeks_per_year / 12
     mr = MonthRules(
         dates=dates,
@@ -390,6 +425,39 @@ class Plan:
     duration: np.ndarray
 
 
+def _check_children(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> None:
+    """Children's ages are checked against the riksnorm table in force in each participant's exit month."""
+    children = inputs["children_ages"]
+    oldest = mr["riksnorm_child_max_age"].max(axis=1)[grid.exit_index]
+    bad = np.flatnonzero((children > oldest[:, None]).any(axis=1))
+    if bad.size:
+        problems = []
+        for i in bad[:20]:
+            ages = " ".join(f"{a:.0f}" for a in children[i][~np.isnan(children[i])])
+            why = (f"a child older than {oldest[i]:.0f}: the riksnorm (transfers.forsorjningsstod.riksnorm_personal_children) counts children "
+                   f"up to {oldest[i]:.0f} (hemmavarande skolungdom); an older child is a household of its own")
+            if p.children_given[i]:
+                problems.append(Problem(p.file, why, row=int(p.rows[i]), column="children_ages", value=ages))
+            else:
+                problems.append(Problem(str(ls.path), why + f" (participant row {p.rows[i]})", column="participant_defaults.children_ages", value=ages))
+        raise InputError(problems, "children too old for the riksnorm")
+
+
+def _household_norm(inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
+    """The försörjningsstöd norm per participant and month: the household's riksnorm plus the
+    scenario's reasonable costs (by household size when given so)."""
+    month_years = np.array([grid.month_date(m).year for m in range(grid.n_months)], dtype=float)
+    rules = {"single": mr["riksnorm_single"], "couple": mr["riksnorm_couple"], "common": mr["riksnorm_common"],
+             "child_min_age": mr["riksnorm_child_min_age"], "child_max_age": mr["riksnorm_child_max_age"], "child_amount": mr["riksnorm_child_amount"]}
+    riksnorm, size = household_norm(inputs["adults"], inputs["child_birth_year"], month_years, rules)
+    reasonable = ls.scenario.forsorjningsstod.reasonable_costs
+    if isinstance(reasonable, dict):
+        sizes = np.array(sorted(reasonable))
+        amounts = np.array([reasonable[k] for k in sizes], dtype=float)
+        reasonable = amounts[np.searchsorted(sizes, size, side="right") - 1]
+    return riksnorm + reasonable
+
+
 def _setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
     s = ls.scenario
     inputs, notes = _resolve_inputs(p, ls)
@@ -402,6 +470,7 @@ def _setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
     rates = _local_rates(p, grid, ls, book)
     duration = _check_scenario_choices(p, inputs, grid, mr, ls)
     _check_states_exist(p, grid, mr, duration)
+    _check_children(p, inputs, grid, mr, ls)
     return Plan(inputs, notes, grid, mr, rules_used, projected, rates, duration)
 
 
@@ -505,6 +574,10 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         if np.isfinite(values).any():
             notes.append(f"{int(np.isfinite(values).sum())} of {len(p)} participants: observed monthly försörjningsstöd ({col}) "
                          "used instead of the modelled top-up (see the per-participant table)")
+
+    for sid, per_actor in s.unit_costs.items():
+        notes.append(f"unit cost in {sid}: " + ", ".join(f"{a} {v:,.0f} SEK per person-month" for a, v in per_actor.items())
+                     + " (scenario unit_costs; real resource use, category enhetskostnad_<actor>)")
 
     cats = categories(s.fees.public_service, s.fees.begravning)
     situations = ["before", "after"] + (["potential"] if with_potential else [])
@@ -615,14 +688,20 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
             # ends only after the horizon and none is given, the job is kept (the pay, hence the tax, is the same)
             situations["after_fallback"] = np.where(ended, before_codes[:, None], after_codes_m)
 
+    # unchanged (oförändrad, or after = before): the after situation is the before situation, month for
+    # month (a benefit's level that depends on time on it, like the a-kassa's, is the before state's)
+    unchanged = (p.after == st.OFORANDRAD) | (p.after == p.before)
+    after_in_state = np.where(unchanged[:, None], -1, months_in_state)
     ledger: dict[str, dict[str, np.ndarray]] = {}
     flags: dict[str, np.ndarray] = {}
     tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
-    reasonable = s.forsorjningsstod.reasonable_costs
+    norm = _household_norm(inputs, grid, mr, ls)  # participants × chunk months
     for name, codes in situations.items():
-        in_state = months_in_state if name.startswith("after") else np.full_like(months_in_state, -1)
+        in_state = after_in_state if name in ("after", "after_fallback") else np.full_like(months_in_state, -1)
         if name == "after_fallback":
-            in_state = np.where(ended, -1, months_in_state)
+            in_state = np.where(ended, -1, in_state)
+        elif name == "potential":
+            in_state = months_in_state
         used = {**inputs, "wage": potential_wage[idx]} if name == "potential" else inputs
         items, situation_flags = _situation_items(codes, in_state, used, mr)
         if name == "after":  # warnings once, from the main after trajectory
@@ -675,9 +754,8 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
             tax_total[:, cols] = comp["total"][:, None] * share
         flows.update(tax_flows)
 
-        # Socialtjänstlagen 4 kap. 1 §: försörjningsstöd tops income up to the norm (riksnorm + reasonable costs)
+        # Socialtjänstlagen 4 kap. 1 §: försörjningsstöd tops income up to the norm (household riksnorm + reasonable costs)
         net_income = taxable - tax_total + sum((item(k) for k in TAX_FREE), zeros)
-        norm = mr["riksnorm"][None, :] + reasonable
         no_topup = np.isin(codes, [st.CODES[sid] for sid, state in st.STATES.items() if not state.topped_up])
         modelled = np.where(no_topup, 0.0, np.maximum(0.0, norm - net_income))
         # observed monthly försörjningsstöd (before_amount / after_amount) replaces the model
@@ -688,6 +766,13 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
             if name == "potential":
                 observed = np.where(after_started, np.nan, observed)
         flows["forsorjningsstod"] = np.where(np.isnan(observed), modelled, observed)
+        # scenario unit costs: real resource use per person-month in a state, paid by a public actor
+        for actor in UNIT_COST_PAYERS:
+            for sid, per_actor in s.unit_costs.items():
+                if actor in per_actor:
+                    cost = (codes == st.CODES[sid]) * float(per_actor[actor])
+                    key = f"enhetskostnad_{actor}"
+                    flows[key] = flows[key] + cost if key in flows else cost
         ledger[name] = flows
 
     # Expected after situation: keep (p) and fall back (1 − p), then a monthly drop-off back to

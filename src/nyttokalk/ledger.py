@@ -61,6 +61,9 @@ def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> 
         Category("studielan", "Studiemedel, lån", "stat", "individ", "transfer", "csn"),
         Category("studielan_fordran", "Fordran på återbetalning av studielån", EXTERNAL, "stat", "claim", "csn"),
         Category("studieplats", "Studieplats (komvux, sfi)", "kommun", EXTERNAL, "resource"),
+        Category("enhetskostnad_kommun", "Enhetskostnad kommun (scenario)", "kommun", EXTERNAL, "resource"),
+        Category("enhetskostnad_region", "Enhetskostnad region (scenario)", "region", EXTERNAL, "resource"),
+        Category("enhetskostnad_stat", "Enhetskostnad stat (scenario)", "stat", EXTERNAL, "resource"),
     ]
     return {c.id: c for c in cats}
 

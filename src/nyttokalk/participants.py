@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .household import parse_adults, parse_children_ages
 from .privacy import looks_like_personnummer
 from .states import STATES, is_modelled, normalise_state, valid_after, valid_before
 
@@ -32,9 +33,11 @@ OPTIONAL = (
     "before_amount",
     "after_amount",
     "prior_income",
-    "household",
+    "adults",
+    "children_ages",
 )
-NOT_YET = ("household",)  # known columns this version cannot use yet
+NOT_YET: tuple[str, ...] = ()  # known columns this version cannot use yet
+REPLACED = {"household": "the household is given by the columns adults (1 or 2; also 'ensamstående', 'sambo') and children_ages (e.g. '3 7 15')"}
 
 TRUE = {"true", "ja", "yes", "1", "sant", "j", "y"}
 FALSE = {"false", "nej", "no", "0", "falskt", "n"}
@@ -57,6 +60,9 @@ class Participants:
     before_amount: np.ndarray  # observed monthly försörjningsstöd before, SEK; NaN = model it
     after_amount: np.ndarray  # observed monthly försörjningsstöd after, SEK; NaN = model it
     prior_income: np.ndarray  # gross SEK/year before the benefit (basis of a-kassa, SGI, antagandeinkomst); NaN = missing
+    adults: np.ndarray  # float 1/2, NaN = missing (scenario default)
+    children_ages: np.ndarray  # (n, k) float ages at exit_month, NaN padding; k ≥ 0
+    children_given: np.ndarray  # bool: children_ages was filled in ('-' = no children)
     ids_pseudonymised: bool = False
     ids_look_like_personnummer: bool = False
     id_key_given: bool = False
@@ -235,7 +241,9 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     problems: list[Problem] = []
     known = REQUIRED + OPTIONAL
     for col in df.columns:
-        if col not in known:
+        if col in REPLACED:
+            problems.append(Problem(file, f"column not used: {REPLACED[col]}", column=col))
+        elif col not in known:
             guess = difflib.get_close_matches(col, known, n=1, cutoff=0.5)
             hint = f"; did you mean {guess[0]!r}?" if guess else f"; known columns: {', '.join(known)}"
             problems.append(Problem(file, f"unknown column{hint}", column=col))
@@ -320,6 +328,32 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
                 if t.strip():
                     problems.append(Problem(file, "this column is not used by this version yet; leave it empty or remove it", row=row, column=col, value=t))
 
+    adults = np.full(len(df), np.nan)
+    if "adults" in df:
+        parsed_adults = {t: parse_adults(t) for t in pd.unique(df["adults"])}
+        for i, t in enumerate(df["adults"]):
+            if t.strip():
+                n_adults = parsed_adults[t]
+                if n_adults is None:
+                    problems.append(Problem(file, "expected 1 or 2 adults in the household (or ensamstående / sambo, single / couple)",
+                                            row=int(rows[i]), column="adults", value=t))
+                else:
+                    adults[i] = n_adults
+    children: list[list[int]] = [[] for _ in range(len(df))]
+    children_given = np.zeros(len(df), dtype=bool)
+    if "children_ages" in df:
+        parsed_children = {t: parse_children_ages(t) for t in pd.unique(df["children_ages"]) if t.strip()}
+        for i, t in enumerate(df["children_ages"]):
+            if t.strip():
+                parsed = parsed_children[t]
+                if isinstance(parsed, str):
+                    problems.append(Problem(file, parsed, row=int(rows[i]), column="children_ages", value=t))
+                else:
+                    children[i], children_given[i] = parsed, True
+    children_ages = np.full((len(df), max((len(c) for c in children), default=0)), np.nan)
+    for i, c in enumerate(children):
+        children_ages[i, : len(c)] = c
+
     municipality = df["municipality"].str.strip().to_numpy(dtype=object) if "municipality" in df else np.full(len(df), "", dtype=object)
 
     if problems:
@@ -347,6 +381,9 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
         before_amount=before_amount,
         after_amount=after_amount,
         prior_income=prior_income,
+        adults=adults,
+        children_ages=children_ages,
+        children_given=children_given,
         ids_pseudonymised=bool(pseudonymise and not keep_ids),
         ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import datetime as dt
 import hashlib
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, Problem
 from .paths import scenarios_dir
+from .states import STATES, normalise_state
 from .yamlio import load_yaml, pydantic_problems
 
 ACTORS = ("individ", "kommun", "region", "stat", "arbetsgivare")
 PUBLIC_ACTORS = ("kommun", "region", "stat")
+UNIT_COST_PAYERS = PUBLIC_ACTORS  # real resource use per person-month in a state (scenario unit_costs)
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -51,6 +54,8 @@ class ParticipantDefaults(Strict):
     months_unemployed: int | None = Field(ge=0)
     extent: float = Field(gt=0, le=1)
     prior_income: float | None = Field(ge=0)
+    adults: Literal[1, 2]  # household for försörjningsstöd: 1 ensamstående, 2 sambor
+    children_ages: list[Annotated[int, Field(ge=0, le=30)]]  # ages at the exit month; [] = no children
 
 
 class Wages(Strict):
@@ -66,7 +71,15 @@ class LocalRates(Strict):
 
 
 class Forsorjningsstod(Strict):
-    reasonable_costs: float | None = Field(ge=0)
+    # SEK/month for every household, or by household size {1: 6500, 3: 8000}: the largest size ≤ the household's
+    reasonable_costs: Annotated[float, Field(ge=0)] | dict[Annotated[int, Field(ge=1)], Annotated[float, Field(ge=0)]] | None
+
+    @field_validator("reasonable_costs")
+    @classmethod
+    def _sizes(cls, v):
+        if isinstance(v, dict) and 1 not in v:
+            raise ValueError("reasonable costs by household size must start at 1 person, e.g. {1: 6500, 2: 7500, 3: 8500}")
+        return v
 
 
 class Benefits(Strict):
@@ -100,8 +113,21 @@ class Durations(Strict):
     extratjanst: int | None = Field(ge=1, le=600)
 
 
+class ComparisonGroup(Strict):
+    moved_share: float = Field(ge=0, le=1)  # share of the comparison group that made the move without the project
+    participants_moved_share: float | None = Field(default=None, gt=0, le=1)  # null = from the participant file (after ≠ before)
+
+
 class Counterfactual(Strict):
     deadweight: float = Field(ge=0, le=1)
+    comparison_group: ComparisonGroup | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Counterfactual":
+        if self.comparison_group is not None and self.deadweight:
+            raise ValueError("give either counterfactual.deadweight or counterfactual.comparison_group, not both: "
+                             "the comparison group is a way to derive the deadweight")
+        return self
 
 
 class Project(Strict):
@@ -138,7 +164,26 @@ class Scenario(Strict):
     counterfactual: Counterfactual
     discount_rate: float = Field(ge=0, le=20)
     project: Project
+    unit_costs: dict[str, dict[str, Annotated[float, Field(ge=0)]]]  # state id → actor → SEK per person-month
     choices: list[str]
+
+    @field_validator("unit_costs")
+    @classmethod
+    def _unit_cost_keys(cls, v):
+        out: dict[str, dict[str, float]] = {}
+        for key, per_actor in v.items():
+            sid = normalise_state(str(key))
+            if sid not in STATES or sid == "oforandrad":
+                guess = difflib.get_close_matches(sid, list(STATES), n=1, cutoff=0.6)
+                hint = f"did you mean {guess[0]!r}?" if guess else "state ids: " + ", ".join(x for x in STATES if x != "oforandrad")
+                raise ValueError(f"unit_costs.{key}: unknown state; {hint}")
+            for actor in per_actor:
+                if actor not in UNIT_COST_PAYERS:
+                    raise ValueError(f"unit_costs.{key}.{actor}: unit costs are paid by {', '.join(UNIT_COST_PAYERS)}, not {actor!r}")
+            if sid in out:
+                raise ValueError(f"unit_costs.{key}: the state {sid!r} is given twice")
+            out[sid] = dict(per_actor)
+        return out
 
     @model_validator(mode="after")
     def _norm_needed(self) -> "Scenario":

@@ -125,8 +125,12 @@ def _round_draft(data: dict, rules: RuleYear) -> dict:
         for key in path[:-1]:
             node = node[key]
         entry = node[path[-1]]
-        if leaf.uprate_with and isinstance(entry.get("value"), float) and leaf.unit.startswith("SEK"):
-            entry["value"] = float(round(entry["value"]))
+        value = entry.get("value")
+        if leaf.uprate_with and leaf.unit.startswith("SEK"):
+            if isinstance(value, float):
+                entry["value"] = float(round(value))
+            elif isinstance(value, list):  # riksnorm tables: amounts by household size or child age
+                entry["value"] = [{**v, "amount": float(round(v["amount"]))} if isinstance(v, dict) else float(round(v)) for v in value]
     return data
 
 

@@ -109,6 +109,20 @@ def load_indices(directory: Path | None = None) -> tuple[Indices, Path]:
         raise InputError(pydantic_problems(doc, exc), f"invalid index file {path}")
 
 
+def _upratable(value) -> bool:
+    """A number, a list of numbers, or a list of bands each with an `amount` (riksnorm tables)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, list) and bool(value) and (
+        all(isinstance(v, (int, float)) for v in value) or all(isinstance(v, dict) and "amount" in v for v in value))
+
+
+def _uprate(value, factor: float):
+    if isinstance(value, list):
+        return [{**v, "amount": v["amount"] * factor} if isinstance(v, dict) else v * factor for v in value]
+    return value * factor
+
+
 def projected_data(base: RuleYear, year: int, indices: Indices) -> dict:
     """The rules of `base` carried to `year`: each leaf's value in force at the end of the base
     year, uprated by its declared index (`uprate_with`) for each year, status `projected`."""
@@ -125,12 +139,12 @@ def projected_data(base: RuleYear, year: int, indices: Indices) -> dict:
         else:  # the value in force at the end of the base year
             value = [v["value"] for v in dumped["values"] if v["valid_from"] <= year_end.isoformat()][-1]
         note = f"projected from {base.year}"
-        if leaf.uprate_with is not None and isinstance(value, (int, float)):
+        if leaf.uprate_with is not None and _upratable(value):
             change = getattr(indices, leaf.uprate_with).projected_annual_change
-            value = value * (1 + change / 100) ** steps
+            value = _uprate(value, (1 + change / 100) ** steps)
             note += f", uprated by {leaf.uprate_with} {change:g} % a year"
         elif leaf.uprate_with is not None:
-            note += f" (not uprated: {leaf.uprate_with} applies to numbers only)"
+            note += f" (not uprated: {leaf.uprate_with} applies to amounts only)"
         else:
             note += ", unchanged"
         entry = {"value": value}

@@ -226,9 +226,36 @@ class Utvecklingsersattning(Strict):
     daily_amount_lower: Number  # studiehjälpens studiebidrag / 22
 
 
+class ChildBand(Strict):
+    """Personal costs of one child whose age (whole years) is in [min_age, max_age]."""
+
+    min_age: int = Field(ge=0)
+    max_age: int = Field(ge=0)
+    amount: float = Field(ge=0)
+
+
 class Forsorjningsstod(Strict):
-    riksnorm_personal_single: Number
+    """Riksnorm: personal costs of every household member plus the household's common costs."""
+
+    riksnorm_personal_single: Number  # ensamstående
+    riksnorm_personal_couple: Number  # sambor, for both adults
+    riksnorm_personal_children: Leaf[list[ChildBand]]  # barn och skolungdom by age
     riksnorm_common_one_person: Number
+    riksnorm_common_by_persons: Leaf[list[float]]  # households of 1, 2, …, 7 persons
+
+    @model_validator(mode="after")
+    def _tables_consistent(self) -> "Forsorjningsstod":
+        for _, bands in self.riksnorm_personal_children.dated_values():
+            ages = [(b.min_age, b.max_age) for b in bands]
+            if not bands or ages[0][0] != 0 or any(lo > hi for lo, hi in ages) or any(
+                    ages[k + 1][0] != ages[k][1] + 1 for k in range(len(ages) - 1)):
+                raise ValueError("riksnorm_personal_children: age bands must start at 0 and follow each other without gaps")
+        for _, amounts in self.riksnorm_common_by_persons.dated_values():
+            if len(amounts) != 7:
+                raise ValueError("riksnorm_common_by_persons: give the common costs for households of 1 to 7 persons (7 amounts)")
+        if self.riksnorm_common_one_person.dated_values() != [(d, v[0]) for d, v in self.riksnorm_common_by_persons.dated_values()]:
+            raise ValueError("riksnorm_common_one_person must equal the first amount of riksnorm_common_by_persons")
+        return self
 
 
 class AKassaDaily(Strict):
