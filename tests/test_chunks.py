@@ -94,3 +94,29 @@ def test_the_cell_ledger_sums_to_the_aggregates(tmp_path):
                     for h in range(30):
                         expected[e + h, h] += cell[i, e + h]
             np.testing.assert_allclose(agg, expected, atol=1e-9, err_msg=f"{sit}/{cid}")
+
+
+def test_progress_is_reported_per_chunk_and_shown_only_on_a_terminal(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from nyttokalk import cli
+
+    ls = load_scenario("samverkan-utan-granser")
+    p = read_participants(scenarios_dir() / "samverkan-utan-granser" / "participants.csv")
+    calls = []
+    run_engine(p, ls, chunk_size=100, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(100, 360), (200, 360), (300, 360), (360, 360)]
+
+    with cli._progress(show=False) as update:  # --json
+        assert update is None
+    monkeypatch.setattr(cli, "err", Console(file=io.StringIO(), force_terminal=False))
+    with cli._progress(show=True) as update:  # not a terminal
+        assert update is None
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=100))
+    with cli._progress(show=True) as update:
+        update(100, 360)
+        update(360, 360)
+    assert "Beräknar" in screen.getvalue() and "deltagare" in screen.getvalue()

@@ -255,6 +255,7 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         "projected_months": res.projected_months,
         "horizon_months": grid.horizon,
         "chunks": res.chunks,
+        "partitions": res.partitions,
         "first_month": grid.month_date(base).strftime("%Y-%m"),
         "discount_rate_percent": s.discount_rate,
         "project_cost": cost,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -87,13 +88,41 @@ def _guarded(fn):
         raise typer.Exit(1)
 
 
+@contextlib.contextmanager
+def _progress(show: bool, unit: str = "deltagare"):
+    """A progress bar on stderr for runs of several chunks, only on a terminal and never with --json;
+    yields the engine's progress(done, total) callback."""
+    if not show or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("Beräknar"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), TimeRemainingColumn(),
+                   console=err, transient=True)
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            if done >= total:  # one chunk: nothing to show
+                return
+            bar.start()
+            task = bar.add_task("run", total=total)
+        bar.update(task, completed=done)
+
+    try:
+        yield update
+    finally:
+        bar.stop()
+
+
 ID_KEY_HELP = "Key for the pseudonyms of personnummer ids (the same key gives the same pseudonyms). Default: a new random key per run."
 KEEP_IDS_HELP = "Keep ids that look like personnummer in the outputs (they are personal data)."
 
 
 @app.command()
 def run(
-    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet). Without it: the scenario's own participant file.")] = None,
+    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet), or a folder of them (a partitioned dataset, computed part by part). Without it: the scenario's own participant file.")] = None,
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML (or its folder).")] = "example",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Excel workbook to write. Default: nyttokalk-<scenario>.xlsx here (not written with --json unless given).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object on stdout, for scripts; messages go to stderr.")] = False,
@@ -101,6 +130,9 @@ def run(
     keep_ids: Annotated[bool, typer.Option("--keep-ids", help=KEEP_IDS_HELP)] = False,
     lang: Annotated[str, typer.Option("--lang", help="Language of the labels in the console and the workbook: sv (default) or en.")] = "sv",
     formats: Annotated[Optional[list[str]], typer.Option("--format", help="Also write the ledger summed by category and the per-participant results as <out>-flows.<fmt> and <out>-participants.<fmt>: csv, json or parquet (parquet: pip install 'nyttokalk[parquet]'). Repeatable.")] = None,
+    chunk_size: Annotated[Optional[int], typer.Option("--chunk-size", min=1, help="Participants computed at a time (memory grows with it; results do not change). Default: about 200 000 participant-months per chunk.")] = None,
+    use_dask: Annotated[bool, typer.Option("--dask", help="With a folder of participant files: compute the files in parallel with Dask (pip install 'nyttokalk[dask]').")] = False,
+    dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler: processes (default), threads, synchronous, or a dask.distributed address tcp://host:port.")] = None,
 ) -> None:
     """Compute per-actor effects and payback for a participant file under a scenario."""
 
@@ -120,12 +152,24 @@ def run(
         path = participants or ls.participants_path
         if path is None:
             raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk run PARTICIPANTS.csv")
-        p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
+        if Path(path).is_dir():
+            from .distributed import run_dataset
+
+            with _progress(show=not as_json, unit="filer") as progress:
+                res = run_dataset(Path(path), ls, use_dask=use_dask, scheduler=dask_scheduler, id_key=id_key, keep_ids=keep_ids,
+                                  chunk_size=chunk_size, progress=progress)
+            p = res.participants
+        else:
+            if use_dask:
+                raise InputError([Problem(str(path), "--dask needs a folder of participant files (a partitioned dataset); "
+                                          "a single file is computed in chunks on this machine")], "--dask with one file")
+            p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
+            with _progress(show=not as_json) as progress:
+                res = run_engine(p, ls, chunk_size=chunk_size, progress=progress)
         if p.ids_look_like_personnummer:
             err.print("[yellow]Obs:[/] the id column holds personnummer; "
                       + ("they are kept in the outputs (--keep-ids)." if keep_ids else "the outputs carry keyed pseudonyms instead."),
                       highlight=False)
-        res = run_engine(p, ls)
         a = analyse(res, ls)
         written = None
         target = out or Path(f"nyttokalk-{ls.scenario.name}.xlsx")

@@ -71,6 +71,8 @@ class EngineResult:
     ledger: Ledger | None = None  # per participant-month, only with keep_ledger=True (tests, small runs)
     tax: dict[str, dict[int, dict[str, np.ndarray]]] = field(default_factory=dict)  # with keep_ledger: situation → year → components
     chunks: int = 1
+    flags: dict[str, np.ndarray] = field(default_factory=dict)  # per participant: the states' warnings (merged across partitions)
+    partitions: int = 1  # files of a dataset computed separately and merged (distributed.py)
 
 
 def _require(values, missing, default, name, participants, problems, why=""):
@@ -354,12 +356,15 @@ def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, inputs: dic
     """Monthly items for one situation; codes: participants × months state codes. Items no state
     wrote are absent (zero)."""
     n, m_count = codes.shape
-    flat = codes.ravel()
+    flat = codes.ravel().astype(np.int16)
     items: dict[str, np.ndarray] = {}
     warnings: dict[str, np.ndarray] = {}
-    for sid in np.unique(flat):
+    # the cells of each state, in order: one stable (radix) sort instead of a comparison per state
+    order = np.argsort(flat, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(flat, minlength=len(st.IDS)))])
+    for sid in np.flatnonzero(np.diff(bounds)):
         state = st.STATES[st.IDS[sid]]
-        idx = np.flatnonzero(flat == sid)
+        idx = order[bounds[sid]:bounds[sid + 1]]
         person, month = np.divmod(idx, m_count)
         cells = Cells(
             person=person,
@@ -382,7 +387,7 @@ def _situation_items(codes: np.ndarray, months_in_state: np.ndarray, inputs: dic
                 target = items.get(key)
                 if target is None:
                     target = items[key] = np.zeros(flat.shape)
-                target[idx] += values
+                target[idx] = values  # the states' cells are disjoint
     return {k: v.reshape(n, m_count) for k, v in items.items()}, warnings
 
 
@@ -531,14 +536,59 @@ def _durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: Lo
     return dur
 
 
-# Participant-months per chunk. A chunk holds ~30 items × 4 situations of this many float64 cells,
-# so ~1 GB at most; results do not depend on it (tests/test_chunks.py).
-CHUNK_CELLS = 1_000_000
+# Participant-months per chunk. A chunk holds ~30 items × 4 situations of this many float64 cells
+# (~200 MB); smaller chunks stay in the CPU caches better: on the benchmark 2 000–3 000 participants
+# a chunk were fastest (bench/README.md). Results do not depend on it (tests/test_chunks.py).
+CHUNK_CELLS = 200_000
 
 
 def chunk_participants(horizon: int) -> int:
     """Default participants per chunk for a horizon: a chunk spans about horizon + 12 months."""
     return max(1, CHUNK_CELLS // (horizon + 12))
+
+
+def _potential_wage(inputs: dict, ls: LoadedScenario) -> np.ndarray:
+    """The potential: everyone in unsubsidised work from the exit month at their wage, else the
+    scenario's default wage (NaN where neither: the potential is then not computed)."""
+    d = ls.scenario.wages.default
+    return np.where(np.isnan(inputs["wage"]), np.nan if d is None else d, inputs["wage"])
+
+
+def _run_notes(p: Participants, plan: Plan, ls: LoadedScenario) -> list[str]:
+    """The assumptions a run adds to those of the inputs, from the whole population."""
+    s = ls.scenario
+    notes: list[str] = []
+    if np.isnan(_potential_wage(plan.inputs, ls)).any():
+        notes.append("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the scenario sets no wages.default")
+    ends_in_horizon = np.isfinite(plan.duration) & (plan.duration < plan.grid.horizon)
+    keep_p = s.persistence.keep_job_probability
+    if ends_in_horizon.any():
+        by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
+        notes.append(f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the horizon ("
+                     + ", ".join(f"{k} {v}" for k, v in by_state.items()) + f"); afterwards {keep_p:.0%} keep the job unsubsidised "
+                     f"and {1 - keep_p:.0%} fall back to their before state (persistence.keep_job_probability)")
+    if s.persistence.monthly_dropoff > 0:
+        notes.append(f"each month {s.persistence.monthly_dropoff:.1%} of those still in the after state fall back to the before state "
+                     "(persistence.monthly_dropoff)")
+    for col, values in (("before_amount", p.before_amount), ("after_amount", p.after_amount)):
+        if np.isfinite(values).any():
+            notes.append(f"{int(np.isfinite(values).sum())} of {len(p)} participants: observed monthly försörjningsstöd ({col}) "
+                         "used instead of the modelled top-up (see the per-participant table)")
+    for sid, per_actor in s.unit_costs.items():
+        notes.append(f"unit cost in {sid}: " + ", ".join(f"{a} {v:,.0f} SEK per person-month" for a, v in per_actor.items())
+                     + " (scenario unit_costs; real resource use, category enhetskostnad_<actor>)")
+    return notes
+
+
+def flag_warnings(flags: dict[str, np.ndarray], p: Participants) -> list[str]:
+    """Warnings from the states' flags (participant masks), naming the first rows."""
+    out = []
+    for key, mask in flags.items():
+        if mask.any():
+            out.append(f"{int(mask.sum())} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
+                       f"(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows "
+                       + ", ".join(str(r) for r in p.rows[mask][:10]) + (" …" if mask.sum() > 10 else ""))
+    return out
 
 
 def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None, *, chunk_size: int | None = None,
@@ -554,30 +604,9 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     n, horizon = len(p), grid.horizon
     notes = list(plan.notes)
 
-    # The potential: everyone in unsubsidised work from the exit month (their wage, else the
-    # scenario's default wage); skipped when a wage is missing.
-    potential_wage = np.where(np.isnan(inputs["wage"]), np.nan if s.wages.default is None else s.wages.default, inputs["wage"])
+    potential_wage = _potential_wage(inputs, ls)
     with_potential = not np.isnan(potential_wage).any()
-    if not with_potential:
-        notes.append("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the scenario sets no wages.default")
-    ends_in_horizon = np.isfinite(plan.duration) & (plan.duration < horizon)
-    keep_p = s.persistence.keep_job_probability
-    if ends_in_horizon.any():
-        by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
-        notes.append(f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the horizon ("
-                     + ", ".join(f"{k} {v}" for k, v in by_state.items()) + f"); afterwards {keep_p:.0%} keep the job unsubsidised "
-                     f"and {1 - keep_p:.0%} fall back to their before state (persistence.keep_job_probability)")
-    if s.persistence.monthly_dropoff > 0:
-        notes.append(f"each month {s.persistence.monthly_dropoff:.1%} of those still in the after state fall back to the before state "
-                     "(persistence.monthly_dropoff)")
-    for col, values in (("before_amount", p.before_amount), ("after_amount", p.after_amount)):
-        if np.isfinite(values).any():
-            notes.append(f"{int(np.isfinite(values).sum())} of {len(p)} participants: observed monthly försörjningsstöd ({col}) "
-                         "used instead of the modelled top-up (see the per-participant table)")
-
-    for sid, per_actor in s.unit_costs.items():
-        notes.append(f"unit cost in {sid}: " + ", ".join(f"{a} {v:,.0f} SEK per person-month" for a, v in per_actor.items())
-                     + " (scenario unit_costs; real resource use, category enhetskostnad_<actor>)")
+    notes += _run_notes(p, plan, ls)
 
     cats = categories(s.fees.public_service, s.fees.begravning)
     situations = ["before", "after"] + (["potential"] if with_potential else [])
@@ -592,8 +621,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     for start in range(0, n, size):
         idx = order[start:start + size]
         chunk = _compute_chunk(plan, p, ls, book, idx, cats, potential_wage if with_potential else None)
-        _accumulate(chunk, sums, cats, horizon)
-        first_naive[idx] = _first_year_naive(chunk, cats, horizon)
+        first_naive[idx] = _accumulate(chunk, sums, cats, horizon)
         for key, mask in chunk.flags.items():
             flags.setdefault(key, np.zeros(n, dtype=bool))[idx] = mask
         if keep_ledger:
@@ -610,12 +638,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
 
     aggregates = Ledger(categories=cats, flows=sums)
     aggregates.check_balance(relative=1e-9)
-    warnings: list[str] = []
-    for key, mask in flags.items():
-        if mask.any():
-            warnings.append(f"{int(mask.sum())} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
-                            f"(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows "
-                            + ", ".join(str(r) for r in p.rows[mask][:10]) + (" …" if mask.sum() > 10 else ""))
+    warnings = flag_warnings(flags, p)
     return EngineResult(
         aggregates=aggregates,
         first_year_naive=first_naive,
@@ -630,6 +653,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         ledger=cell_ledger,
         tax=tax_detail,
         chunks=n_chunks,
+        flags=flags,
     )
 
 
@@ -795,35 +819,31 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
     return Chunk(flows=ledger, exit_local=grid.exit_index, offset=offset, flags=flags, tax=tax_detail)
 
 
-def _relative(a: np.ndarray, exit_local: np.ndarray, horizon: int) -> np.ndarray:
-    """participants × chunk months → participants × months since exit (0 … horizon − 1)."""
-    return np.take_along_axis(a, exit_local[:, None] + np.arange(horizon)[None, :], axis=1)
-
-
-def _accumulate(chunk: Chunk, sums: dict, cats: dict, horizon: int) -> None:
-    """Add the chunk's in-horizon flows to sums[situation][category][grid month, months since exit]."""
+def _accumulate(chunk: Chunk, sums: dict, cats: dict, horizon: int) -> np.ndarray:
+    """Add the chunk's in-horizon flows to sums[situation][category][grid month, months since exit],
+    and return each participant's first-year effect per actor (after − before, participants × ACTORS)."""
+    n = len(chunk.exit_local)
     exits, starts = np.unique(chunk.exit_local, return_index=True)  # exit_local is sorted
     rows = chunk.offset + exits[:, None] + np.arange(horizon)[None, :]  # grid month of each (exit group, month since exit)
     cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
-    for sit, flows in chunk.flows.items():
-        for cid, a in flows.items():  # each category on its own: order does not matter
-            group = np.add.reduceat(_relative(a, chunk.exit_local, horizon), starts, axis=0)
-            sums[sit][cid][rows, cols] += group  # (row, col) pairs are distinct: one exit month per group
-
-
-def _first_year_naive(chunk: Chunk, cats: dict, horizon: int) -> np.ndarray:
-    """participants × ACTORS: after − before summed over the first 12 months after exit."""
     k = min(12, horizon)
-    out = np.zeros((len(chunk.exit_local), len(ACTORS)))
-    for sit, sign in (("after", 1.0), ("before", -1.0)):
-        flows = chunk.flows[sit]
-        for cid, c in cats.items():  # in the categories' fixed order: the sums do not depend on the chunk
+    first_year = np.zeros((n, len(ACTORS)))
+    gather = None
+    for sit, flows in chunk.flows.items():
+        sign = {"after": 1.0, "before": -1.0}.get(sit)
+        for cid, c in cats.items():  # in the categories' fixed order: the per-participant sums do not depend on the chunk
             a = flows.get(cid)
             if a is None:
                 continue
-            total = _relative(a, chunk.exit_local, k).sum(axis=1)
-            for j, actor in enumerate(ACTORS):
-                w = (c.payee == actor) - (c.payer == actor)
-                if w:
-                    out[:, j] += sign * w * total
-    return out
+            if gather is None:  # flat index of each participant's months since exit 0 … horizon − 1
+                m_count = a.shape[1]
+                gather = (np.arange(n) * m_count + chunk.exit_local)[:, None] + np.arange(horizon)[None, :]
+            relative = a.reshape(-1)[gather]  # participants × months since exit
+            sums[sit][cid][rows, cols] += np.add.reduceat(relative, starts, axis=0)  # (row, col) distinct: one exit month per group
+            if sign is not None:
+                total = relative[:, :k].sum(axis=1)
+                for j, actor in enumerate(ACTORS):
+                    w = (c.payee == actor) - (c.payer == actor)
+                    if w:
+                        first_year[:, j] += sign * w * total
+    return first_year
