@@ -25,12 +25,39 @@ from nyttokalk.participants import read_participants
 from nyttokalk.scenario import load_scenario
 
 
+def _tree_rss(pid: int) -> int:
+    """Resident memory (kB) of a process and all its descendants, from /proc (Linux; 0 elsewhere)."""
+    proc = Path("/proc")
+    if not proc.exists():
+        return 0
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for d in proc.iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            status = (d / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        ppid = int(fields.get("PPid", "0").strip() or 0)
+        children.setdefault(ppid, []).append(int(d.name))
+        rss[int(d.name)] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+    total, todo = 0, [pid]
+    while todo:
+        q = todo.pop()
+        total += rss.get(q, 0)
+        todo += children.get(q, [])
+    return total
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="Time the read floor, nyttokalk run --json and the plain reference on one participant file.")
     ap.add_argument("file", type=Path, help="participant file (.csv or .parquet), e.g. from bench/generate.py")
     ap.add_argument("--scenario", default=str(Path(__file__).with_name("scenario.yaml")))
     ap.add_argument("--reference-sample", type=int, default=1000, help="rows the reference runs on before extrapolating (default 1000)")
     ap.add_argument("--skip-run", action="store_true", help="skip (b), e.g. to time only the reference")
+    ap.add_argument("--workers", type=int, default=None, help="nyttokalk run --workers (default: every CPU)")
     a = ap.parse_args()
 
     t = time.perf_counter()
@@ -42,10 +69,19 @@ def main() -> None:
     full = None
     if not a.skip_run:
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "nyttokalk.cli", "run", str(a.file), "--scenario", a.scenario, "--json"],
-                       check=True, stdout=subprocess.DEVNULL)
+        cmd = [sys.executable, "-m", "nyttokalk.cli", "run", str(a.file), "--scenario", a.scenario, "--json"]
+        if a.workers:
+            cmd += ["--workers", str(a.workers)]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+        tree_peak = 0
+        while proc.poll() is None:  # the run and its worker processes together, sampled every 50 ms
+            tree_peak = max(tree_peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
         full = time.perf_counter() - t
+        if proc.returncode:
+            raise SystemExit(f"nyttokalk run failed with exit code {proc.returncode}")
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        tree_mb = tree_peak / 1024
 
     ls = load_scenario(a.scenario)
     participants = read_participants(a.file)
@@ -58,7 +94,7 @@ def main() -> None:
     print(f"rows {n:,}")
     print(f"(a) pandas read          {floor:10.2f} s")
     if full is not None:
-        print(f"(b) nyttokalk run --json {full:10.2f} s   peak {peak_mb:,.0f} MB")
+        print(f"(b) nyttokalk run --json {full:10.2f} s   peak {peak_mb:,.0f} MB in one process, {tree_mb:,.0f} MB with its workers")
     print(f"(c) reference            {ref:10.2f} s   ({ref_sample:.2f} s on {sample:,} rows × {n / sample:,.1f}; computation only)")
     if full is not None:
         print(f"(b)/(a)                  {full / floor:10.1f}")

@@ -120,3 +120,16 @@ def test_progress_is_reported_per_chunk_and_shown_only_on_a_terminal(monkeypatch
         update(100, 360)
         update(360, 360)
     assert "Beräknar" in screen.getvalue() and "deltagare" in screen.getvalue()
+
+
+def test_worker_processes_give_exactly_the_result_of_one_process():
+    # the chunks' sums are added in chunk order whoever computed them: bit for bit the same
+    ls = load_scenario("malmokraften")
+    p = read_participants(scenarios_dir() / "malmokraften" / "participants.csv")
+    one = run_engine(p, ls, chunk_size=50, workers=1)
+    two = run_engine(p, ls, chunk_size=50, workers=2)
+    assert (one.workers, two.workers) == (1, 2)
+    for sit, flows in one.aggregates.flows.items():
+        for cid, a in flows.items():
+            assert np.array_equal(two.aggregates.flows[sit][cid], a), (sit, cid)
+    assert np.array_equal(one.first_year_naive, two.first_year_naive)

@@ -256,6 +256,7 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         "horizon_months": grid.horizon,
         "chunks": res.chunks,
         "partitions": res.partitions,
+        "workers": res.workers,
         "first_month": grid.month_date(base).strftime("%Y-%m"),
         "discount_rate_percent": s.discount_rate,
         "project_cost": cost,

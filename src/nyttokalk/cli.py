@@ -131,6 +131,7 @@ def run(
     lang: Annotated[str, typer.Option("--lang", help="Language of the labels in the console and the workbook: sv (default) or en.")] = "sv",
     formats: Annotated[Optional[list[str]], typer.Option("--format", help="Also write the ledger summed by category and the per-participant results as <out>-flows.<fmt> and <out>-participants.<fmt>: csv, json or parquet (parquet: pip install 'nyttokalk[parquet]'). Repeatable.")] = None,
     chunk_size: Annotated[Optional[int], typer.Option("--chunk-size", min=1, help="Participants computed at a time (memory grows with it; results do not change). Default: about 200 000 participant-months per chunk.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes computing chunks in parallel (default: every CPU available to this program; results do not change).")] = None,
     use_dask: Annotated[bool, typer.Option("--dask", help="With a folder of participant files: compute the files in parallel with Dask (pip install 'nyttokalk[dask]').")] = False,
     dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler: processes (default), threads, synchronous, or a dask.distributed address tcp://host:port.")] = None,
 ) -> None:
@@ -165,7 +166,7 @@ def run(
                                           "a single file is computed in chunks on this machine")], "--dask with one file")
             p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
             with _progress(show=not as_json) as progress:
-                res = run_engine(p, ls, chunk_size=chunk_size, progress=progress)
+                res = run_engine(p, ls, chunk_size=chunk_size, progress=progress, workers=workers)
         if p.ids_look_like_personnummer:
             err.print("[yellow]Obs:[/] the id column holds personnummer; "
                       + ("they are kept in the outputs (--keep-ids)." if keep_ids else "the outputs carry keyed pseudonyms instead."),

@@ -39,7 +39,7 @@ def dataset_files(path: Path) -> list[Path]:
 
 def _partition(path: Path, ls: LoadedScenario, id_key: str, keep_ids: bool, chunk_size: int | None) -> EngineResult:
     p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
-    return run_engine(p, ls, chunk_size=chunk_size)
+    return run_engine(p, ls, chunk_size=chunk_size, workers=1)  # parallel over partitions, not inside one
 
 
 def run_dataset(path: Path, ls: LoadedScenario, *, use_dask: bool = False, scheduler: str | None = None,

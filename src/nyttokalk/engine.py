@@ -7,6 +7,7 @@ loops run over states, calendar years and months, never over participants.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,6 +74,7 @@ class EngineResult:
     chunks: int = 1
     flags: dict[str, np.ndarray] = field(default_factory=dict)  # per participant: the states' warnings (merged across partitions)
     partitions: int = 1  # files of a dataset computed separately and merged (distributed.py)
+    workers: int = 1  # processes that computed the chunks
 
 
 def _require(values, missing, default, name, participants, problems, why=""):
@@ -591,11 +593,33 @@ def flag_warnings(flags: dict[str, np.ndarray], p: Participants) -> list[str]:
     return out
 
 
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# what forked worker processes compute on: set in the parent before the pool forks (no pickling)
+_SHARED: dict = {}
+
+
+def _chunk_result(w: dict, k: int) -> tuple:
+    """Chunk k of the run described by w: (participant indices, grid offset, the chunk's sums as
+    chunk month × months since exit arrays, first-year effects, flags, the chunk)."""
+    idx = w["chunks"][k]
+    chunk = _compute_chunk(w["plan"], w["p"], w["ls"], w["book"], idx, w["cats"], w["potential_wage"])
+    local, first_year = _accumulate(chunk, w["cats"], w["plan"].grid.horizon)
+    return idx, chunk.offset, local, first_year, chunk.flags, chunk
+
+
 def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None, *, chunk_size: int | None = None,
-               keep_ledger: bool = False, progress=None) -> EngineResult:
+               keep_ledger: bool = False, progress=None, workers: int | None = None) -> EngineResult:
     """Compute the ledger chunk by chunk and keep only its sums per situation, category, grid month
     and month since exit (and each participant's first-year effect per actor). keep_ledger=True
     also keeps the ledger per participant-month (one chunk; for tests and small runs).
+    workers: processes computing chunks in parallel (default: the CPUs available; 1 = this process);
+    the chunks' sums are added in chunk order, so the result does not depend on it.
     progress(done, total) is called after each chunk."""
     book = book or RuleBook()
     s = ls.scenario
@@ -615,26 +639,46 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     flags: dict[str, np.ndarray] = {}
     order = np.argsort(grid.exit_index, kind="stable")  # chunks of neighbouring exit months span few calendar years
     size = n if keep_ledger else max(1, chunk_size or chunk_participants(horizon))
+    chunks = [order[start:start + size] for start in range(0, n, size)]
+    workers = max(1, min(workers or available_cpus(), len(chunks) // 2))  # a pool only pays off over several chunks each
+    shared = dict(plan=plan, p=p, ls=ls, book=book, cats=cats, chunks=chunks,
+                  potential_wage=potential_wage if with_potential else None)
     cell_ledger = None
     tax_detail: dict = {}
-    n_chunks = 0
-    for start in range(0, n, size):
-        idx = order[start:start + size]
-        chunk = _compute_chunk(plan, p, ls, book, idx, cats, potential_wage if with_potential else None)
-        first_naive[idx] = _accumulate(chunk, sums, cats, horizon)
-        for key, mask in chunk.flags.items():
-            flags.setdefault(key, np.zeros(n, dtype=bool))[idx] = mask
-        if keep_ledger:
-            inverse = np.empty(n, dtype=int)
-            inverse[order] = np.arange(n)
-            cell_ledger = Ledger(categories=cats, flows={
-                sit: {cid: a[inverse] for cid, a in flows.items()} for sit, flows in chunk.flows.items()})
-            cell_ledger.check_balance()
-            tax_detail = {sit: {y: {k: v[inverse] for k, v in comp.items()} for y, comp in years.items()}
-                          for sit, years in chunk.tax.items() if sit != "after_fallback"}
-        n_chunks += 1
-        if progress is not None:
-            progress(min(start + size, n), n)
+    done = 0
+    pool = None
+    try:
+        if workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _SHARED.update(shared)  # inherited by the forked workers
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            results = pool.map(_chunk_result_light, range(len(chunks)))
+        else:
+            results = (_chunk_result(shared, k) for k in range(len(chunks)))
+        for idx, offset, local, first_year, chunk_flags, chunk in results:  # in chunk order, whoever computed them
+            for sit, flows in local.items():
+                for cid, a in flows.items():
+                    sums[sit][cid][offset:offset + a.shape[0]] += a
+            first_naive[idx] = first_year
+            for key, mask in chunk_flags.items():
+                flags.setdefault(key, np.zeros(n, dtype=bool))[idx] = mask
+            if keep_ledger:
+                inverse = np.empty(n, dtype=int)
+                inverse[order] = np.arange(n)
+                cell_ledger = Ledger(categories=cats, flows={
+                    sit: {cid: a[inverse] for cid, a in flows.items()} for sit, flows in chunk.flows.items()})
+                cell_ledger.check_balance()
+                tax_detail = {sit: {y: {k: v[inverse] for k, v in comp.items()} for y, comp in years.items()}
+                              for sit, years in chunk.tax.items() if sit != "after_fallback"}
+            done += len(idx)
+            if progress is not None:
+                progress(done, n)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+            _SHARED.clear()
 
     aggregates = Ledger(categories=cats, flows=sums)
     aggregates.check_balance(relative=1e-9)
@@ -652,9 +696,15 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         resolved=inputs,
         ledger=cell_ledger,
         tax=tax_detail,
-        chunks=n_chunks,
+        chunks=len(chunks),
         flags=flags,
+        workers=workers,
     )
+
+
+def _chunk_result_light(k: int) -> tuple:
+    """In a forked worker: chunk k of the run in _SHARED, without the chunk's ledger."""
+    return _chunk_result(_SHARED, k)[:5] + (None,)
 
 
 @dataclass
@@ -819,31 +869,33 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
     return Chunk(flows=ledger, exit_local=grid.exit_index, offset=offset, flags=flags, tax=tax_detail)
 
 
-def _accumulate(chunk: Chunk, sums: dict, cats: dict, horizon: int) -> np.ndarray:
-    """Add the chunk's in-horizon flows to sums[situation][category][grid month, months since exit],
-    and return each participant's first-year effect per actor (after − before, participants × ACTORS)."""
+def _accumulate(chunk: Chunk, cats: dict, horizon: int) -> tuple[dict, np.ndarray]:
+    """The chunk's in-horizon flows summed per situation and category as arrays chunk month × months
+    since exit, and each participant's first-year effect per actor (after − before, participants × ACTORS)."""
     n = len(chunk.exit_local)
     exits, starts = np.unique(chunk.exit_local, return_index=True)  # exit_local is sorted
-    rows = chunk.offset + exits[:, None] + np.arange(horizon)[None, :]  # grid month of each (exit group, month since exit)
+    rows = exits[:, None] + np.arange(horizon)[None, :]  # chunk month of each (exit group, month since exit)
     cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
     k = min(12, horizon)
     first_year = np.zeros((n, len(ACTORS)))
     gather = None
+    local: dict[str, dict[str, np.ndarray]] = {}
     for sit, flows in chunk.flows.items():
         sign = {"after": 1.0, "before": -1.0}.get(sit)
         for cid, c in cats.items():  # in the categories' fixed order: the per-participant sums do not depend on the chunk
             a = flows.get(cid)
             if a is None:
                 continue
+            m_count = a.shape[1]
             if gather is None:  # flat index of each participant's months since exit 0 … horizon − 1
-                m_count = a.shape[1]
                 gather = (np.arange(n) * m_count + chunk.exit_local)[:, None] + np.arange(horizon)[None, :]
             relative = a.reshape(-1)[gather]  # participants × months since exit
-            sums[sit][cid][rows, cols] += np.add.reduceat(relative, starts, axis=0)  # (row, col) distinct: one exit month per group
+            out = local.setdefault(sit, {})[cid] = np.zeros((m_count, horizon))
+            out[rows, cols] = np.add.reduceat(relative, starts, axis=0)  # (row, col) distinct: one exit month per group
             if sign is not None:
                 total = relative[:, :k].sum(axis=1)
                 for j, actor in enumerate(ACTORS):
                     w = (c.payee == actor) - (c.payer == actor)
                     if w:
                         first_year[:, j] += sign * w * total
-    return first_year
+    return local, first_year

@@ -47,6 +47,9 @@ class InputError(Exception):
     def __post_init__(self) -> None:
         super().__init__(self.summary)
 
+    def __reduce__(self):  # survives pickling (worker processes, Dask) with every problem
+        return (type(self), (self.problems, self.summary))
+
     def __str__(self) -> str:
         lines = [self.summary] + [f"  - {p}" for p in self.problems]
         return "\n".join(lines)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .household import parse_adults, parse_children_ages
-from .privacy import looks_like_personnummer
+from .privacy import PERSONNUMMER_SHAPE, looks_like_personnummer
 from .states import STATES, is_modelled, normalise_state, valid_after, valid_before
 
 REQUIRED = ("id", "before", "after")
@@ -259,27 +259,29 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     # row: the 1-based data row
     first_row = 1 if path.suffix.lower() == ".parquet" else 2
     rows = np.arange(first_row, len(df) + first_row)
-    ids = df["id"].str.strip().to_numpy(dtype=object)
-    pseudonymise = any(looks_like_personnummer(x) for x in ids)
+    id_series = df["id"].astype(str).str.strip()
+    ids = id_series.to_numpy(dtype=object)
+    # only ids shaped like one (10 or 12 digits) need the check digit
+    shaped = id_series.str.match(PERSONNUMMER_SHAPE).to_numpy(dtype=bool)
+    pseudonymise = any(looks_like_personnummer(x) for x in ids[shaped])
 
     def shown_id(value: str) -> str:
         return "<personnummer>" if looks_like_personnummer(value) else value
 
-    for i, (v, row) in enumerate(zip(ids, rows)):
-        if v == "":
-            problems.append(Problem(file, "id is empty", row=row, column="id"))
-    seen: dict[str, int] = {}
-    for v, row in zip(ids, rows):
-        if v and v in seen:
-            problems.append(Problem(file, f"duplicate id (first on row {seen[v]})", row=row, column="id", value=shown_id(v)))
-        else:
-            seen.setdefault(v, row)
+    for i in np.flatnonzero(ids == ""):
+        problems.append(Problem(file, "id is empty", row=int(rows[i]), column="id"))
+    duplicated = (id_series.duplicated(keep="first") & (id_series != "")).to_numpy()
+    if duplicated.any():
+        first_row = dict(zip(ids[::-1], rows[::-1]))  # the first row of each id
+        for i in np.flatnonzero(duplicated):
+            v = ids[i]
+            problems.append(Problem(file, f"duplicate id (first on row {first_row[v]})", row=int(rows[i]), column="id", value=shown_id(v)))
 
     states = {}
     for col, allowed in (("before", valid_before()), ("after", valid_after())):
         raw_values = df[col].to_numpy(dtype=object)
         mapping = {raw: normalise_state(raw) for raw in pd.unique(raw_values)}
-        norm = np.array([mapping[raw] for raw in raw_values], dtype=object)
+        norm = pd.Series(raw_values).map(mapping).to_numpy(dtype=object)
         bad = ~np.isin(norm, allowed)
         for i in np.flatnonzero(bad):
             raw, sid, row = raw_values[i], norm[i], int(rows[i])
@@ -314,9 +316,11 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     exit_month = np.full(len(df), -1, dtype=np.int64)
     if "exit_month" in df:
         t = df["exit_month"].str.strip()
-        parts = t.str.extract(r"^(\d{4})-(\d{1,2})(?:-\d{1,2}(?:[ T]00:00(?::00)?)?)?$")  # Excel turns 2024-03 into a date
-        year = pd.to_numeric(parts[0], errors="coerce").to_numpy()
-        month = pd.to_numeric(parts[1], errors="coerce").to_numpy()
+        # parsed once per distinct value (a file has few distinct months)
+        codes, uniques = pd.factorize(t)
+        parts = pd.Series(uniques, dtype=object).str.extract(r"^(\d{4})-(\d{1,2})(?:-\d{1,2}(?:[ T]00:00(?::00)?)?)?$")  # Excel turns 2024-03 into a date
+        year = np.append(pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype=float), np.nan)[codes]  # code −1 (missing) → NaN
+        month = np.append(pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=float), np.nan)[codes]
         ok = np.isfinite(year) & np.isfinite(month) & (month >= 1) & (month <= 12)
         exit_month[ok] = (year[ok] * 12 + month[ok] - 1).astype(np.int64)
         for i in np.flatnonzero(~ok & (t != "").to_numpy()):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+PERSONNUMMER_SHAPE = r"^\s*(?:\d{2})?\d{6}[-+]?\d{4}\s*$"  # for vectorised pre-filtering (pandas str.match)
 _PNR = re.compile(r"^(?:\d{2})?(\d{6})[-+]?(\d{4})$")
 _ANYWHERE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
 
