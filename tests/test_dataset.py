@@ -1,7 +1,6 @@
 """A participant dataset in several files: computed part by part (and with Dask), merged, it must give
 exactly what one run on the concatenated file gives."""
 
-import csv
 import json
 import sys
 from pathlib import Path

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from . import states as st
 from .errors import InputError, Problem
@@ -324,7 +325,7 @@ def _local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook
     s = ls.scenario
     out = {}
     problems: list[Problem] = []
-    names, where = np.unique(p.municipality, return_inverse=True)
+    where, names = pd.factorize(p.municipality)  # hash-based: no sort of a million strings
     for year in grid.years:
         day = s.period.rules_date or dt.date(year, 1, 1)
         loaded, _ = book.year_for(day.year)
@@ -430,6 +431,7 @@ class Plan:
     projected: list[str]
     rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
     duration: np.ndarray
+    codes: dict[str, np.ndarray]  # "before", "after": each participant's state code (oförändrad → the before state)
 
 
 def _check_children(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> None:
@@ -478,7 +480,12 @@ def _setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
     duration = _check_scenario_choices(p, inputs, grid, mr, ls)
     _check_states_exist(p, grid, mr, duration)
     _check_children(p, inputs, grid, mr, ls)
-    return Plan(inputs, notes, grid, mr, rules_used, projected, rates, duration)
+    code_of = pd.Series(st.CODES)
+    codes = {
+        "before": code_of.reindex(p.before).to_numpy(dtype=np.int64),
+        "after": code_of.reindex(np.where(p.after == st.OFORANDRAD, p.before, p.after)).to_numpy(dtype=np.int64),
+    }
+    return Plan(inputs, notes, grid, mr, rules_used, projected, rates, duration, codes)
 
 
 def _check_states_exist(p: Participants, grid: Grid, mr: MonthRules, duration: np.ndarray) -> None:
@@ -736,9 +743,8 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
     month_idx = np.arange(m_count)[None, :]
     after_started = month_idx >= grid.exit_index[:, None]
     months_in_state = np.where(after_started, month_idx - grid.exit_index[:, None], -1)
-    before_codes = np.array([st.CODES[x] for x in p.before])
-    after_ids = np.where(p.after == st.OFORANDRAD, p.before, p.after)
-    after_codes = np.array([st.CODES[x] for x in after_ids])
+    before_codes = plan.codes["before"][idx]
+    after_codes = plan.codes["after"][idx]  # oförändrad: the before state
     after_codes_m = np.where(after_started, after_codes[:, None], before_codes[:, None])
     situations = {
         "before": np.broadcast_to(before_codes[:, None], (n, m_count)),

@@ -8,7 +8,6 @@ import dataclasses
 import difflib
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,7 +120,12 @@ def _parquet_text(col: pd.Series) -> pd.Series:
             return v.isoformat()
         return str(v)
 
-    return col.astype(object).map(one)
+    if pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):  # text already: only the nulls change
+        return pd.Series(np.where(null, "", col.to_numpy(dtype=object)), index=col.index, dtype=object)
+    # anything else (dates, mixed): converted once per distinct value
+    codes, uniques = pd.factorize(col.astype(object), use_na_sentinel=True)
+    text = np.array([one(v) for v in uniques] + [""], dtype=object)
+    return pd.Series(text[codes], index=col.index, dtype=object)  # code −1 (null) → the last, ''
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -282,7 +286,7 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
         raw_values = df[col].to_numpy(dtype=object)
         mapping = {raw: normalise_state(raw) for raw in pd.unique(raw_values)}
         norm = pd.Series(raw_values).map(mapping).to_numpy(dtype=object)
-        bad = ~np.isin(norm, allowed)
+        bad = ~pd.Series(norm).isin(allowed).to_numpy()
         for i in np.flatnonzero(bad):
             raw, sid, row = raw_values[i], norm[i], int(rows[i])
             if sid in STATES and not is_modelled(sid):
@@ -332,31 +336,30 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
                 if t.strip():
                     problems.append(Problem(file, "this column is not used by this version yet; leave it empty or remove it", row=row, column=col, value=t))
 
+    # household columns: each distinct text parsed once
     adults = np.full(len(df), np.nan)
     if "adults" in df:
-        parsed_adults = {t: parse_adults(t) for t in pd.unique(df["adults"])}
-        for i, t in enumerate(df["adults"]):
-            if t.strip():
-                n_adults = parsed_adults[t]
-                if n_adults is None:
-                    problems.append(Problem(file, "expected 1 or 2 adults in the household (or ensamstående / sambo, single / couple)",
-                                            row=int(rows[i]), column="adults", value=t))
-                else:
-                    adults[i] = n_adults
-    children: list[list[int]] = [[] for _ in range(len(df))]
+        codes, uniques = pd.factorize(df["adults"].astype(str))
+        given = np.array([t.strip() != "" for t in uniques], dtype=bool)
+        parsed = np.array([parse_adults(t) if g else None for t, g in zip(uniques, given)], dtype=object)
+        bad = given & np.array([x is None for x in parsed], dtype=bool)
+        for i in np.flatnonzero(bad[codes]):
+            problems.append(Problem(file, "expected 1 or 2 adults in the household (or ensamstående / sambo, single / couple)",
+                                    row=int(rows[i]), column="adults", value=df["adults"].iloc[i]))
+        adults = np.array([np.nan if x is None else float(x) for x in parsed] + [np.nan])[codes]
+    children_ages = np.full((len(df), 0), np.nan)
     children_given = np.zeros(len(df), dtype=bool)
     if "children_ages" in df:
-        parsed_children = {t: parse_children_ages(t) for t in pd.unique(df["children_ages"]) if t.strip()}
-        for i, t in enumerate(df["children_ages"]):
-            if t.strip():
-                parsed = parsed_children[t]
-                if isinstance(parsed, str):
-                    problems.append(Problem(file, parsed, row=int(rows[i]), column="children_ages", value=t))
-                else:
-                    children[i], children_given[i] = parsed, True
-    children_ages = np.full((len(df), max((len(c) for c in children), default=0)), np.nan)
-    for i, c in enumerate(children):
-        children_ages[i, : len(c)] = c
+        codes, uniques = pd.factorize(df["children_ages"].astype(str))
+        parsed = [parse_children_ages(t) if t.strip() else None for t in uniques]  # a list of ages, or a message
+        for i in np.flatnonzero(np.array([isinstance(x, str) for x in parsed] + [False])[codes]):
+            problems.append(Problem(file, parsed[codes[i]], row=int(rows[i]), column="children_ages", value=df["children_ages"].iloc[i]))
+        lists = [x if isinstance(x, list) else [] for x in parsed]
+        table = np.full((len(lists) + 1, max((len(x) for x in lists), default=0)), np.nan)
+        for j, ages in enumerate(lists):
+            table[j, : len(ages)] = ages
+        children_ages = table[codes]
+        children_given = np.array([isinstance(x, list) for x in parsed] + [False])[codes]
 
     municipality = df["municipality"].str.strip().to_numpy(dtype=object) if "municipality" in df else np.full(len(df), "", dtype=object)
 
