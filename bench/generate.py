@@ -24,13 +24,13 @@ AFTER = (["arbete", "nystartsjobb", "introduktionsjobb", "studier", "aktivitetss
          [0.25, 0.15, 0.10, 0.15, 0.05, 0.30])
 
 
-def generate(n: int, seed: int = 1) -> pd.DataFrame:
+def generate(n: int, seed: int = 1, first_id: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     root = Path(__file__).resolve().parent.parent
     with open(root / "rules" / "municipalities" / "2024.csv", encoding="utf-8") as fh:
         names = [row["kommun"] for row in csv.DictReader(fh)]
     return pd.DataFrame({
-        "id": [f"B{i:08d}" for i in range(n)],
+        "id": [f"B{i:08d}" for i in range(first_id, first_id + n)],
         "before": rng.choice(BEFORE[0], size=n, p=BEFORE[1]),
         "after": rng.choice(AFTER[0], size=n, p=AFTER[1]),
         "age": rng.integers(20, 65, size=n),
@@ -56,8 +56,9 @@ if __name__ == "__main__":
     ap.add_argument("n", type=int)
     ap.add_argument("out", type=Path)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--first-id", type=int, default=0, help="number of the first id (parts of one dataset need distinct ids)")
     a = ap.parse_args()
-    df = generate(a.n, a.seed)
+    df = generate(a.n, a.seed, a.first_id)
     if a.out.suffix.lower() == ".parquet":
         typed(df).to_parquet(a.out, index=False, engine="pyarrow")
     else:
