@@ -17,6 +17,7 @@ import secrets
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .engine import EngineResult, Grid, _run_notes, _setup, flag_warnings, run_engine
 from .errors import InputError, Problem
@@ -103,15 +104,14 @@ def merge(parts: list[EngineResult], ls: LoadedScenario, *, path: Path, files: l
           book: RuleBook | None = None) -> EngineResult:
     """One result from the partitions' results: sums aligned by calendar month and added."""
     p = _concat_participants([r.participants for r in parts], path, files, id_key_given)
-    # ids must be unique across partitions too
-    ids, first_at, counts = np.unique(p.ids, return_index=True, return_counts=True)
-    if (counts > 1).any():
+    # ids must be unique across partitions too (each partition has checked its own)
+    ids = pd.Series(p.ids)
+    dup = ids.duplicated(keep="first").to_numpy()
+    if dup.any():
         owner = np.repeat(np.arange(len(parts)), [len(r.participants) for r in parts])
-        problems = []
-        for i in np.flatnonzero(counts > 1)[:20]:
-            where = np.flatnonzero(p.ids == ids[i])
-            problems.append(Problem(str(files[owner[where[1]]]), f"duplicate id (also in {files[owner[where[0]]].name})",
-                                    row=int(p.rows[where[1]]), column="id"))
+        first_of = dict(zip(ids[::-1], owner[::-1]))  # the first partition holding each id
+        problems = [Problem(str(files[owner[i]]), f"duplicate id (also in {files[first_of[ids[i]]].name})",
+                            row=int(p.rows[i]), column="id") for i in np.flatnonzero(dup)[:20]]
         raise InputError(problems, "the same id in several partitions")
 
     # the whole population's plan: grid, resolved inputs and the assumptions, as a single run would have them
