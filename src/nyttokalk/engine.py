@@ -776,6 +776,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
     flags: dict[str, np.ndarray] = {}
     tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
     norm = _household_norm(inputs, grid, mr, ls)  # participants × chunk months
+    mixed_rows = np.flatnonzero(mixed)
     for name, codes in situations.items():
         in_state = after_in_state if name in ("after", "after_fallback") else np.full_like(months_in_state, -1)
         if name == "after_fallback":
@@ -783,10 +784,16 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
         elif name == "potential":
             in_state = months_in_state
         used = {**inputs, "wage": potential_wage[idx]} if name == "potential" else inputs
+        # the fall-back trajectory differs from the kept one only for participants whose job ends: computed for them only
+        sub = (lambda x: x[mixed_rows]) if name == "after_fallback" else (lambda x: x)  # noqa: E731
+        codes, in_state = sub(codes), sub(in_state)
+        if name == "after_fallback":
+            used = {k: sub(v) for k, v in used.items()}
+        n_rows = len(codes)
         items, situation_flags = _situation_items(codes, in_state, used, mr)
         if name == "after":  # warnings once, from the main after trajectory
             flags = situation_flags
-        zeros = np.zeros((n, m_count))
+        zeros = np.zeros((n_rows, m_count))
         item = lambda key: items.get(key, zeros)  # noqa: E731
         flows = dict(items)
 
@@ -804,15 +811,15 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
         benefit = sum((item(k) for k in TAXABLE_BENEFIT), zeros)
         no_fee = sum((item(k) for k in TAXABLE_NO_FEE), zeros)
         taxable = work + benefit + no_fee
-        tax_flows = {cat: np.zeros((n, m_count)) for cat in TAX_CATEGORIES.values()}
-        tax_total = np.zeros((n, m_count))
+        tax_flows = {cat: np.zeros((n_rows, m_count)) for cat in TAX_CATEGORIES.values()}
+        tax_total = np.zeros((n_rows, m_count))
         for k, year in enumerate(grid.years):
             cols = slice(12 * k, 12 * k + 12)
             day = s.period.rules_date or dt.date(year, 1, 1)
             loaded, _ = book.year_for(day.year)
             params = TaxParams.from_rules(loaded.rules)
-            kommun, region, begr = rates[year]
-            age_at_start = year - inputs["birth_year"] - 1
+            kommun, region, begr = (sub(a) for a in rates[year])
+            age_at_start = year - sub(inputs["birth_year"]) - 1
             try:
                 comp = income_tax(
                     work[:, cols].sum(axis=1), benefit[:, cols].sum(axis=1), kommun, region, begr, params,
@@ -820,7 +827,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
                     no_fee_income=no_fee[:, cols].sum(axis=1),
                 )
             except AgeNotModelled as exc:
-                rows = p.rows[exc.mask]
+                rows = sub(p.rows)[exc.mask]
                 raise InputError(
                     [Problem(p.file, f"age at the start of {year} is {exc.limit:g} or more; the older persons' tax rules "
                              f"(förhöjt grundavdrag) are not modelled yet", row=int(r), column="age") for r in rows[:20]],
@@ -837,12 +844,12 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
         # Socialtjänstlagen 4 kap. 1 §: försörjningsstöd tops income up to the norm (household riksnorm + reasonable costs)
         net_income = taxable - tax_total + sum((item(k) for k in TAX_FREE), zeros)
         no_topup = np.isin(codes, [st.CODES[sid] for sid, state in st.STATES.items() if not state.topped_up])
-        modelled = np.where(no_topup, 0.0, np.maximum(0.0, norm - net_income))
+        modelled = np.where(no_topup, 0.0, np.maximum(0.0, sub(norm) - net_income))
         # observed monthly försörjningsstöd (before_amount / after_amount) replaces the model
-        observed = np.broadcast_to(p.before_amount[:, None], (n, m_count)).copy()
+        observed = np.broadcast_to(sub(p.before_amount)[:, None], (n_rows, m_count)).copy()
         if name != "before":
-            in_after = after_started if name != "after_fallback" else after_started & ~ended
-            observed = np.where(in_after, p.after_amount[:, None], observed)
+            in_after = after_started if name != "after_fallback" else sub(after_started & ~ended)
+            observed = np.where(in_after, sub(p.after_amount)[:, None], observed)
             if name == "potential":
                 observed = np.where(after_started, np.nan, observed)
         flows["forsorjningsstod"] = np.where(np.isnan(observed), modelled, observed)
@@ -861,10 +868,12 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
     after = ledger["after"]
     zeros = np.zeros((n, m_count))
     if fallback is not None:
-        rows = mixed[:, None]  # the others have no end: their after situation stays exactly as computed
+        # only the participants whose job ends are mixed: the others' after situation stays exactly as computed
         for cat in set(after) | set(fallback):
-            a = after.get(cat, zeros)
-            after[cat] = np.where(rows, keep_p * a + (1 - keep_p) * fallback.get(cat, zeros), a)
+            a = after[cat] if cat in after else np.zeros((n, m_count))  # each situation's arrays are its own: changed in place
+            f = fallback.get(cat)
+            a[mixed_rows] = keep_p * a[mixed_rows] + (1 - keep_p) * (f if f is not None else 0.0)
+            after[cat] = a
     d = s.persistence.monthly_dropoff
     if d > 0:
         since_exit = np.maximum(0, month_idx - grid.exit_index[:, None])

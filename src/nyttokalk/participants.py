@@ -8,6 +8,7 @@ import dataclasses
 import difflib
 import hashlib
 import hmac
+import io
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,13 +177,10 @@ def _read_table(path: Path) -> pd.DataFrame:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        header = lines[0] if lines else ""
+        header = next((ln for ln in io.StringIO(text) if ln.strip()), "")  # the first non-blank line
         sep = ";" if header.count(";") > header.count(",") else ","
-        from io import StringIO
-
         try:
-            df = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True, header=None)
+            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True, header=None)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InputError([Problem(file=str(path), problem=f"cannot read as CSV: {first}")], "unreadable participant file")
@@ -196,10 +194,10 @@ def _read_table(path: Path) -> pd.DataFrame:
         dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
         raise InputError([Problem(file=str(path), row=1, column=c, problem="the column appears more than once in the header") for c in dup], "duplicate columns")
     # trailing rows that are empty in every column (Excel exports)
-    if len(df):
-        nonempty = (df.apply(lambda col: col.astype(str).str.strip()) != "").any(axis=1).to_numpy()
-        last = np.flatnonzero(nonempty)
-        df = df.iloc[: (last[-1] + 1 if len(last) else 0)]
+    last = len(df) - 1  # from the end: usually the last row has data and this stops at once
+    while last >= 0 and all(str(v).strip() == "" for v in df.iloc[last]):
+        last -= 1
+    df = df.iloc[: last + 1]
     return df
 
 
@@ -207,9 +205,13 @@ def _number(df, col, rows, problems, file, *, lo=None, hi=None, lo_open=False, i
     """Parse a numeric column (decimal comma accepted); every bad cell becomes a Problem."""
     if col not in df:
         return np.full(len(df), np.nan)
-    text = df[col].str.strip().str.replace(",", ".", regex=False)
-    empty = (text == "").to_numpy()
-    values = pd.to_numeric(text.where(~empty), errors="coerce").to_numpy(dtype=float, copy=True)
+    # parsed once per distinct text (ages, months, wages repeat a lot)
+    codes, uniques = pd.factorize(df[col].astype(str))
+    text = pd.Series(uniques, dtype=object).str.strip().str.replace(",", ".", regex=False)
+    empty_u = (text == "").to_numpy()
+    values_u = pd.to_numeric(text.where(~empty_u), errors="coerce").to_numpy(dtype=float, copy=True)
+    empty = empty_u[codes]
+    values = values_u[codes]  # a copy: safe to change below
     not_number = ~empty & ~np.isfinite(values)
     with np.errstate(invalid="ignore"):
         out_of_range = np.zeros(len(df), dtype=bool)
