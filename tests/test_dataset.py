@@ -119,3 +119,21 @@ def test_an_empty_folder_is_an_input_error(tmp_path):
     (tmp_path / "empty").mkdir()
     r = CliRunner().invoke(app, ["run", str(tmp_path / "empty"), "--json"])
     assert r.exit_code == 2 and "no participant files" in r.output
+
+
+def test_validate_checks_every_file_of_a_folder(tmp_path):
+    sc = write_scenario(tmp_path / "s.yaml", SCENARIO)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    row = {"before": "forsorjningsstod", "after": "arbete", "age": 30, "exit_month": "2024-01"}
+    write_csv(folder / "a.csv", [{"id": "X1", **row}, {"id": "X2", **row}])
+    write_csv(folder / "b.csv", [{"id": "X3", **row}])
+    runner = CliRunner()
+    ok = runner.invoke(app, ["validate", str(folder), "--scenario", str(sc)])
+    assert ok.exit_code == 0 and "3participants" in "".join(ok.output.split())  # the console may wrap lines
+    write_csv(folder / "c.csv", [{"id": "X4", **row, "age": "tre"}])
+    write_csv(folder / "d.csv", [{"id": "X5", **row, "after": "arbte"}])
+    bad = runner.invoke(app, ["validate", str(folder), "--scenario", str(sc)])
+    assert bad.exit_code == 2
+    flat = "".join(bad.output.split())
+    assert "c.csv" in flat and "d.csv" in flat  # the problems of every file, not only the first

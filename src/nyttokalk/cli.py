@@ -189,10 +189,10 @@ def run(
 
 @app.command()
 def validate(
-    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet). Without it: the scenario's own file.")] = None,
+    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet), or a folder of them. Without it: the scenario's own file.")] = None,
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML.")] = "example",
 ) -> None:
-    """Check a participant file and a scenario without computing: exit 0 when a run would start."""
+    """Check a participant file (or a folder of them) and a scenario without computing: exit 0 when a run would start."""
 
     def go():
         from .engine import prepare
@@ -203,9 +203,26 @@ def validate(
         path = participants or ls.participants_path
         if path is None:
             raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk validate PARTICIPANTS.csv")
-        p = read_participants(path, keep_ids=False)
-        notes = prepare(p, ls)
-        Console().print(f"[green]✓[/] {path}: {len(p)} participants, scenario {ls.scenario.name}: no problems found.", highlight=False)
+        if Path(path).is_dir():  # a dataset: every file checked, every problem of every file reported
+            from .distributed import dataset_files
+
+            problems, count, notes = [], 0, []
+            for f in dataset_files(Path(path)):
+                try:
+                    part = read_participants(f, keep_ids=False)
+                    notes = prepare(part, ls)
+                    count += len(part)
+                except InputError as exc:
+                    problems += exc.problems
+            if problems:
+                raise InputError(problems, f"{path}: problems in the dataset's files")
+            notes = [f"notes of the last file ({f.name}); a run states them for all files"] + notes if notes else []
+            p = None
+        else:
+            p = read_participants(path, keep_ids=False)
+            notes = prepare(p, ls)
+            count = len(p)
+        Console().print(f"[green]✓[/] {path}: {count} participants, scenario {ls.scenario.name}: no problems found.", highlight=False)
         for n in notes:
             Console().print(f"  • {n}", markup=False, highlight=False, soft_wrap=True)
 
