@@ -8,10 +8,12 @@ with a fixed seed, so the file is the same on every run.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+
+from nyttokalk.reports.files import write_csv
 
 SEED = 2022
 # (before, after, count)
@@ -60,10 +62,7 @@ def generate(path: Path) -> None:
                 "extent": extent,
                 "exit_month": "2022-01",
             })
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(pd.DataFrame(rows), path)  # nyttokalk's own atomic, formula-safe CSV writer
 
 
 if __name__ == "__main__":

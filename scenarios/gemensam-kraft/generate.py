@@ -38,12 +38,14 @@ Ages and months unemployed are drawn with a fixed seed.
 
 from __future__ import annotations
 
-import csv
 import sys
 from itertools import cycle
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+
+from nyttokalk.reports.files import write_csv
 
 SEED = 2025
 SGI = 258000          # ASSUMPTION: 12 × 21 500, seed 004's wage (the work rows' wage)
@@ -122,11 +124,7 @@ def rows() -> list[dict]:
 
 
 def generate(path: Path) -> None:
-    data = rows()
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(data[0]))
-        writer.writeheader()
-        writer.writerows(data)
+    write_csv(pd.DataFrame(rows()), path)  # nyttokalk's own atomic, formula-safe CSV writer
 
 
 if __name__ == "__main__":

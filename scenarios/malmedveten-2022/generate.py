@@ -15,11 +15,13 @@ Ages and months unemployed are drawn with a fixed seed, so the file is the same 
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+
+from nyttokalk.reports.files import write_csv
 
 SEED = 4004
 # (before, after, count). Totals: 36 to work states, 9 to studier; 45 in all (published).
@@ -64,11 +66,7 @@ def rows() -> list[dict]:
 
 
 def generate(path: Path) -> None:
-    data = rows()
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(data[0]))
-        writer.writeheader()
-        writer.writerows(data)
+    write_csv(pd.DataFrame(rows()), path)  # nyttokalk's own atomic, formula-safe CSV writer
 
 
 if __name__ == "__main__":

@@ -15,11 +15,13 @@ everyone else is unchanged. Ages and months unemployed are drawn with a fixed se
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+
+from nyttokalk.reports.files import write_csv
 
 SEED = 2024
 # (before, after, count); 855 in all: work 368, studies 92, unchanged 395 (published)
@@ -55,11 +57,7 @@ def rows() -> list[dict]:
 
 
 def generate(path: Path) -> None:
-    data = rows()
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(data[0]))
-        writer.writeheader()
-        writer.writerows(data)
+    write_csv(pd.DataFrame(rows()), path)  # nyttokalk's own atomic, formula-safe CSV writer
 
 
 if __name__ == "__main__":

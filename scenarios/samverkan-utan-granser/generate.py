@@ -16,11 +16,13 @@ aktivitetsstöd; oförändrad → oforandrad. Ages and months unemployed are dra
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+
+from nyttokalk.reports.files import write_csv
 
 SEED = 2014
 # (municipality, before, after, count)
@@ -58,11 +60,7 @@ def rows() -> list[dict]:
 
 
 def generate(path: Path) -> None:
-    data = rows()
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(data[0]))
-        writer.writeheader()
-        writer.writerows(data)
+    write_csv(pd.DataFrame(rows()), path)  # nyttokalk's own atomic, formula-safe CSV writer
 
 
 if __name__ == "__main__":

@@ -89,25 +89,26 @@ def _guarded(fn):
 
 
 @contextlib.contextmanager
-def _progress(show: bool, unit: str = "deltagare"):
-    """A progress bar on stderr for runs of several chunks, only on a terminal and never with --json;
-    yields the engine's progress(done, total) callback."""
+def _progress(show: bool, label: str = "Beräknar", unit: str | None = "deltagare"):
+    """A progress bar on stderr, only on a terminal and never with --json; yields a callback
+    update(done, total). The bar appears at the first call with done < total, so a job that is
+    done in one step (a single chunk) shows nothing."""
     if not show or not err.is_terminal:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    bar = Progress(TextColumn("Beräknar"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), TimeRemainingColumn(),
-                   console=err, transient=True)
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn()] + ([TextColumn(unit)] if unit else []) + [TimeRemainingColumn()]
+    bar = Progress(*columns, console=err, transient=True)
     task = None
 
     def update(done: int, total: int) -> None:
         nonlocal task
         if task is None:
-            if done >= total:  # one chunk: nothing to show
+            if done >= total:
                 return
             bar.start()
-            task = bar.add_task("run", total=total)
+            task = bar.add_task(label, total=total)
         bar.update(task, completed=done)
 
     try:
@@ -476,22 +477,12 @@ def sensitivity(
     """How the first-year effect and the payback move with the assumptions: tornado and Monte Carlo."""
 
     def go():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
         from .commands import sensitivity as sens
         from .reports.labels import labels
 
         labels(lang)
-        show_progress = not as_json and err.is_terminal
-        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=err, disable=not show_progress, transient=True)
-
-        def factory(total):
-            task = progress.add_task("nyttokalk sensitivity", total=total)
-            return lambda: progress.advance(task)
-
-        with progress:
-            s = sens.sensitivity(scenario, participants, list(vary or []), samples, seed, id_key, progress_factory=factory)
+        with _progress(show=not as_json, label="nyttokalk sensitivity", unit=None) as update:
+            s = sens.sensitivity(scenario, participants, list(vary or []), samples, seed, id_key, progress=update)
         written = None
         charts = []
         if out is not None or not as_json:

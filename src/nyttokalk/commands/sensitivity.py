@@ -199,7 +199,7 @@ def tornado(ls: LoadedScenario, participants, ranges: list[Range], run) -> tuple
     return base, rows
 
 
-def monte_carlo(ls: LoadedScenario, participants, ranges: list[Range], samples: int, seed: int, run, progress=None):
+def monte_carlo(ls: LoadedScenario, participants, ranges: list[Range], samples: int, seed: int, run):
     """Draw every range at once, uniformly, `samples` times with numpy's Generator(seed)."""
     from .compare import with_values
 
@@ -216,8 +216,6 @@ def monte_carlo(ls: LoadedScenario, participants, ranges: list[Range], samples: 
             first.setdefault(a, []).append(v)
         for k in payback:
             payback[k].append(np.inf if out.payback[k] is None else out.payback[k])
-        if progress is not None:
-            progress()
     pct = {a: {f"p{p}": float(np.percentile(np.array(v), p)) for p in PERCENTILES} for a, v in first.items()}
     pb_pct: dict[str, dict[str, float | None]] = {}
     reached = {}
@@ -232,7 +230,8 @@ def monte_carlo(ls: LoadedScenario, participants, ranges: list[Range], samples: 
 
 
 def sensitivity(scenario: str, participants_path: Path | None, specs: list[str], samples: int, seed: int, id_key: str | None,
-                progress_factory=None) -> Sensitivity:
+                progress=None) -> Sensitivity:
+    """Tornado and Monte Carlo; progress(done, total) is called as the runs finish (as run_engine does)."""
     from ..participants import read_participants
     from ..scenario import load_scenario
     from .compare import participants_for, run_variant
@@ -248,15 +247,19 @@ def sensitivity(scenario: str, participants_path: Path | None, specs: list[str],
     p = read_participants(path, id_key=id_key, keep_ids=False)
     base_res, base_a = run_variant(ls, p)
     total = 2 * len(ranges) + samples
-    advance = progress_factory(total) if progress_factory else None
+    done = 0
+    if progress is not None:
+        progress(done, total)
     cache = {"base": (base_res, base_a)}
 
     def run(variant_ls, participants):
+        nonlocal done
         if variant_ls is ls:
             return cache["base"]
         out = run_variant(variant_ls, participants)
-        if advance is not None:
-            advance()
+        done += 1
+        if progress is not None:
+            progress(done, total)
         return out
 
     base, rows = tornado(ls, p, ranges, run)
