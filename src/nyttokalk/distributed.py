@@ -11,7 +11,6 @@ per-participant inputs (a few arrays of N values) and the sums.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import secrets
 from pathlib import Path
@@ -79,21 +78,10 @@ def run_dataset(path: Path, ls: LoadedScenario, *, use_dask: bool = False, sched
 
 
 def _concat_participants(parts: list[Participants], path: Path, files: list[Path], id_key_given: bool) -> Participants:
-    first = parts[0]
-    values = {}
-    for f in dataclasses.fields(first):
-        v = getattr(first, f.name)
-        if not isinstance(v, np.ndarray):
-            continue
-        arrays = [getattr(q, f.name) for q in parts]
-        if v.ndim == 2:  # e.g. children's ages: pad to the widest partition
-            width = max(a.shape[1] for a in arrays)
-            arrays = [np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=np.nan) for a in arrays]
-        values[f.name] = np.concatenate(arrays)
     digest = hashlib.sha256("".join(f"{f.relative_to(path) if f != path else f.name}:{q.sha256}\n"
                                     for f, q in zip(files, parts)).encode()).hexdigest()
-    return dataclasses.replace(
-        first, **values, file=str(path), sha256=digest,
+    return Participants.concat(
+        parts, file=str(path), sha256=digest,
         ids_pseudonymised=any(q.ids_pseudonymised for q in parts),
         ids_look_like_personnummer=any(q.ids_look_like_personnummer for q in parts),
         id_key_given=id_key_given,

@@ -452,10 +452,10 @@ def _check_children(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, l
         raise InputError(problems, "children too old for the riksnorm")
 
 
-def _household_norm(inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
+def _household_norm(inputs: dict, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
     """The försörjningsstöd norm per participant and month: the household's riksnorm plus the
     scenario's reasonable costs (by household size when given so)."""
-    month_years = np.array([grid.month_date(m).year for m in range(grid.n_months)], dtype=float)
+    month_years = mr["calendar_year"]  # the chunk's months (MonthRules.window)
     rules = {"single": mr["riksnorm_single"], "couple": mr["riksnorm_couple"], "common": mr["riksnorm_common"],
              "child_min_age": mr["riksnorm_child_min_age"], "child_max_age": mr["riksnorm_child_max_age"], "child_amount": mr["riksnorm_child_amount"]}
     riksnorm, size = household_norm(inputs["adults"], inputs["child_birth_year"], month_years, rules)
@@ -775,7 +775,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
     ledger: dict[str, dict[str, np.ndarray]] = {}
     flags: dict[str, np.ndarray] = {}
     tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
-    norm = _household_norm(inputs, grid, mr, ls)  # participants × chunk months
+    norm = _household_norm(inputs, mr, ls)  # participants × chunk months
     mixed_rows = np.flatnonzero(mixed)
     for name, codes in situations.items():
         in_state = after_in_state if name in ("after", "after_fallback") else np.full_like(months_in_state, -1)

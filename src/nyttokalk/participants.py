@@ -79,6 +79,23 @@ class Participants:
             if isinstance(getattr(self, f.name), np.ndarray) and len(getattr(self, f.name)) == n
         })
 
+    @classmethod
+    def concat(cls, parts: list["Participants"], **fields) -> "Participants":
+        """The participants of several files one after the other (a dataset's partitions), every
+        per-participant array concatenated (2-D ones padded with NaN to the widest); `fields`
+        overrides the rest (file, sha256, …), which come from the first part."""
+        first = parts[0]
+        arrays = {}
+        for f in dataclasses.fields(first):
+            if not isinstance(getattr(first, f.name), np.ndarray):
+                continue
+            each = [getattr(q, f.name) for q in parts]
+            if each[0].ndim == 2:  # e.g. children's ages
+                width = max(a.shape[1] for a in each)
+                each = [np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=np.nan) for a in each]
+            arrays[f.name] = np.concatenate(each)
+        return dataclasses.replace(first, **arrays, **fields)
+
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
