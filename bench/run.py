@@ -1,11 +1,12 @@
 """Benchmark by hand (not a test): the floor, the end-to-end run and the plain reference on the same file.
 
-    python bench/run.py FILE.csv|FILE.parquet [--scenario bench/scenario.yaml] [--reference-sample 1000]
+    python bench/run.py FILE.csv|FILE.parquet|FOLDER [--scenario bench/scenario.yaml] [--reference-sample 1000] [--dask]
 
 (a) reading the file with pandas (read_csv / read_parquet) — the floor; (b) `nyttokalk run FILE
 --json` end to end in a subprocess, with its peak memory (ru_maxrss); (c) the per-participant
 reference (bench/reference.py) on the first --reference-sample rows, extrapolated linearly to all
-rows. Prints the ratios (b)/(a) and (c)/(b). See bench/README.md.
+rows. Prints the ratios (b)/(a) and (c)/(b). A FOLDER is a dataset (its files read one after the
+other for (a), the reference on its first file). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -51,6 +52,21 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _hwm(pid: int) -> int:
+    """Peak resident memory (kB) of one process so far (VmHWM; 0 when gone or not Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="Time the read floor, nyttokalk run --json and the plain reference on one participant file.")
     ap.add_argument("file", type=Path, help="participant file (.csv or .parquet), e.g. from bench/generate.py")
@@ -58,13 +74,15 @@ def main() -> None:
     ap.add_argument("--reference-sample", type=int, default=1000, help="rows the reference runs on before extrapolating (default 1000)")
     ap.add_argument("--skip-run", action="store_true", help="skip (b), e.g. to time only the reference")
     ap.add_argument("--workers", type=int, default=None, help="nyttokalk run --workers (default: every CPU)")
+    ap.add_argument("--dask", action="store_true", help="nyttokalk run --dask (FOLDER only)")
     a = ap.parse_args()
 
+    files = sorted(f for f in a.file.rglob("*") if f.suffix.lower() in (".csv", ".parquet")) if a.file.is_dir() else [a.file]
     t = time.perf_counter()
-    df = pd.read_parquet(a.file) if a.file.suffix.lower() == ".parquet" else pd.read_csv(a.file)
+    n = 0
+    for f in files:  # one at a time: the floor of reading the data, not of holding it all
+        n += len(_read(f))
     floor = time.perf_counter() - t
-    n = len(df)
-    del df
 
     full = None
     if not a.skip_run:
@@ -72,20 +90,24 @@ def main() -> None:
         cmd = [sys.executable, "-m", "nyttokalk.cli", "run", str(a.file), "--scenario", a.scenario, "--json"]
         if a.workers:
             cmd += ["--workers", str(a.workers)]
+        if a.dask:
+            cmd += ["--dask"]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-        tree_peak = 0
+        tree_peak = main_peak = 0
         while proc.poll() is None:  # the run and its worker processes together, sampled every 50 ms
             tree_peak = max(tree_peak, _tree_rss(proc.pid))
+            main_peak = max(main_peak, _hwm(proc.pid))
             time.sleep(0.05)
         full = time.perf_counter() - t
         if proc.returncode:
             raise SystemExit(f"nyttokalk run failed with exit code {proc.returncode}")
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest process of the run
+        main_mb = main_peak / 1024
         tree_mb = tree_peak / 1024
 
     ls = load_scenario(a.scenario)
-    participants = read_participants(a.file)
-    sample = min(a.reference_sample, n)
+    participants = read_participants(files[0])
+    sample = min(a.reference_sample, len(participants))
     t = time.perf_counter()
     run_reference(participants, ls, limit=sample)
     ref_sample = time.perf_counter() - t
@@ -94,7 +116,8 @@ def main() -> None:
     print(f"rows {n:,}")
     print(f"(a) pandas read          {floor:10.2f} s")
     if full is not None:
-        print(f"(b) nyttokalk run --json {full:10.2f} s   peak {peak_mb:,.0f} MB in one process, {tree_mb:,.0f} MB with its workers")
+        print(f"(b) nyttokalk run --json {full:10.2f} s   peak {main_mb:,.0f} MB in the main process, {peak_mb:,.0f} MB in its largest "
+              f"process, {tree_mb:,.0f} MB with its workers")
     print(f"(c) reference            {ref:10.2f} s   ({ref_sample:.2f} s on {sample:,} rows × {n / sample:,.1f}; computation only)")
     if full is not None:
         print(f"(b)/(a)                  {full / floor:10.1f}")

@@ -9,7 +9,9 @@ import pandas as pd
 
 from . import __version__
 from .engine import EngineResult
+from .participants import Population
 from .scenario import ACTORS, PUBLIC_ACTORS, LoadedScenario
+from .spool import SpooledTable, participant_rows
 
 PUBLIC = "offentlig_sektor"
 ALL = list(ACTORS) + [PUBLIC]
@@ -23,7 +25,7 @@ class Analysis:
     per_year: list[dict]
     payback: dict[str, dict]
     monthly: pd.DataFrame  # effect per actor per month from the first transition month
-    per_participant: pd.DataFrame
+    per_participant: pd.DataFrame | SpooledTable  # a SpooledTable (on disk) after a dataset run
     by_category: pd.DataFrame
     meta: dict
     assumptions: list[str] = field(default_factory=list)
@@ -60,6 +62,18 @@ class Analysis:
         }
 
 
+def participant_table(raw: pd.DataFrame, kept: float) -> pd.DataFrame:
+    """The per-participant table from the raw rows (spool.participant_rows): each actor's first-year
+    effect after deadweight (kept = 1 − deadweight) and the public sector's."""
+    out = raw[["id", "before", "after"]].copy()
+    for a in ACTORS:
+        out[a] = kept * raw[a].to_numpy()
+    out[PUBLIC] = sum(out[a] for a in PUBLIC_ACTORS)
+    out["forsorjningsstod_before"] = raw["forsorjningsstod_before"].to_numpy()
+    out["forsorjningsstod_after"] = raw["forsorjningsstod_after"].to_numpy()
+    return out
+
+
 def _with_public(d: dict[str, np.ndarray | float]) -> dict:
     out = dict(d)
     out[PUBLIC] = sum(d[a] for a in PUBLIC_ACTORS)
@@ -74,7 +88,7 @@ def _payback(cumulative: np.ndarray, cost: float) -> int | None:
     return int(reached[0]) + 1 if reached.size else None
 
 
-def counterfactual_share(ls: LoadedScenario, p) -> tuple[float, dict]:
+def counterfactual_share(ls: LoadedScenario, pop: Population) -> tuple[float, dict]:
     """The deadweight w used for the adjusted effect, and how it was found.
 
     With a comparison group: w = c / r, c the share of the comparison group that made the move
@@ -85,8 +99,8 @@ def counterfactual_share(ls: LoadedScenario, p) -> tuple[float, dict]:
     if cf.comparison_group is None:
         return cf.deadweight, {"source": "deadweight", "deadweight": cf.deadweight}
     g = cf.comparison_group
-    moved = (p.after != "oforandrad") & (p.after != p.before)
-    r = g.participants_moved_share if g.participants_moved_share is not None else float(moved.mean())
+    moved = pop.count(lambda before, after: (after != "oforandrad") & (after != before))
+    r = g.participants_moved_share if g.participants_moved_share is not None else (moved / pop.n if pop.n else 0.0)
     w = g.moved_share / r if r > 0 else 1.0
     return w, {"source": "comparison_group", "deadweight": w, "comparison_moved_share": g.moved_share,
                "participants_moved_share": r, "participants_moved_share_from": "scenario" if g.participants_moved_share is not None else "participant file"}
@@ -96,23 +110,23 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     """Everything from the engine's sums: res.aggregates holds, per situation and category, an array
     grid month × months since exit (every cell inside some participant's horizon)."""
     s = ls.scenario
-    agg, grid, p = res.aggregates, res.grid, res.participants
+    agg, grid, pop = res.aggregates, res.grid, res.population
     horizon = grid.horizon
     rel = np.arange(horizon)  # months since each participant's exit: the columns
     first = rel < 12
-    base = int(grid.exit_index.min())
+    base = grid.first_exit
     t = np.arange(grid.n_months) - base
     discount = ((1 + s.discount_rate / 100) ** (-t / 12))[:, None]  # by calendar month: the rows
 
     naive = _with_public({a: agg.actor_net("after", a) - agg.actor_net("before", a) for a in ACTORS})
     # Counterfactual: a share `deadweight` would have made the same move anyway
-    deadweight, counterfactual = counterfactual_share(ls, p)
+    deadweight, counterfactual = counterfactual_share(ls, pop)
     kept = 1 - deadweight
     effect = {a: kept * naive[a] for a in ALL}
     first_year_naive = {a: float(naive[a][:, first].sum()) for a in ALL}
 
     first_year = {a: float(effect[a][:, first].sum()) for a in ALL}
-    n_first = len(p) * int(first.sum())
+    n_first = pop.n * int(first.sum())
     per_pm = {a: first_year[a] / n_first if n_first else 0.0 for a in ALL}
 
     n_years = -(-horizon // 12)
@@ -126,7 +140,7 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         })
 
     # monthly totals from the first transition month to the end of the last horizon
-    last = int((grid.exit_index + horizon).max())
+    last = grid.last_exit + horizon
     span = slice(base, last)
     monthly = pd.DataFrame({a: effect[a].sum(axis=1)[span] for a in ALL})
     monthly.index = [grid.month_date(m).strftime("%Y-%m") for m in range(base, last)]
@@ -172,16 +186,21 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         return_per_krona[str(years)] = out
 
     # Payoff's typology of outcomes (seed 002)
-    subsidised = np.isin(p.after, ["introduktionsjobb", "nystartsjobb", "extratjanst", "lonebidrag"])
-    same = (p.after == "oforandrad") | (p.after == p.before)
+    def subsidised(b, a):
+        return np.isin(a, ["introduktionsjobb", "nystartsjobb", "extratjanst", "lonebidrag"])
+
+    def same(b, a):
+        return (a == "oforandrad") | (a == b)
+
     types = {
-        "osubventionerat_arbete": p.after == "arbete",
+        "osubventionerat_arbete": lambda b, a: a == "arbete",
         "subventionerat_arbete": subsidised,
-        "studier": p.after == "studier",
-        "stegforflyttning": ~same & ~subsidised & ~np.isin(p.after, ["arbete", "studier"]),
+        "studier": lambda b, a: a == "studier",
+        "stegforflyttning": lambda b, a: ~same(b, a) & ~subsidised(b, a) & ~np.isin(a, ["arbete", "studier"]),
         "oforandrad": same,
     }
-    typology = {k: {"count": int(v.sum()), "share": float(v.mean()) if len(p) else 0.0} for k, v in types.items()}
+    counts = {k: pop.count(where) for k, where in types.items()}
+    typology = {k: {"count": c, "share": c / pop.n if pop.n else 0.0} for k, c in counts.items()}
 
     potential = None
     if "potential" in agg.flows:
@@ -196,12 +215,10 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
             diff = agg.flows["after"][cid] - agg.flows["before"][cid]
             stat_split[cat.stat_unit] += kept * sign * float(diff[:, first].sum())
 
-    per_participant = pd.DataFrame({"id": p.ids, "before": p.before, "after": p.after})
-    for j, a in enumerate(ACTORS):
-        per_participant[a] = kept * res.first_year_naive[:, j]
-    per_participant[PUBLIC] = sum(per_participant[a] for a in PUBLIC_ACTORS)
-    per_participant["forsorjningsstod_before"] = np.where(np.isnan(p.before_amount), "modelled", "observed")
-    per_participant["forsorjningsstod_after"] = np.where(np.isnan(p.after_amount), "modelled", "observed")
+    if res.spool is not None:  # a dataset's partitions: their rows are on disk, read (and scaled) when written out
+        per_participant = SpooledTable(res.spool, lambda raw: participant_table(raw, kept))
+    else:
+        per_participant = participant_table(participant_rows(res.participants, res.first_year_naive), kept)
 
     rows = []
     for cid, cat in agg.categories.items():
@@ -229,11 +246,11 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         assumptions.append(f"every month is computed with the rules in force on {s.period.rules_date} (period.rules_date)")
     assumptions.append(f"defaults used from scenarios/defaults.yaml: {', '.join(ls.defaults_used) or 'none'}")
     warnings = list(res.warnings)
-    if p.ids_pseudonymised:
+    if pop.ids_pseudonymised:
         warnings.append("the id column holds personnummer or samordningsnummer: every output carries keyed pseudonyms instead "
-                        + ("(key from --id-key: the same pseudonyms in every run with that key)" if p.id_key_given
+                        + ("(key from --id-key: the same pseudonyms in every run with that key)" if pop.id_key_given
                            else "(a new random key for this run; give --id-key to get the same pseudonyms next time)"))
-    elif p.ids_look_like_personnummer:
+    elif pop.ids_look_like_personnummer:
         warnings.append("--keep-ids: the outputs contain the participants' personnummer; handle them as personal data")
     if res.projected_months:
         pm = res.projected_months
@@ -249,13 +266,14 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         "program": "nyttokalk",
         "version": __version__,
         "scenario": {"name": s.name, "title": s.title, "file": str(ls.path), "sha256": ls.sha256},
-        "input": {"file": p.file, "sha256": p.sha256, "ids_pseudonymised": p.ids_pseudonymised},
-        "participants": len(p),
+        "input": {"file": pop.file, "sha256": pop.sha256, "ids_pseudonymised": pop.ids_pseudonymised},
+        "participants": pop.n,
         "rules": {str(y): {"file": str(l.path), "sha256": l.sha256, "projected_from": l.projected_from} for y, l in sorted(res.rules_used.items())},
         "projected_months": res.projected_months,
         "horizon_months": grid.horizon,
         "chunks": res.chunks,
         "partitions": res.partitions,
+        "blocks": res.blocks,
         "workers": res.workers,
         "first_month": grid.month_date(base).strftime("%Y-%m"),
         "discount_rate_percent": s.discount_rate,

@@ -141,7 +141,7 @@ def run(
     def go():
         from .analysis import analyse
         from .engine import run_engine
-        from .participants import read_participants
+        from .participants import blocked_file, read_participants
         from .reports.console import render
         from .reports.excel import write_workbook
         from .reports.labels import labels
@@ -159,16 +159,22 @@ def run(
 
             with _progress(show=not as_json, unit="filer") as progress:
                 res = run_dataset(Path(path), ls, use_dask=use_dask, scheduler=dask_scheduler, id_key=id_key, keep_ids=keep_ids,
-                                  chunk_size=chunk_size, progress=progress)
-            p = res.participants
+                                  chunk_size=chunk_size, workers=workers, progress=progress)
         else:
             if use_dask:
                 raise InputError([Problem(str(path), "--dask needs a folder of participant files (a partitioned dataset); "
                                           "a single file is computed in chunks on this machine")], "--dask with one file")
-            p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
-            with _progress(show=not as_json) as progress:
-                res = run_engine(p, ls, chunk_size=chunk_size, progress=progress, workers=workers)
-        if p.ids_look_like_personnummer:
+            big = blocked_file(Path(path))
+            if big is not None:  # longer than a block: read and computed a block at a time, merged
+                from .distributed import run_blocks
+
+                with _progress(show=not as_json) as progress:
+                    res = run_blocks(big, ls, id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, progress=progress)
+            else:
+                p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
+                with _progress(show=not as_json) as progress:
+                    res = run_engine(p, ls, chunk_size=chunk_size, progress=progress, workers=workers)
+        if res.population.ids_look_like_personnummer:
             err.print("[yellow]Obs:[/] the id column holds personnummer; "
                       + ("they are kept in the outputs (--keep-ids)." if keep_ids else "the outputs carry keyed pseudonyms instead."),
                       highlight=False)
@@ -197,7 +203,8 @@ def validate(
 
     def go():
         from .engine import prepare
-        from .participants import read_participants
+        from .notes import render as render_notes
+        from .participants import blocked_file, read_participants
         from .scenario import load_scenario
 
         ls = load_scenario(scenario)
@@ -205,24 +212,18 @@ def validate(
         if path is None:
             raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk validate PARTICIPANTS.csv")
         if Path(path).is_dir():  # a dataset: every file checked, every problem of every file reported
-            from .distributed import dataset_files
+            from .distributed import check_dataset
 
-            problems, count, notes = [], 0, []
-            for f in dataset_files(Path(path)):
-                try:
-                    part = read_participants(f, keep_ids=False)
-                    notes = prepare(part, ls)
-                    count += len(part)
-                except InputError as exc:
-                    problems += exc.problems
-            if problems:
-                raise InputError(problems, f"{path}: problems in the dataset's files")
-            notes = [f"notes of the last file ({f.name}); a run states them for all files"] + notes if notes else []
-            p = None
+            count, notes = check_dataset(Path(path), ls)
+        elif (big := blocked_file(Path(path))) is not None:  # a long file: checked a block at a time
+            from .distributed import check_blocks
+
+            count, notes = check_blocks(big, ls)
         else:
             p = read_participants(path, keep_ids=False)
-            notes = prepare(p, ls)
             count = len(p)
+            notes = prepare(p, ls)
+        notes = render_notes(notes, count)  # a dataset's or long file's: of all its rows, as a run states them
         Console().print(f"[green]✓[/] {path}: {count} participants, scenario {ls.scenario.name}: no problems found.", highlight=False)
         for n in notes:
             Console().print(f"  • {n}", markup=False, highlight=False, soft_wrap=True)

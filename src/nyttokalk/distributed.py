@@ -2,28 +2,37 @@
 partition at a time on this machine or in parallel with Dask (`pip install 'nyttokalk[dask]'`).
 
 Each partition is read, validated and computed like a participant file of its own
-(`engine.run_engine`). The driver then adds the partitions' sums calendar month by calendar
-month, concatenates their per-participant arrays, and derives the assumptions from the whole
-population, so every figure equals a run on the concatenated file (tests/test_dataset.py).
-Memory on a worker is bounded by the partition and the engine's chunks; the driver holds only the
-per-participant inputs (a few arrays of N values) and the sums.
+(`engine.run_engine`) and reduced to what does not grow with its participants: the sums per
+situation, category, calendar month and month since exit, the assumptions' counts
+(notes.Note), the counts of each move (participants.Population) and the first rows of each
+warning. Its per-participant rows go to a temporary folder on disk (spool.Spool) and its ids,
+hashed, to bucket files for the duplicate check. So the driver's memory does not grow with the
+number of partitions: it holds the running sums and, with Dask, the results of one wave of
+partitions. The merged figures and assumptions equal those of one run on the concatenated file
+(tests/test_dataset.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .engine import EngineResult, Grid, _run_notes, _setup, flag_warnings, run_engine
+from .engine import FLAG_ROWS_SHOWN, EngineResult, Grid, available_cpus, flag_summary, flag_warnings, prepare, run_engine
 from .errors import InputError, Problem
 from .ledger import Ledger
-from .participants import Participants, read_participants
-from .rules.loader import RuleBook
+from .notes import Note
+from .notes import merge as merge_notes
+from .notes import render as render_notes
+from .participants import BlockedFile, Population, participants_from_frame, read_participants
 from .scenario import LoadedScenario
+from .spool import Spool, participant_rows
 
 PART_SUFFIXES = (".parquet", ".csv", ".xlsx")
 DASK_HINT = "install with pip install 'nyttokalk[dask]'"
@@ -37,106 +46,333 @@ def dataset_files(path: Path) -> list[Path]:
     return files
 
 
-def _partition(path: Path, ls: LoadedScenario, id_key: str, keep_ids: bool, chunk_size: int | None) -> EngineResult:
-    p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
-    return run_engine(p, ls, chunk_size=chunk_size, workers=1)  # parallel over partitions, not inside one
+@dataclass
+class PartResult:
+    """One partition reduced: sums, counts and its per-participant rows (which the driver spools)."""
+
+    aggregates: Ledger  # per situation and category: (partition grid months × months since exit)
+    first_year: int  # calendar year of the partition grid's first row
+    first_exit: int  # absolute months (year × 12 + month − 1) of the earliest and the latest exit
+    last_exit: int
+    notes: list[Note]
+    population: Population
+    flags: dict[str, tuple[int, list[str]]]
+    rows: pd.DataFrame  # spool.participant_rows
+    lines: np.ndarray  # each participant's row in its file (duplicate check)
+    rules_used: dict
+    projected_months: list[str]
+    chunks: int
+    workers: int
+
+
+def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, where: str | None) -> PartResult:
+    """Compute one group of participants (a partition, a block) and keep what the merge needs."""
+    r = run_engine(p, ls, chunk_size=chunk_size, workers=workers)
+    base = r.grid.first_year * 12
+    return PartResult(
+        aggregates=r.aggregates, first_year=r.grid.first_year, first_exit=base + r.grid.first_exit, last_exit=base + r.grid.last_exit,
+        notes=r.notes, population=r.population, flags=flag_summary(r.flags, p, where), rows=participant_rows(p, r.first_year_naive),
+        lines=p.rows, rules_used=r.rules_used, projected_months=r.projected_months, chunks=r.chunks, workers=r.workers,
+    )
+
+
+def _partition(path: Path, ls: LoadedScenario, id_key: str, keep_ids: bool, chunk_size: int | None, workers: int | None,
+               where: str) -> PartResult:
+    return _reduce(read_participants(path, id_key=id_key, keep_ids=keep_ids), ls, chunk_size, workers, where)
+
+
+def _in_turn(merged: "_Merge", groups, ls: LoadedScenario, chunk_size: int | None, workers: int | None, progress, summary: str) -> None:
+    """Compute the groups one after the other into `merged`. groups: (k, load, where, done, total),
+    load() reading and validating group k. After a group with problems the rest are only checked
+    (read, validated, prepared), so that every problem of every group is reported at once."""
+    problems: list[Problem] = []
+    for k, load, where, done, total in groups:
+        try:
+            p = load()
+            if problems:
+                prepare(p, ls)
+            else:
+                merged.add(k, _reduce(p, ls, chunk_size, workers, where))
+        except InputError as exc:
+            problems += exc.problems
+        if progress is not None:
+            progress(done, total)
+    if problems:
+        raise InputError(problems, summary)
+
+
+class _Sums:
+    """Running sums over partitions, aligned by calendar month (rows added as later or earlier years appear)."""
+
+    def __init__(self) -> None:
+        self.first_year: int | None = None
+        self.flows: dict[str, dict[str, np.ndarray]] = {}
+        self.categories = None
+
+    def add(self, agg: Ledger, first_year: int) -> None:
+        if self.first_year is None:
+            self.first_year, self.categories = first_year, agg.categories
+            self.flows = {sit: {cid: a.copy() for cid, a in flows.items()} for sit, flows in agg.flows.items()}
+            return
+        # a situation counts only if every partition has it (e.g. the potential: not computed where a wage is missing)
+        for sit in [s for s in self.flows if s not in agg.flows]:
+            del self.flows[sit]
+        rows = next(iter(next(iter(agg.flows.values())).values())).shape[0]
+        have = next(iter(next(iter(self.flows.values())).values())).shape[0]
+        start = min(self.first_year, first_year) * 12
+        stop = max(self.first_year * 12 + have, first_year * 12 + rows)
+        for flows in self.flows.values():
+            for cid, a in flows.items():
+                if (start, stop) != (self.first_year * 12, self.first_year * 12 + have):
+                    a = np.pad(a, ((self.first_year * 12 - start, stop - self.first_year * 12 - have), (0, 0)))
+                    flows[cid] = a
+        self.first_year = start // 12
+        offset = first_year * 12 - start
+        for sit, flows in self.flows.items():
+            for cid, a in agg.flows[sit].items():
+                flows[cid][offset:offset + a.shape[0]] += a
+
+    def ledger(self) -> Ledger:
+        return Ledger(categories=self.categories, flows=self.flows)
+
+
+class _IdIndex:
+    """Every partition's ids, hashed to 128 bits (two keyed 64-bit hashes: a false match among 10⁸ ids
+    has a chance of about 10⁻²³), with partition and row, in bucket files on disk; check() finds
+    the ids in more than one partition one bucket at a time."""
+
+    BUCKETS = 64
+    RECORD = np.dtype([("h1", "<u8"), ("h2", "<u8"), ("part", "<i4"), ("line", "<i8")])
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="nyttokalk-ids-"))
+
+    def add(self, part: int, ids: np.ndarray, lines: np.ndarray) -> None:
+        values = pd.Series(ids, dtype=object).to_numpy()
+        rec = np.empty(len(values), dtype=self.RECORD)
+        rec["h1"] = pd.util.hash_array(values, hash_key="nyttokalk-ids-01")
+        rec["h2"] = pd.util.hash_array(values, hash_key="nyttokalk-ids-02")
+        rec["part"], rec["line"] = part, lines
+        bucket = (rec["h1"] % self.BUCKETS).astype(np.int64)
+        order = np.argsort(bucket, kind="stable")
+        bounds = np.searchsorted(bucket[order], np.arange(self.BUCKETS + 1))
+        for b in range(self.BUCKETS):
+            if bounds[b] < bounds[b + 1]:
+                with open(self.folder / f"{b:02d}.bin", "ab") as f:
+                    rec[order[bounds[b]:bounds[b + 1]]].tofile(f)
+
+    def check(self, files: list[Path], limit: int = 20) -> list[Problem]:
+        """files[part] names each part (a file's blocks: one file, repeated by index min(part, last))."""
+        problems: list[Problem] = []
+        for path in sorted(self.folder.glob("*.bin")):
+            rec = np.fromfile(path, dtype=self.RECORD)
+            rec = rec[np.lexsort((rec["line"], rec["part"], rec["h2"], rec["h1"]))]
+            same = (rec["h1"][1:] == rec["h1"][:-1]) & (rec["h2"][1:] == rec["h2"][:-1])
+            starts = np.flatnonzero(np.concatenate([[True], ~same]))
+            group_first = starts[np.cumsum(np.concatenate([[True], ~same])) - 1]  # each record's group's first record
+            for i in np.flatnonzero(np.concatenate([[False], same])):
+                first = rec[group_first[i]]
+                here = files[min(int(rec["part"][i]), len(files) - 1)]
+                there = files[min(int(first["part"]), len(files) - 1)]
+                why = f"first on row {first['line']}" if there == here else f"also in {there.name}, row {first['line']}"
+                problems.append(Problem(str(here), f"duplicate id ({why})", row=int(rec["line"][i]), column="id"))
+                if len(problems) >= limit:
+                    return problems
+        return problems
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _Merge:
+    """Partition results added up, in partition order."""
+
+    def __init__(self, path: Path, files: list[Path], id_key_given: bool, sha256: str | None = None) -> None:
+        self.path, self.files, self.id_key_given, self.sha256 = path, files, id_key_given, sha256
+        self.sums = _Sums()
+        self.notes: list[list[Note]] = []
+        self.population: Population | None = None
+        self.shas: list[str] = []
+        self.flags: dict[str, tuple[int, list[str]]] = {}
+        self.first_exit, self.last_exit = None, None
+        self.rules_used: dict = {}
+        self.projected: set[str] = set()
+        self.chunks = 0
+        self.blocks = 0
+        self.workers = 1
+        self.spool = Spool()
+        self.ids = _IdIndex()
+
+    def add(self, k: int, r: PartResult) -> None:
+        self.sums.add(r.aggregates, r.first_year)
+        self.notes = [merge_notes(self.notes + [r.notes])]  # kept merged: one list, whatever the partitions
+        if self.population is None:
+            self.population = Population(0, str(self.path), "", {}, id_key_given=self.id_key_given)
+        self.population.add(r.population)
+        self.shas.append(r.population.sha256)
+        self.blocks = k + 1
+        for key, (count, rows) in r.flags.items():
+            have = self.flags.get(key, (0, []))
+            self.flags[key] = (have[0] + count, (have[1] + rows)[:FLAG_ROWS_SHOWN])
+        self.first_exit = r.first_exit if self.first_exit is None else min(self.first_exit, r.first_exit)
+        self.last_exit = r.last_exit if self.last_exit is None else max(self.last_exit, r.last_exit)
+        self.rules_used.update(r.rules_used)
+        self.projected.update(r.projected_months)
+        self.chunks += r.chunks
+        self.workers = max(self.workers, r.workers)
+        self.ids.add(k, r.rows["id"].to_numpy(), r.lines)
+        self.spool.add(r.rows)
+
+    def result(self, horizon: int) -> EngineResult:
+        if self.population is None:
+            raise InputError([Problem(str(self.path), "no participant rows under the header")], "no participants")
+        duplicates = self.ids.check(self.files)
+        if duplicates:
+            raise InputError(duplicates, "the same id in several partitions")
+        pop = self.population
+        pop.sha256 = self.sha256 or hashlib.sha256("".join(f"{f.relative_to(self.path) if f != self.path else f.name}:{sha}\n"
+                                                           for f, sha in zip(self.files, self.shas)).encode()).hexdigest()
+        first_year = self.first_exit // 12
+        last_month = self.last_exit + horizon - 1
+        grid = Grid(first_year, (last_month // 12 - first_year + 1) * 12,
+                    np.array([self.first_exit, self.last_exit]) - first_year * 12, horizon)
+        aggregates = self.sums.ledger()
+        assert aggregates.flows["before"][next(iter(aggregates.categories))].shape[0] == grid.n_months
+        aggregates.check_balance(relative=1e-9)
+        notes = self.notes[0] if self.notes else []
+        return EngineResult(
+            aggregates=aggregates, first_year_naive=None, grid=grid, participants=None, month_rules=None,
+            rules_used=dict(sorted(self.rules_used.items())), projected_months=sorted(self.projected),
+            assumptions=render_notes(notes, pop.n), notes=notes, warnings=flag_warnings(self.flags),
+            chunks=self.chunks, partitions=len(self.files), workers=self.workers, population=pop, spool=self.spool, blocks=self.blocks,
+        )
+
+    def close(self) -> None:
+        self.ids.close()
 
 
 def run_dataset(path: Path, ls: LoadedScenario, *, use_dask: bool = False, scheduler: str | None = None,
-                id_key: str | None = None, keep_ids: bool = False, chunk_size: int | None = None, progress=None) -> EngineResult:
+                id_key: str | None = None, keep_ids: bool = False, chunk_size: int | None = None, workers: int | None = None,
+                progress=None) -> EngineResult:
     """Compute every partition of the dataset at `path` and merge them into one result.
-    use_dask: run the partitions as Dask tasks (scheduler: 'processes' (default), 'threads',
-    'synchronous', or the address of a dask.distributed scheduler, tcp://host:port)."""
+    Without Dask the partitions run one after the other, each with `workers` processes for its
+    chunks. use_dask: the partitions run as Dask tasks, a wave of a few per worker at a time
+    (scheduler: 'processes' (default), 'threads', 'synchronous', or the address of a
+    dask.distributed scheduler, tcp://host:port)."""
+    path = Path(path)
     files = dataset_files(path)
     # one pseudonym key for all partitions, so the same personnummer gets the same pseudonym everywhere
     key = id_key if id_key is not None else secrets.token_hex(32)
-    if use_dask:
-        try:
-            import dask
-        except ImportError:
-            raise InputError([Problem(str(path), f"Dask is not installed: {DASK_HINT}")], "Dask missing") from None
-        tasks = [dask.delayed(_partition)(f, ls, key, keep_ids, chunk_size) for f in files]
-        if scheduler and "://" in scheduler:
-            try:
-                from dask.distributed import Client
-            except ImportError:
-                raise InputError([Problem(str(path), "a scheduler address needs dask.distributed: pip install 'dask[distributed]'")],
-                                 "dask.distributed missing") from None
-            with Client(scheduler) as client:
-                parts = list(client.compute(tasks, sync=True))
+    where = [str(f.relative_to(path)) for f in files]
+    merged = _Merge(path, files, id_key_given=id_key is not None)
+    try:
+        if use_dask:
+            _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged, progress, path)
         else:
-            parts = list(dask.compute(*tasks, scheduler=scheduler or "processes"))
-        if progress is not None:
-            progress(len(files), len(files))
-    else:
-        parts = []
-        for i, f in enumerate(files):
-            parts.append(_partition(f, ls, key, keep_ids, chunk_size))
+            groups = ((k, lambda f=f: read_participants(f, id_key=key, keep_ids=keep_ids), where[k], k + 1, len(files))
+                      for k, f in enumerate(files))
+            _in_turn(merged, groups, ls, chunk_size, workers, progress, f"{path}: problems in the dataset's files")
+        return merged.result(ls.scenario.period.horizon_months)
+    except BaseException:
+        merged.spool.close()
+        raise
+    finally:
+        merged.close()
+
+
+def run_blocks(big: BlockedFile, ls: LoadedScenario, *, id_key: str | None = None, keep_ids: bool = False,
+               chunk_size: int | None = None, workers: int | None = None, progress=None) -> EngineResult:
+    """Compute a participant file too long to hold at once (participants.blocked_file) block by
+    block, merged like a dataset's partitions: the figures and assumptions are those of reading it
+    whole; memory depends on the block's rows (participants.BLOCK_ROWS), not on the file."""
+    key = id_key if id_key is not None else secrets.token_hex(32)
+    merged = _Merge(big.path, [big.path], id_key_given=id_key is not None, sha256=big.sha256)
+
+    def groups():
+        done = 0
+        for k, (df, first) in enumerate(big.blocks()):
+            done += len(df)
+            load = lambda df=df, first=first: participants_from_frame(df, str(big.path), first_row=first, sha256=big.sha256,  # noqa: E731
+                                                                      id_key=key, keep_ids=keep_ids)
+            yield k, load, None, min(done, big.rows), big.rows
+
+    try:
+        _in_turn(merged, groups(), ls, chunk_size, workers, progress, f"{big.path}: problems in the participant file")
+        return merged.result(ls.scenario.period.horizon_months)
+    except BaseException:
+        merged.spool.close()
+        raise
+    finally:
+        merged.close()
+
+
+def _check(groups, files: list[Path], ls: LoadedScenario, summary: str) -> tuple[int, list[Note]]:
+    """What `validate` does for a dataset or a long file: every group read, validated and prepared
+    (not computed), ids checked across groups; every problem raised at once, else the count of
+    participants and the notes of all groups."""
+    problems: list[Problem] = []
+    count, each = 0, []
+    ids = _IdIndex()
+    try:
+        for k, load in groups:
+            try:
+                part = load()
+                each.append(prepare(part, ls))
+                count += len(part)
+                ids.add(k, part.ids, part.rows)
+            except InputError as exc:
+                problems += exc.problems
+        if not problems:
+            problems = ids.check(files)
+    finally:
+        ids.close()
+    if problems:
+        raise InputError(problems, summary)
+    return count, merge_notes(each)
+
+
+def check_dataset(path: Path, ls: LoadedScenario) -> tuple[int, list[Note]]:
+    files = dataset_files(path)
+    key = secrets.token_hex(32)  # one key: a personnummer in two files gets the same pseudonym, and is found twice
+    return _check(((k, lambda f=f: read_participants(f, id_key=key)) for k, f in enumerate(files)), files, ls,
+                  f"{path}: problems in the dataset's files")
+
+
+def check_blocks(big: BlockedFile, ls: LoadedScenario) -> tuple[int, list[Note]]:
+    key = secrets.token_hex(32)
+    groups = ((k, lambda df=df, first=first: participants_from_frame(df, str(big.path), first_row=first, sha256=big.sha256, id_key=key))
+              for k, (df, first) in enumerate(big.blocks()))
+    return _check(groups, [big.path], ls, f"{big.path}: problems in the participant file")
+
+
+def _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged: _Merge, progress, path) -> None:
+    try:
+        import dask
+    except ImportError:
+        raise InputError([Problem(str(path), f"Dask is not installed: {DASK_HINT}")], "Dask missing") from None
+    tasks = [dask.delayed(_partition)(f, ls, key, keep_ids, chunk_size, 1, w) for f, w in zip(files, where)]  # parallel over partitions, not inside one
+    client = None
+    if scheduler and "://" in scheduler:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise InputError([Problem(str(path), "a scheduler address needs dask.distributed: pip install 'dask[distributed]'")],
+                             "dask.distributed missing") from None
+        client = Client(scheduler)
+    try:
+        # in waves, so that the driver holds the reduced results of a few partitions per worker at a time
+        slots = sum(client.nthreads().values()) if client is not None else available_cpus()
+        wave = max(2, 2 * slots)
+        for start in range(0, len(tasks), wave):
+            batch = tasks[start:start + wave]
+            if client is not None:
+                results = client.compute(batch, sync=True)
+            else:  # chunksize 1: each partition a task of its own (Dask's default, 6, would give a short wave to one process)
+                results = dask.compute(*batch, scheduler=scheduler or "processes", chunksize=1)
+            for k, r in enumerate(results, start):
+                merged.add(k, r)
             if progress is not None:
-                progress(i + 1, len(files))
-    return merge(parts, ls, path=Path(path), files=files, id_key_given=id_key is not None)
-
-
-def _concat_participants(parts: list[Participants], path: Path, files: list[Path], id_key_given: bool) -> Participants:
-    digest = hashlib.sha256("".join(f"{f.relative_to(path) if f != path else f.name}:{q.sha256}\n"
-                                    for f, q in zip(files, parts)).encode()).hexdigest()
-    return Participants.concat(
-        parts, file=str(path), sha256=digest,
-        ids_pseudonymised=any(q.ids_pseudonymised for q in parts),
-        ids_look_like_personnummer=any(q.ids_look_like_personnummer for q in parts),
-        id_key_given=id_key_given,
-    )
-
-
-def merge(parts: list[EngineResult], ls: LoadedScenario, *, path: Path, files: list[Path], id_key_given: bool,
-          book: RuleBook | None = None) -> EngineResult:
-    """One result from the partitions' results: sums aligned by calendar month and added."""
-    p = _concat_participants([r.participants for r in parts], path, files, id_key_given)
-    # ids must be unique across partitions too (each partition has checked its own)
-    ids = pd.Series(p.ids)
-    dup = ids.duplicated(keep="first").to_numpy()
-    if dup.any():
-        owner = np.repeat(np.arange(len(parts)), [len(r.participants) for r in parts])
-        first_of = dict(zip(ids[::-1], owner[::-1]))  # the first partition holding each id
-        problems = [Problem(str(files[owner[i]]), f"duplicate id (also in {files[first_of[ids[i]]].name})",
-                            row=int(p.rows[i]), column="id") for i in np.flatnonzero(dup)[:20]]
-        raise InputError(problems, "the same id in several partitions")
-
-    # the whole population's plan: grid, resolved inputs and the assumptions, as a single run would have them
-    plan = _setup(p, ls, book or RuleBook())
-    grid: Grid = plan.grid
-    start = grid.first_year * 12
-    sums = {sit: {cid: np.zeros((grid.n_months, grid.horizon)) for cid in parts[0].aggregates.categories}
-            for sit in parts[0].aggregates.flows}
-    for r in parts:
-        offset = r.grid.first_year * 12 - start
-        for sit, flows in r.aggregates.flows.items():
-            if sit not in sums:  # e.g. a partition has the potential and another not: then neither counts it
-                continue
-            for cid, a in flows.items():
-                sums[sit][cid][offset:offset + a.shape[0]] += a
-    for sit in [s for s in sums if not all(s in r.aggregates.flows for r in parts)]:
-        del sums[sit]
-    aggregates = Ledger(categories=parts[0].aggregates.categories, flows=sums)
-    aggregates.check_balance(relative=1e-9)
-    flags = {}
-    for key in {k for r in parts for k in r.flags}:
-        flags[key] = np.concatenate([r.flags.get(key, np.zeros(len(r.participants), dtype=bool)) for r in parts])
-    rules_used = {}
-    for r in parts:
-        rules_used.update(r.rules_used)
-    return EngineResult(
-        aggregates=aggregates,
-        first_year_naive=np.concatenate([r.first_year_naive for r in parts]),
-        grid=grid,
-        participants=p,
-        month_rules=plan.mr,
-        rules_used=dict(sorted(rules_used.items())),
-        projected_months=sorted({m for r in parts for m in r.projected_months}),
-        assumptions=list(plan.notes) + _run_notes(p, plan, ls),
-        warnings=flag_warnings(flags, p),
-        resolved=plan.inputs,
-        chunks=sum(r.chunks for r in parts),
-        flags=flags,
-        partitions=len(parts),
-    )
+                progress(min(start + wave, len(tasks)), len(tasks))
+    finally:
+        if client is not None:
+            client.close()

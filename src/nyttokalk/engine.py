@@ -18,9 +18,12 @@ from .errors import InputError, Problem
 from .household import household_norm
 from .ledger import TAX_CATEGORIES, Ledger, categories
 from .scenario import ACTORS
-from .participants import Participants
+from .notes import Note, always, counted, literal
+from .notes import render as render_notes
+from .participants import Participants, Population
 from .rules.loader import LoadedYear, RuleBook
 from .scenario import UNIT_COST_PAYERS, LoadedScenario, LocalRates, parse_month
+from .spool import Spool
 from .states.cells import Cells, MonthRules
 from .tax import AgeNotModelled, TaxParams, income_tax
 
@@ -42,8 +45,16 @@ INCOME_BASED = ("a_kassa", "sjukpenning", "sjukersattning", "aktivitetsersattnin
 class Grid:
     first_year: int
     n_months: int
-    exit_index: np.ndarray  # per participant: grid month of the first month in the after state
+    exit_index: np.ndarray  # per participant: grid month of the first month in the after state (a dataset's merged grid: only the earliest and the latest)
     horizon: int
+
+    @property
+    def first_exit(self) -> int:
+        return int(self.exit_index.min())
+
+    @property
+    def last_exit(self) -> int:
+        return int(self.exit_index.max())
 
     @property
     def years(self) -> list[int]:
@@ -61,10 +72,10 @@ class Grid:
 @dataclass
 class EngineResult:
     aggregates: Ledger  # per situation and category: (grid months × months since exit) sums over participants
-    first_year_naive: np.ndarray  # participants × ACTORS: after − before over each one's first 12 months, before deadweight
+    first_year_naive: np.ndarray | None  # participants × ACTORS: after − before over each one's first 12 months, before deadweight (None: in spool)
     grid: Grid
-    participants: Participants
-    month_rules: MonthRules
+    participants: Participants | None  # None after a dataset run (population and spool instead)
+    month_rules: MonthRules | None
     rules_used: dict[int, LoadedYear]  # rule year → loaded file
     projected_months: list[str]  # YYYY-MM computed with carried-forward rules
     assumptions: list[str] = field(default_factory=list)
@@ -75,7 +86,15 @@ class EngineResult:
     chunks: int = 1
     flags: dict[str, np.ndarray] = field(default_factory=dict)  # per participant: the states' warnings (merged across partitions)
     partitions: int = 1  # files of a dataset computed separately and merged (distributed.py)
+    blocks: int = 1  # groups of participants computed separately and merged (a dataset's files, or a long file's blocks)
     workers: int = 1  # processes that computed the chunks
+    population: Population | None = None  # the counts the analysis needs (set from participants when not given)
+    notes: list[Note] = field(default_factory=list)  # the assumptions with their counts (what `assumptions` renders)
+    spool: "Spool | None" = None  # a dataset run: the per-participant rows on disk (participant_rows)
+
+    def __post_init__(self) -> None:
+        if self.population is None and self.participants is not None:
+            self.population = Population.of(self.participants)
 
 
 def _require(values, missing, default, name, participants, problems, why=""):
@@ -95,11 +114,10 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
     s = ls.scenario
     d = s.participant_defaults
     problems: list[Problem] = []
-    notes: list[str] = []
+    notes: list[Note] = []  # every note made whatever its count (notes.merge relies on the same templates in every group)
 
     def note(count, text):
-        if count:
-            notes.append(f"{count} of {len(p)} participants: {text}")
+        notes.append(counted(count, text))
 
     age, n = _require(p.age, np.isnan(p.age), d.age, "age", p, problems)
     note(n, f"age missing, scenario default {d.age} used")
@@ -171,19 +189,17 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
         raise InputError(problems, f"{p.file}: values needed for the calculation are missing")
     birth_year = exit_idx // 12 - age
     n_couples, n_with_children = int((adults == 2).sum()), int((~np.isnan(children)).any(axis=1).sum())
-    text = f"household for the försörjningsstöd norm: {len(p) - n_couples} single adults, {n_couples} couples (sambor), {n_with_children} with children"
-    defaults_used = []
-    if n_default_adults:
-        defaults_used.append(f"adults {n_default_adults}× scenario default {d.adults}")
-    if n_default_children:
-        defaults_used.append(f"children_ages {n_default_children}× scenario default {d.children_ages or 'none'}")
-    notes.append(text + (f" ({'; '.join(defaults_used)}, participant_defaults)" if defaults_used else ""))
-    if n_couples:
-        notes.append(f"{n_couples} of {len(p)} participants live with a partner: the norm is the couple's household norm, the partner's own "
-                     "income is taken as 0 and the whole household's försörjningsstöd is counted as the participant's")
-    if n_with_children:
-        notes.append("children age by calendar year from their age at the exit month (riksnorm age bands); a child older than the "
-                     "table's oldest band leaves the household; barnbidrag and underhållsstöd are not counted as household income")
+    notes.append(Note("household for the försörjningsstöd norm: {singles} single adults, {couples} couples (sambor), {count} with children",
+                      {"singles": len(p) - n_couples, "couples": n_couples, "count": n_with_children}, shown_by=None))
+    note(n_default_adults, f"adults missing, scenario default {d.adults} used for the household (participant_defaults.adults)")
+    note(n_default_children, f"children_ages missing, scenario default {d.children_ages or 'none'} used for the household "
+                             "(participant_defaults.children_ages)")
+    notes.append(Note("{count} of {n} participants live with a partner: " + literal(
+        "the norm is the couple's household norm, the partner's own income is taken as 0 and the whole household's försörjningsstöd "
+        "is counted as the participant's"), {"count": n_couples}))
+    notes.append(Note(literal("children age by calendar year from their age at the exit month (riksnorm age bands); a child older than the "
+                              "table's oldest band leaves the household; barnbidrag and underhållsstöd are not counted as household income"),
+                      {"count": n_with_children}))
     return {
         "age": age,
         "newly_arrived": newly == 1,
@@ -424,7 +440,7 @@ class Plan:
     the local tax rates and each participant's subsidy duration."""
 
     inputs: dict[str, np.ndarray]
-    notes: list[str]
+    notes: list[Note]
     grid: Grid
     mr: MonthRules
     rules_used: dict[int, LoadedYear]
@@ -508,9 +524,10 @@ def _check_states_exist(p: Participants, grid: Grid, mr: MonthRules, duration: n
         )
 
 
-def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[str]:
+def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[Note]:
     """Everything a run checks before computing (missing values, rule years, municipalities);
-    raises InputError with every problem, else returns the notes on defaults used."""
+    raises InputError with every problem, else returns the notes on the inputs (render with
+    notes.render(…, len(p)); notes of several files add up with notes.merge)."""
     return _setup(p, ls, book or RuleBook()).notes
 
 
@@ -563,40 +580,50 @@ def _potential_wage(inputs: dict, ls: LoadedScenario) -> np.ndarray:
     return np.where(np.isnan(inputs["wage"]), np.nan if d is None else d, inputs["wage"])
 
 
-def _run_notes(p: Participants, plan: Plan, ls: LoadedScenario) -> list[str]:
-    """The assumptions a run adds to those of the inputs, from the whole population."""
+def _run_notes(p: Participants, plan: Plan, ls: LoadedScenario) -> list[Note]:
+    """The assumptions a run adds to those of the inputs (every note made, whatever its count)."""
     s = ls.scenario
-    notes: list[str] = []
-    if np.isnan(_potential_wage(plan.inputs, ls)).any():
-        notes.append("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the scenario sets no wages.default")
+    notes: list[Note] = [Note(literal("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the "
+                                      "scenario sets no wages.default"), {"count": int(np.isnan(_potential_wage(plan.inputs, ls)).sum())})]
     ends_in_horizon = np.isfinite(plan.duration) & (plan.duration < plan.grid.horizon)
     keep_p = s.persistence.keep_job_probability
-    if ends_in_horizon.any():
-        by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
-        notes.append(f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the horizon ("
-                     + ", ".join(f"{k} {v}" for k, v in by_state.items()) + f"); afterwards {keep_p:.0%} keep the job unsubsidised "
-                     f"and {1 - keep_p:.0%} fall back to their before state (persistence.keep_job_probability)")
+    by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
+    after = ("afterwards they fall back to their before state" if keep_p is None  # no job ends (a scenario without the choice is refused when one does)
+             else f"afterwards {keep_p:.0%} keep the job unsubsidised and {1 - keep_p:.0%} fall back to their before state")
+    notes.append(Note("{count} participants' subsidised jobs end inside the horizon ({detail}); "
+                      + literal(after + " (persistence.keep_job_probability)"), {"count": int(ends_in_horizon.sum())}, by_state))
     if s.persistence.monthly_dropoff > 0:
-        notes.append(f"each month {s.persistence.monthly_dropoff:.1%} of those still in the after state fall back to the before state "
-                     "(persistence.monthly_dropoff)")
+        notes.append(always(f"each month {s.persistence.monthly_dropoff:.1%} of those still in the after state fall back to the before state "
+                            "(persistence.monthly_dropoff)"))
     for col, values in (("before_amount", p.before_amount), ("after_amount", p.after_amount)):
-        if np.isfinite(values).any():
-            notes.append(f"{int(np.isfinite(values).sum())} of {len(p)} participants: observed monthly försörjningsstöd ({col}) "
-                         "used instead of the modelled top-up (see the per-participant table)")
+        notes.append(counted(int(np.isfinite(values).sum()), f"observed monthly försörjningsstöd ({col}) used instead of the modelled "
+                             "top-up (see the per-participant table)"))
     for sid, per_actor in s.unit_costs.items():
-        notes.append(f"unit cost in {sid}: " + ", ".join(f"{a} {v:,.0f} SEK per person-month" for a, v in per_actor.items())
-                     + " (scenario unit_costs; real resource use, category enhetskostnad_<actor>)")
+        notes.append(always(f"unit cost in {sid}: " + ", ".join(f"{a} {v:,.0f} SEK per person-month" for a, v in per_actor.items())
+                            + " (scenario unit_costs; real resource use, category enhetskostnad_<actor>)"))
     return notes
 
 
-def flag_warnings(flags: dict[str, np.ndarray], p: Participants) -> list[str]:
-    """Warnings from the states' flags (participant masks), naming the first rows."""
-    out = []
+FLAG_ROWS_SHOWN = 10  # rows a warning names
+
+
+def flag_summary(flags: dict[str, np.ndarray], p: Participants, where: str | None = None) -> dict[str, tuple[int, list[str]]]:
+    """Each flag's count and its first rows (as 'where:row' when where is given, e.g. a dataset's file)."""
+    out = {}
     for key, mask in flags.items():
-        if mask.any():
-            out.append(f"{int(mask.sum())} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
+        rows = p.rows[mask][:FLAG_ROWS_SHOWN]
+        out[key] = (int(mask.sum()), [f"{where}:{r}" if where else str(r) for r in rows])
+    return out
+
+
+def flag_warnings(summary: dict[str, tuple[int, list[str]]]) -> list[str]:
+    """Warnings from the states' flags (flag_summary), naming the first rows."""
+    out = []
+    for key, (count, rows) in summary.items():
+        if count:
+            out.append(f"{count} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
                        f"(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows "
-                       + ", ".join(str(r) for r in p.rows[mask][:10]) + (" …" if mask.sum() > 10 else ""))
+                       + ", ".join(rows[:FLAG_ROWS_SHOWN]) + (" …" if count > FLAG_ROWS_SHOWN else ""))
     return out
 
 
@@ -633,11 +660,10 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     plan = _setup(p, ls, book)
     grid, inputs = plan.grid, plan.inputs
     n, horizon = len(p), grid.horizon
-    notes = list(plan.notes)
+    notes = list(plan.notes) + _run_notes(p, plan, ls)
 
     potential_wage = _potential_wage(inputs, ls)
     with_potential = not np.isnan(potential_wage).any()
-    notes += _run_notes(p, plan, ls)
 
     cats = categories(s.fees.public_service, s.fees.begravning)
     situations = ["before", "after"] + (["potential"] if with_potential else [])
@@ -689,7 +715,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
 
     aggregates = Ledger(categories=cats, flows=sums)
     aggregates.check_balance(relative=1e-9)
-    warnings = flag_warnings(flags, p)
+    warnings = flag_warnings(flag_summary(flags, p))
     return EngineResult(
         aggregates=aggregates,
         first_year_naive=first_naive,
@@ -698,7 +724,8 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         month_rules=plan.mr,
         rules_used=plan.rules_used,
         projected_months=plan.projected,
-        assumptions=notes,
+        assumptions=render_notes(notes, n),
+        notes=notes,
         warnings=warnings,
         resolved=inputs,
         ledger=cell_ledger,

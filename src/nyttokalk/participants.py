@@ -3,6 +3,7 @@ column and value, before anything is computed."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import difflib
@@ -10,6 +11,7 @@ import hashlib
 import hmac
 import io
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +99,43 @@ class Participants:
         return dataclasses.replace(first, **arrays, **fields)
 
 
+@dataclass
+class Population:
+    """What the analysis needs of the participants as a whole: how many made which move, and where
+    they came from. Counts, not rows, so that the partitions of a dataset add up without keeping
+    their participants (distributed.py)."""
+
+    n: int
+    file: str
+    sha256: str
+    pairs: dict[tuple[str, str], int]  # (before state, after state as written) → participants
+    ids_pseudonymised: bool = False
+    ids_look_like_personnummer: bool = False
+    id_key_given: bool = False
+
+    @classmethod
+    def of(cls, p: Participants) -> "Population":
+        counts = pd.DataFrame({"before": p.before, "after": p.after}).value_counts(sort=False)
+        return cls(len(p), p.file, p.sha256, {(str(b), str(a)): int(c) for (b, a), c in counts.items()},
+                   p.ids_pseudonymised, p.ids_look_like_personnummer, p.id_key_given)
+
+    def count(self, where) -> int:
+        """Participants whose (before, after) satisfy where(before, after) (vectorised over the distinct pairs)."""
+        if not self.pairs:
+            return 0
+        before = np.array([b for b, _ in self.pairs], dtype=object)
+        after = np.array([a for _, a in self.pairs], dtype=object)
+        counts = np.fromiter(self.pairs.values(), dtype=np.int64, count=len(self.pairs))
+        return int(counts[np.asarray(where(before, after), dtype=bool)].sum())
+
+    def add(self, other: "Population") -> None:
+        self.n += other.n
+        for k, v in other.pairs.items():
+            self.pairs[k] = self.pairs.get(k, 0) + v
+        self.ids_pseudonymised |= other.ids_pseudonymised
+        self.ids_look_like_personnummer |= other.ids_look_like_personnummer
+
+
 def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
         df = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl", header=None)
@@ -158,6 +197,11 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     except Exception as exc:  # not Parquet, damaged: pyarrow raises several kinds
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError([Problem(file=str(path), problem=f"cannot read as Parquet: {first}")], "unreadable participant file")
+    return _parquet_frame(table, path)
+
+
+def _parquet_frame(table, path: Path) -> pd.DataFrame:
+    """A pyarrow table (or record batch) as the text frame the CSV reader gives."""
     names = [str(n).strip() for n in table.column_names]
     dup = sorted({c for c in names if names.count(c) > 1})
     if dup:
@@ -259,8 +303,19 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     """Read and validate a participant file (CSV, XLSX or Parquet). Ids that look like personnummer are
     replaced by keyed pseudonyms (key from id_key, else random per run) unless keep_ids."""
     path = Path(path)
-    file = str(path)
     df = _read_table(path)
+    # CSV and XLSX: the line (sheet row) number, line 1 being the header; Parquet has no header
+    # row: the 1-based data row
+    first_row = 1 if path.suffix.lower() == ".parquet" else 2
+    return participants_from_frame(df, str(path), first_row=first_row, sha256=lambda: hashlib.sha256(path.read_bytes()).hexdigest(),
+                                   id_key=id_key, keep_ids=keep_ids)
+
+
+def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha256, id_key: str | None = None,
+                            keep_ids: bool = False) -> Participants:
+    """Validate the rows of a participant table read as text (every cell a str; a whole file, or a
+    block of a large one whose first row is `first_row`). sha256: the file's digest, or a function
+    giving it (called only when the rows are valid)."""
     problems: list[Problem] = []
     known = REQUIRED + OPTIONAL
     for col in df.columns:
@@ -278,9 +333,6 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     if len(df) == 0:
         raise InputError([Problem(file, "no participant rows under the header")], "no participants")
 
-    # CSV and XLSX: the line (sheet row) number, line 1 being the header; Parquet has no header
-    # row: the 1-based data row
-    first_row = 1 if path.suffix.lower() == ".parquet" else 2
     rows = np.arange(first_row, len(df) + first_row)
     id_series = df["id"].astype(str).str.strip()
     ids = id_series.to_numpy(dtype=object)
@@ -295,10 +347,10 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
         problems.append(Problem(file, "id is empty", row=int(rows[i]), column="id"))
     duplicated = (id_series.duplicated(keep="first") & (id_series != "")).to_numpy()
     if duplicated.any():
-        first_row = dict(zip(ids[::-1], rows[::-1]))  # the first row of each id
+        first_on = dict(zip(ids[::-1], rows[::-1]))  # the first row of each id
         for i in np.flatnonzero(duplicated):
             v = ids[i]
-            problems.append(Problem(file, f"duplicate id (first on row {first_row[v]})", row=int(rows[i]), column="id", value=shown_id(v)))
+            problems.append(Problem(file, f"duplicate id (first on row {first_on[v]})", row=int(rows[i]), column="id", value=shown_id(v)))
 
     states = {}
     for col, allowed in (("before", valid_before()), ("after", valid_after())):
@@ -392,7 +444,7 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
         shown = ids
     return Participants(
         file=file,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=sha256() if callable(sha256) else sha256,
         ids=shown,
         rows=rows,
         before=states["before"],
@@ -414,3 +466,134 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
         ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),
     )
+
+
+# A CSV or Parquet file with more data rows than this is read, validated and computed this many
+# rows at a time (distributed.run_blocks), so that memory does not grow with the file. Results do
+# not depend on it (tests/test_dataset.py).
+BLOCK_ROWS = 1_000_000
+_READ = 16 * 2**20  # bytes per read in the pass over a large CSV
+
+
+@dataclass
+class BlockedFile:
+    """A participant file too long to hold at once: its digest, about how many data rows it has
+    (for the progress bar) and how to read it block by block."""
+
+    path: Path
+    rows: int
+    sha256: str
+    block_rows: int
+    encoding: str = "utf-8-sig"
+    sep: str = ","
+
+    def blocks(self) -> Iterator[tuple[pd.DataFrame, int]]:
+        """(rows as text, row number of the first) per block of block_rows rows, in file order."""
+        block_rows = self.block_rows
+        if self.path.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            first = 1
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=block_rows):
+                df = _parquet_frame(batch, self.path)
+                yield df, first
+                first += len(df)
+            return
+        reader = pd.read_csv(self.path, sep=self.sep, encoding=self.encoding, encoding_errors="replace", dtype=str,
+                             keep_default_na=False, skip_blank_lines=True, header=None, chunksize=block_rows)
+        header = None
+        first = 2
+        pending: list[tuple[pd.DataFrame, int]] = []
+        while True:
+            try:
+                df = next(reader)
+            except StopIteration:
+                break
+            except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+                line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise InputError([Problem(file=str(self.path), problem=f"cannot read as CSV: {line}")], "unreadable participant file") from None
+            if header is None:
+                header = [str(c).strip() for c in df.iloc[0]]
+                if len(header) != len(set(header)):
+                    dup = sorted({c for c in header if header.count(c) > 1})
+                    raise InputError([Problem(file=str(self.path), row=1, column=c, problem="the column appears more than once in the header")
+                                      for c in dup], "duplicate columns")
+                df = df.iloc[1:]
+            df.columns = header
+            df = df.reset_index(drop=True)
+            # rows empty in every column at the end (Excel exports) are dropped, as for a whole file:
+            # blocks wait until a later block has data (blocks with none wait too)
+            if len(df) and (_has_text(df.iloc[-1]) or _filled_rows(df).any()):  # usually decided by the last row
+                yield from pending
+                pending = []
+            pending.append((df, first))
+            first += len(df)
+        if pending:
+            df, start = pending[0]  # the last block with data, or (all empty) the first empty one
+            filled = _filled_rows(df)
+            last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+            if last:
+                yield df.iloc[:last], start
+
+
+def _has_text(row: pd.Series) -> bool:
+    return any(str(v).strip() for v in row)
+
+
+def _filled_rows(df: pd.DataFrame) -> np.ndarray:
+    """Per row: some cell holds more than white space."""
+    return np.column_stack([df[c].astype(str).str.strip().to_numpy() != "" for c in df.columns]).any(axis=1)
+
+
+def blocked_file(path: Path, block_rows: int | None = None) -> BlockedFile | None:
+    """A BlockedFile when `path` is a CSV or Parquet file of more than block_rows data rows;
+    None for anything else (read whole by read_participants, which also reports unreadable files)."""
+    path = Path(path)
+    block_rows = block_rows or BLOCK_ROWS
+    if not path.is_file() or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return None
+    if path.suffix.lower() == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            rows = pq.ParquetFile(path).metadata.num_rows
+        except Exception:  # no pyarrow, or not Parquet: read_participants says so
+            return None
+        if rows <= block_rows:
+            return None
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(_READ):
+                digest.update(chunk)
+        return BlockedFile(path, rows, digest.hexdigest(), block_rows)
+    if path.stat().st_size <= block_rows * 4:  # a data row and its line end take at least 4 bytes: not more rows than a block
+        return None
+    with path.open("rb") as fh:
+        start = fh.read(4096)
+        if start[:4] in (b"PAR1", b"PK\x03\x04") or b"\x00" in start:
+            return None  # not a CSV: read_participants reports it
+        fh.seek(0)
+        digest, lines, decoder, utf8 = hashlib.sha256(), 0, codecs.getincrementaldecoder("utf-8")(), True
+        head = b""
+        while chunk := fh.read(_READ):
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+            if len(head) < 65536:
+                head += chunk[:65536]
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+    encoding = "utf-8-sig" if utf8 else "cp1252"
+    text = head.decode(encoding, errors="replace")
+    header = next((ln for ln in io.StringIO(text) if ln.strip()), "")
+    sep = ";" if header.count(";") > header.count(",") else ","
+    if lines - 1 <= block_rows:
+        return None
+    return BlockedFile(path, lines - 1, digest.hexdigest(), block_rows, encoding, sep)

@@ -55,16 +55,39 @@ def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    """A CSV a spreadsheet opens safely (UTF-8, comma, formula-safe text), written atomically."""
-    with atomic_path(path) as tmp:
-        csv_safe_frame(df).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+def _frames(table) -> Iterator[pd.DataFrame]:
+    """A DataFrame as one frame; a table kept on disk (spool.SpooledTable) a partition at a time."""
+    if isinstance(table, pd.DataFrame):
+        yield table
+    else:
+        yield from table.frames()
+
+
+def write_csv(table, path: Path) -> Path:
+    """A CSV a spreadsheet opens safely (UTF-8, comma, formula-safe text), written atomically.
+    table: a DataFrame, or a SpooledTable written a partition at a time."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        for k, df in enumerate(_frames(table)):
+            csv_safe_frame(df).to_csv(out, index=False, header=k == 0, lineterminator="\n")
     return Path(path)
 
 
-def write_json(df: pd.DataFrame, path: Path) -> Path:
+def write_json(table, path: Path) -> Path:
+    """A JSON array of records, written atomically (a SpooledTable a partition at a time)."""
     with atomic_path(path) as tmp:
-        df.to_json(tmp, orient="records", force_ascii=False, indent=1, double_precision=15)
+        if isinstance(table, pd.DataFrame):
+            table.to_json(tmp, orient="records", force_ascii=False, indent=1, double_precision=15)
+            return Path(path)
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write("[")
+            first = True
+            for df in table.frames():
+                if len(df) == 0:
+                    continue
+                body = df.to_json(orient="records", force_ascii=False, indent=1, double_precision=15).strip()[1:-1].strip("\n")
+                out.write(("\n" if first else ",\n") + body)
+                first = False
+            out.write("\n]" if not first else "]")
     return Path(path)
 
 
@@ -81,8 +104,23 @@ def require_pyarrow() -> None:
         )
 
 
-def write_parquet(df: pd.DataFrame, path: Path) -> Path:
+def write_parquet(table, path: Path) -> Path:
     require_pyarrow()
     with atomic_path(path) as tmp:
-        df.to_parquet(tmp, index=False, engine="pyarrow")
+        if isinstance(table, pd.DataFrame):
+            table.to_parquet(tmp, index=False, engine="pyarrow")
+            return Path(path)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        writer = None
+        try:
+            for df in table.frames():
+                t = pa.Table.from_pandas(df, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, t.schema)
+                writer.write_table(t.cast(writer.schema))
+        finally:
+            if writer is not None:
+                writer.close()
     return Path(path)
