@@ -290,10 +290,10 @@ def run_blocks(big: BlockedFile, ls: LoadedScenario, *, id_key: str | None = Non
 
     def groups():
         done = 0
-        for k, (df, first) in enumerate(big.blocks()):
-            done += len(df)
-            load = lambda df=df, first=first: participants_from_frame(df, str(big.path), first_row=first, sha256=big.sha256,  # noqa: E731
-                                                                      id_key=key, keep_ids=keep_ids)
+        for k, block in enumerate(big.blocks()):
+            done += block.rows
+            load = lambda b=block: participants_from_frame(b.take(), str(big.path), first_row=b.first_row, sha256=big.sha256,  # noqa: E731
+                                                           id_key=key, keep_ids=keep_ids)
             yield k, load, None, min(done, big.rows), big.rows
 
     try:
@@ -340,8 +340,8 @@ def check_dataset(path: Path, ls: LoadedScenario) -> tuple[int, list[Note]]:
 
 def check_blocks(big: BlockedFile, ls: LoadedScenario) -> tuple[int, list[Note]]:
     key = secrets.token_hex(32)
-    groups = ((k, lambda df=df, first=first: participants_from_frame(df, str(big.path), first_row=first, sha256=big.sha256, id_key=key))
-              for k, (df, first) in enumerate(big.blocks()))
+    groups = ((k, lambda b=b: participants_from_frame(b.take(), str(big.path), first_row=b.first_row, sha256=big.sha256, id_key=key))
+              for k, b in enumerate(big.blocks()))
     return _check(groups, [big.path], ls, f"{big.path}: problems in the participant file")
 
 

@@ -487,23 +487,25 @@ class BlockedFile:
     encoding: str = "utf-8-sig"
     sep: str = ","
 
-    def blocks(self) -> Iterator[tuple[pd.DataFrame, int]]:
-        """(rows as text, row number of the first) per block of block_rows rows, in file order."""
+    def blocks(self) -> Iterator["Block"]:
+        """The file's blocks of block_rows rows, in file order. A block hands its rows over once
+        (Block.take), so that no reader keeps them while they are computed."""
         block_rows = self.block_rows
         if self.path.suffix.lower() == ".parquet":
             import pyarrow.parquet as pq
 
             first = 1
             for batch in pq.ParquetFile(self.path).iter_batches(batch_size=block_rows):
-                df = _parquet_frame(batch, self.path)
-                yield df, first
-                first += len(df)
+                block = Block(_parquet_frame(batch, self.path), first)
+                del batch
+                first += block.rows
+                yield block
             return
         reader = pd.read_csv(self.path, sep=self.sep, encoding=self.encoding, encoding_errors="replace", dtype=str,
                              keep_default_na=False, skip_blank_lines=True, header=None, chunksize=block_rows)
         header = None
         first = 2
-        pending: list[tuple[pd.DataFrame, int]] = []
+        pending: list[Block] = []  # blocks that may end in rows empty in every column
         while True:
             try:
                 df = next(reader)
@@ -520,20 +522,43 @@ class BlockedFile:
                                       for c in dup], "duplicate columns")
                 df = df.iloc[1:]
             df.columns = header
-            df = df.reset_index(drop=True)
+            block = Block(df.reset_index(drop=True), first)
+            del df
+            first += block.rows
             # rows empty in every column at the end (Excel exports) are dropped, as for a whole file:
-            # blocks wait until a later block has data (blocks with none wait too)
-            if len(df) and (_has_text(df.iloc[-1]) or _filled_rows(df).any()):  # usually decided by the last row
+            # a block whose last row is empty waits until a later block has data
+            ends_filled = block.rows > 0 and _has_text(block.df.iloc[-1])
+            if ends_filled or (block.rows and _filled_rows(block.df).any()):
                 yield from pending
                 pending = []
-            pending.append((df, first))
-            first += len(df)
+            if ends_filled:
+                yield block
+            else:
+                pending.append(block)
+            del block
         if pending:
-            df, start = pending[0]  # the last block with data, or (all empty) the first empty one
-            filled = _filled_rows(df)
+            block = pending[0]  # the last block with data, or (all empty) the first empty one
+            filled = _filled_rows(block.df)
             last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
             if last:
-                yield df.iloc[:last], start
+                block.df = block.df.iloc[:last]
+                block.rows = last
+                yield block
+
+
+@dataclass
+class Block:
+    df: pd.DataFrame | None  # the rows as text
+    first_row: int  # row number of the first
+    rows: int = -1
+
+    def __post_init__(self) -> None:
+        if self.rows < 0:
+            self.rows = len(self.df)
+
+    def take(self) -> pd.DataFrame:
+        df, self.df = self.df, None
+        return df
 
 
 def _has_text(row: pd.Series) -> bool:
