@@ -52,6 +52,18 @@ def _parts(df, folder: Path, sizes, suffix=".csv"):
     return folder
 
 
+ROW = {"before": "forsorjningsstod", "after": "arbete", "age": 30, "exit_month": "2024-01"}
+
+
+def _folder(tmp_path, files: dict[str, list[dict]]) -> Path:
+    """A dataset folder (tmp_path/parts) with one CSV per name."""
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for name, rows in files.items():
+        write_csv(folder / name, rows)
+    return folder
+
+
 def _figures(a):
     doc = a.to_json()
     return {k: v for k, v in doc.items() if k not in ("meta", "assumptions")}, doc["assumptions"]
@@ -91,11 +103,8 @@ def test_dask_gives_the_same_totals_on_a_partitioned_parquet_dataset(tmp_path):
 
 def test_the_same_id_in_two_partitions_is_an_error_naming_both_files(tmp_path):
     ls = load_scenario(str(write_scenario(tmp_path / "s.yaml", SCENARIO)))
-    folder = tmp_path / "parts"
-    folder.mkdir()
-    row = {"before": "forsorjningsstod", "after": "arbete", "age": 30, "exit_month": "2024-01"}
-    write_csv(folder / "a.csv", [{"id": "X1", **row}, {"id": "X2", **row}])
-    write_csv(folder / "b.csv", [{"id": "X3", **row}, {"id": "X2", **row}])
+    folder = _folder(tmp_path, {"a.csv": [{"id": "X1", **ROW}, {"id": "X2", **ROW}],
+                                "b.csv": [{"id": "X3", **ROW}, {"id": "X2", **ROW}]})
     with pytest.raises(InputError) as exc:
         run_dataset(folder, ls)
     (problem,) = exc.value.problems
@@ -125,16 +134,13 @@ def test_an_empty_folder_is_an_input_error(tmp_path):
 
 def test_validate_checks_every_file_of_a_folder(tmp_path):
     sc = write_scenario(tmp_path / "s.yaml", SCENARIO)
-    folder = tmp_path / "parts"
-    folder.mkdir()
-    row = {"before": "forsorjningsstod", "after": "arbete", "age": 30, "exit_month": "2024-01"}
-    write_csv(folder / "a.csv", [{"id": "X1", **row}, {"id": "X2", **row}])
-    write_csv(folder / "b.csv", [{"id": "X3", **row}])
+    folder = _folder(tmp_path, {"a.csv": [{"id": "X1", **ROW}, {"id": "X2", **ROW}],
+                                "b.csv": [{"id": "X3", **ROW}]})
     runner = CliRunner()
     ok = runner.invoke(app, ["validate", str(folder), "--scenario", str(sc)])
     assert ok.exit_code == 0 and "3participants" in "".join(ok.output.split())  # the console may wrap lines
-    write_csv(folder / "c.csv", [{"id": "X4", **row, "age": "tre"}])
-    write_csv(folder / "d.csv", [{"id": "X5", **row, "after": "arbte"}])
+    write_csv(folder / "c.csv", [{"id": "X4", **ROW, "age": "tre"}])
+    write_csv(folder / "d.csv", [{"id": "X5", **ROW, "after": "arbte"}])
     bad = runner.invoke(app, ["validate", str(folder), "--scenario", str(sc)])
     assert bad.exit_code == 2
     flat = "".join(bad.output.split())
@@ -225,12 +231,9 @@ def test_a_failed_dataset_run_leaves_no_temporary_files(tmp_path, monkeypatch):
     scratch.mkdir()
     monkeypatch.setattr(tf, "tempdir", str(scratch))
     ls = load_scenario(str(write_scenario(tmp_path / "s.yaml", SCENARIO)))
-    folder = tmp_path / "parts"
-    folder.mkdir()
-    row = {"before": "forsorjningsstod", "after": "arbete", "age": 30, "exit_month": "2024-01"}
-    write_csv(folder / "a.csv", [{"id": "X1", **row}, {"id": "X2", **row}])
-    write_csv(folder / "b.csv", [{"id": "X3", **row}])
-    write_csv(folder / "c.csv", [{"id": "X4", **row}, {"id": "X1", **row}, {"id": "X3", **row}])
+    folder = _folder(tmp_path, {"a.csv": [{"id": "X1", **ROW}, {"id": "X2", **ROW}],
+                                "b.csv": [{"id": "X3", **ROW}],
+                                "c.csv": [{"id": "X4", **ROW}, {"id": "X1", **ROW}, {"id": "X3", **ROW}]})
     with pytest.raises(InputError) as exc:
         run_dataset(folder, ls, workers=1)
     # X1 first in a.csv row 2, X3 first in b.csv row 2; both found again in c.csv (rows 3 and 4)
@@ -309,13 +312,11 @@ def test_a_warning_names_the_rows_of_every_partition_with_their_files(tmp_path):
     # nystartsjobb needs 12 months unemployed (rules subsidies.nystartsjobb.bands) unless newly
     # arrived: one participant with 2 months in each file is modelled without subsidy and named
     ls = load_scenario(str(write_scenario(tmp_path / "s.yaml", SCENARIO)))
-    folder = tmp_path / "parts"
-    folder.mkdir()
-    row = {"before": "forsorjningsstod", "age": 30, "exit_month": "2024-01", "newly_arrived": "false", "wage": 25_000}
-    write_csv(folder / "a.csv", [{"id": "X1", "after": "nystartsjobb", "months_unemployed": 2, **row},
-                                 {"id": "X2", "after": "arbete", "months_unemployed": 30, **row}])
-    write_csv(folder / "b.csv", [{"id": "X3", "after": "arbete", "months_unemployed": 30, **row},
-                                 {"id": "X4", "after": "nystartsjobb", "months_unemployed": 2, **row}])
+    row = {**ROW, "newly_arrived": "false", "wage": 25_000}
+    folder = _folder(tmp_path, {"a.csv": [{**row, "id": "X1", "after": "nystartsjobb", "months_unemployed": 2},
+                                          {**row, "id": "X2", "after": "arbete", "months_unemployed": 30}],
+                                "b.csv": [{**row, "id": "X3", "after": "arbete", "months_unemployed": 30},
+                                          {**row, "id": "X4", "after": "nystartsjobb", "months_unemployed": 2}]})
     a = analyse(run_dataset(folder, ls, workers=1), ls)
     (warning,) = [w for w in a.warnings if "qualifying" in w]
     assert warning.startswith("2 participants in nystartsjobb") and warning.endswith("rows a.csv:2, b.csv:3")
@@ -358,8 +359,7 @@ def test_problems_in_several_blocks_are_all_reported_with_the_files_rows(tmp_pat
     from nyttokalk.distributed import run_blocks
 
     ls = load_scenario(str(write_scenario(tmp_path / "s.yaml", SCENARIO)))
-    row = {"before": "forsorjningsstod", "after": "arbete", "age": 30, "exit_month": "2024-01"}
-    rows = [{"id": f"X{i}", **row} for i in range(20)]
+    rows = [{"id": f"X{i}", **ROW} for i in range(20)]
     rows[2]["age"] = "tre"  # line 4 (header on line 1), first block
     rows[15]["after"] = "arbte"  # line 17, third block
     rows[18]["id"] = "X1"  # line 20, a duplicate of line 3 in another block
@@ -380,8 +380,7 @@ def test_rows_empty_in_every_column_at_the_end_of_a_long_file_are_dropped(tmp_pa
     from nyttokalk.distributed import run_blocks
 
     ls = load_scenario(str(write_scenario(tmp_path / "s.yaml", SCENARIO)))
-    row = {"before": "forsorjningsstod", "after": "arbete", "age": 30, "exit_month": "2024-01"}
-    path = write_csv(tmp_path / "p.csv", [{"id": f"X{i}", **row} for i in range(10)])
+    path = write_csv(tmp_path / "p.csv", [{"id": f"X{i}", **ROW} for i in range(10)])
     with path.open("a") as fh:
         fh.write(",,,,\n" + ", ,,,\n" * 2)  # an Excel export's empty rows (one with a blank)
     res = run_blocks(_blocked(path, 4), ls, workers=1)
@@ -391,8 +390,7 @@ def test_rows_empty_in_every_column_at_the_end_of_a_long_file_are_dropped(tmp_pa
 def test_small_files_and_workbooks_are_read_whole(tmp_path):
     from nyttokalk.participants import blocked_file
 
-    row = {"before": "forsorjningsstod", "after": "arbete", "age": 30, "exit_month": "2024-01"}
-    path = write_csv(tmp_path / "p.csv", [{"id": f"X{i}", **row} for i in range(10)])
+    path = write_csv(tmp_path / "p.csv", [{"id": f"X{i}", **ROW} for i in range(10)])
     assert blocked_file(path, 10) is None and blocked_file(path, 9) is not None
     assert blocked_file(tmp_path / "missing.csv", 1) is None  # read_participants reports it
 
@@ -420,18 +418,15 @@ def test_validate_finds_an_id_in_two_files_and_in_two_blocks(tmp_path, monkeypat
     from nyttokalk import participants
 
     sc = write_scenario(tmp_path / "s.yaml", SCENARIO)
-    folder = tmp_path / "parts"
-    folder.mkdir()
-    row = {"before": "forsorjningsstod", "after": "arbete", "age": 30, "exit_month": "2024-01"}
     # a valid personnummer (Luhn check digit 6 on 811218987): one pseudonym key for all files, so it is found in both
-    write_csv(folder / "a.csv", [{"id": "X1", **row}, {"id": "198112189876", **row}])
-    write_csv(folder / "b.csv", [{"id": "198112189876", **row}])
+    folder = _folder(tmp_path, {"a.csv": [{"id": "X1", **ROW}, {"id": "198112189876", **ROW}],
+                                "b.csv": [{"id": "198112189876", **ROW}]})
     runner = CliRunner()
     bad = runner.invoke(app, ["validate", str(folder), "--scenario", str(sc)], env={"COLUMNS": "400"})
     assert bad.exit_code == 2
     flat = " ".join(bad.output.split())
     assert "b.csv, row 2, column id: duplicate id (also in a.csv, row 3)" in flat and "198112189876" not in flat
     monkeypatch.setattr(participants, "BLOCK_ROWS", 2)
-    path = write_csv(tmp_path / "long.csv", [{"id": f"X{i}", **row} for i in range(5)] + [{"id": "X0", **row}])
+    path = write_csv(tmp_path / "long.csv", [{"id": f"X{i}", **ROW} for i in range(5)] + [{"id": "X0", **ROW}])
     bad = runner.invoke(app, ["validate", str(path), "--scenario", str(sc)], env={"COLUMNS": "400"})
     assert bad.exit_code == 2 and "row 7, column id: duplicate id (first on row 2)" in " ".join(bad.output.split())

@@ -81,18 +81,34 @@ def _partition(path: Path, ls: LoadedScenario, id_key: str, keep_ids: bool, chun
     return _reduce(read_participants(path, id_key=id_key, keep_ids=keep_ids), ls, chunk_size, workers, where)
 
 
-def _in_turn(merged: "_Merge", groups, ls: LoadedScenario, chunk_size: int | None, workers: int | None, progress, summary: str) -> None:
-    """Compute the groups one after the other into `merged`. groups: (k, load, where, done, total),
-    load() reading and validating group k. After a group with problems the rest are only checked
-    (read, validated, prepared), so that every problem of every group is reported at once."""
+def _file_groups(files: list[Path], where: list[str], key: str, keep_ids: bool):
+    """A dataset's files as groups: (load, where, done, total), load() reading and validating one file."""
+    for k, f in enumerate(files):
+        yield (lambda f=f: read_participants(f, id_key=key, keep_ids=keep_ids)), where[k], k + 1, len(files)
+
+
+def _block_groups(big: BlockedFile, key: str, keep_ids: bool):
+    """A long file's blocks as groups (see _file_groups); progress counted in rows."""
+    done = 0
+    for block in big.blocks():
+        done += block.rows
+        load = lambda b=block: participants_from_frame(b.take(), str(big.path), first_row=b.first_row, sha256=big.sha256,  # noqa: E731
+                                                       id_key=key, keep_ids=keep_ids)
+        yield load, None, min(done, big.rows), big.rows
+
+
+def _in_turn(groups, ls: LoadedScenario, use, summary: str, progress=None) -> None:
+    """Read and validate the groups one after the other and hand each to use(k, participants, where).
+    After a group with problems the rest are only checked (read, validated, prepared), so that
+    every problem of every group is reported at once."""
     problems: list[Problem] = []
-    for k, load, where, done, total in groups:
+    for k, (load, where, done, total) in enumerate(groups):
         try:
             p = load()
             if problems:
                 prepare(p, ls)
             else:
-                merged.add(k, _reduce(p, ls, chunk_size, workers, where))
+                use(k, p, where)
         except InputError as exc:
             problems += exc.problems
         if progress is not None:
@@ -161,8 +177,8 @@ class _IdIndex:
                 with open(self.folder / f"{b:02d}.bin", "ab") as f:
                     rec[order[bounds[b]:bounds[b + 1]]].tofile(f)
 
-    def check(self, files: list[Path], limit: int = 20) -> list[Problem]:
-        """files[part] names each part (a file's blocks: one file, repeated by index min(part, last))."""
+    def check(self, sources: list[Path], limit: int = 20) -> list[Problem]:
+        """sources[part]: the file each part came from."""
         problems: list[Problem] = []
         for path in sorted(self.folder.glob("*.bin")):
             rec = np.fromfile(path, dtype=self.RECORD)
@@ -172,8 +188,7 @@ class _IdIndex:
             group_first = starts[np.cumsum(np.concatenate([[True], ~same])) - 1]  # each record's group's first record
             for i in np.flatnonzero(np.concatenate([[False], same])):
                 first = rec[group_first[i]]
-                here = files[min(int(rec["part"][i]), len(files) - 1)]
-                there = files[min(int(first["part"]), len(files) - 1)]
+                here, there = sources[rec["part"][i]], sources[first["part"]]
                 why = f"first on row {first['line']}" if there == here else f"also in {there.name}, row {first['line']}"
                 problems.append(Problem(str(here), f"duplicate id ({why})", row=int(rec["line"][i]), column="id"))
                 if len(problems) >= limit:
@@ -185,32 +200,33 @@ class _IdIndex:
 
 
 class _Merge:
-    """Partition results added up, in partition order."""
+    """Partition (or block) results added up, in order. A context manager: its temporary files go
+    when it ends, the spool too when it ends with an error (else with the result that uses it)."""
 
-    def __init__(self, path: Path, files: list[Path], id_key_given: bool, sha256: str | None = None) -> None:
-        self.path, self.files, self.id_key_given, self.sha256 = path, files, id_key_given, sha256
+    def __init__(self, path: Path, partitions: int, id_key_given: bool, sha256: str | None = None) -> None:
+        self.path, self.partitions, self.id_key_given, self.sha256 = path, partitions, id_key_given, sha256
         self.sums = _Sums()
-        self.notes: list[list[Note]] = []
+        self.notes: list[Note] = []
         self.population: Population | None = None
+        self.sources: list[Path] = []  # per part: its file
         self.shas: list[str] = []
         self.flags: dict[str, tuple[int, list[str]]] = {}
         self.first_exit, self.last_exit = None, None
         self.rules_used: dict = {}
         self.projected: set[str] = set()
         self.chunks = 0
-        self.blocks = 0
         self.workers = 1
         self.spool = Spool()
         self.ids = _IdIndex()
 
     def add(self, k: int, r: PartResult) -> None:
         self.sums.add(r.aggregates, r.first_year)
-        self.notes = [merge_notes(self.notes + [r.notes])]  # kept merged: one list, whatever the partitions
+        self.notes = merge_notes([self.notes, r.notes])
         if self.population is None:
             self.population = Population(0, str(self.path), "", {}, id_key_given=self.id_key_given)
         self.population.add(r.population)
+        self.sources.append(Path(r.population.file))
         self.shas.append(r.population.sha256)
-        self.blocks = k + 1
         for key, (count, rows) in r.flags.items():
             have = self.flags.get(key, (0, []))
             self.flags[key] = (have[0] + count, (have[1] + rows)[:FLAG_ROWS_SHOWN])
@@ -226,12 +242,12 @@ class _Merge:
     def result(self, horizon: int) -> EngineResult:
         if self.population is None:
             raise InputError([Problem(str(self.path), "no participant rows under the header")], "no participants")
-        duplicates = self.ids.check(self.files)
+        duplicates = self.ids.check(self.sources)
         if duplicates:
             raise InputError(duplicates, "the same id in several partitions")
         pop = self.population
-        pop.sha256 = self.sha256 or hashlib.sha256("".join(f"{f.relative_to(self.path) if f != self.path else f.name}:{sha}\n"
-                                                           for f, sha in zip(self.files, self.shas)).encode()).hexdigest()
+        pop.sha256 = self.sha256 or hashlib.sha256("".join(f"{f.relative_to(self.path)}:{sha}\n"
+                                                           for f, sha in zip(self.sources, self.shas)).encode()).hexdigest()
         first_year = self.first_exit // 12
         last_month = self.last_exit + horizon - 1
         grid = Grid(first_year, (last_month // 12 - first_year + 1) * 12,
@@ -239,16 +255,20 @@ class _Merge:
         aggregates = self.sums.ledger()
         assert aggregates.flows["before"][next(iter(aggregates.categories))].shape[0] == grid.n_months
         aggregates.check_balance(relative=1e-9)
-        notes = self.notes[0] if self.notes else []
         return EngineResult(
             aggregates=aggregates, first_year_naive=None, grid=grid, participants=None, month_rules=None,
             rules_used=dict(sorted(self.rules_used.items())), projected_months=sorted(self.projected),
-            assumptions=render_notes(notes, pop.n), notes=notes, warnings=flag_warnings(self.flags),
-            chunks=self.chunks, partitions=len(self.files), workers=self.workers, population=pop, spool=self.spool, blocks=self.blocks,
+            assumptions=render_notes(self.notes, pop.n), notes=self.notes, warnings=flag_warnings(self.flags),
+            chunks=self.chunks, partitions=self.partitions, workers=self.workers, population=pop, spool=self.spool, blocks=len(self.sources),
         )
 
-    def close(self) -> None:
+    def __enter__(self) -> "_Merge":
+        return self
+
+    def __exit__(self, kind, *_) -> None:
         self.ids.close()
+        if kind is not None:
+            self.spool.close()
 
 
 def run_dataset(path: Path, ls: LoadedScenario, *, use_dask: bool = False, scheduler: str | None = None,
@@ -264,20 +284,13 @@ def run_dataset(path: Path, ls: LoadedScenario, *, use_dask: bool = False, sched
     # one pseudonym key for all partitions, so the same personnummer gets the same pseudonym everywhere
     key = id_key if id_key is not None else secrets.token_hex(32)
     where = [str(f.relative_to(path)) for f in files]
-    merged = _Merge(path, files, id_key_given=id_key is not None)
-    try:
+    with _Merge(path, len(files), id_key_given=id_key is not None) as merged:
         if use_dask:
             _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged, progress, path)
         else:
-            groups = ((k, lambda f=f: read_participants(f, id_key=key, keep_ids=keep_ids), where[k], k + 1, len(files))
-                      for k, f in enumerate(files))
-            _in_turn(merged, groups, ls, chunk_size, workers, progress, f"{path}: problems in the dataset's files")
+            _in_turn(_file_groups(files, where, key, keep_ids), ls, lambda k, p, where: merged.add(k, _reduce(p, ls, chunk_size, workers, where)),
+                     f"{path}: problems in the dataset's files", progress)
         return merged.result(ls.scenario.period.horizon_months)
-    except BaseException:
-        merged.spool.close()
-        raise
-    finally:
-        merged.close()
 
 
 def run_blocks(big: BlockedFile, ls: LoadedScenario, *, id_key: str | None = None, keep_ids: bool = False,
@@ -286,63 +299,45 @@ def run_blocks(big: BlockedFile, ls: LoadedScenario, *, id_key: str | None = Non
     block, merged like a dataset's partitions: the figures and assumptions are those of reading it
     whole; memory depends on the block's rows (participants.BLOCK_ROWS), not on the file."""
     key = id_key if id_key is not None else secrets.token_hex(32)
-    merged = _Merge(big.path, [big.path], id_key_given=id_key is not None, sha256=big.sha256)
-
-    def groups():
-        done = 0
-        for k, block in enumerate(big.blocks()):
-            done += block.rows
-            load = lambda b=block: participants_from_frame(b.take(), str(big.path), first_row=b.first_row, sha256=big.sha256,  # noqa: E731
-                                                           id_key=key, keep_ids=keep_ids)
-            yield k, load, None, min(done, big.rows), big.rows
-
-    try:
-        _in_turn(merged, groups(), ls, chunk_size, workers, progress, f"{big.path}: problems in the participant file")
+    with _Merge(big.path, 1, id_key_given=id_key is not None, sha256=big.sha256) as merged:
+        _in_turn(_block_groups(big, key, keep_ids), ls, lambda k, p, where: merged.add(k, _reduce(p, ls, chunk_size, workers, where)),
+                 f"{big.path}: problems in the participant file", progress)
         return merged.result(ls.scenario.period.horizon_months)
-    except BaseException:
-        merged.spool.close()
-        raise
-    finally:
-        merged.close()
 
 
-def _check(groups, files: list[Path], ls: LoadedScenario, summary: str) -> tuple[int, list[Note]]:
+def _check(groups, ls: LoadedScenario, summary: str) -> tuple[int, list[Note]]:
     """What `validate` does for a dataset or a long file: every group read, validated and prepared
     (not computed), ids checked across groups; every problem raised at once, else the count of
     participants and the notes of all groups."""
-    problems: list[Problem] = []
-    count, each = 0, []
+    each: list[list[Note]] = []
+    sources: list[Path] = []
+    sizes: list[int] = []
     ids = _IdIndex()
+
+    def use(k, p, where):
+        each.append(prepare(p, ls))
+        sources.append(Path(p.file))
+        sizes.append(len(p))
+        ids.add(k, p.ids, p.rows)
+
     try:
-        for k, load in groups:
-            try:
-                part = load()
-                each.append(prepare(part, ls))
-                count += len(part)
-                ids.add(k, part.ids, part.rows)
-            except InputError as exc:
-                problems += exc.problems
-        if not problems:
-            problems = ids.check(files)
+        _in_turn(groups, ls, use, summary)
+        duplicates = ids.check(sources)
     finally:
         ids.close()
-    if problems:
-        raise InputError(problems, summary)
-    return count, merge_notes(each)
+    if duplicates:
+        raise InputError(duplicates, summary)
+    return sum(sizes), merge_notes(each)
 
 
 def check_dataset(path: Path, ls: LoadedScenario) -> tuple[int, list[Note]]:
     files = dataset_files(path)
     key = secrets.token_hex(32)  # one key: a personnummer in two files gets the same pseudonym, and is found twice
-    return _check(((k, lambda f=f: read_participants(f, id_key=key)) for k, f in enumerate(files)), files, ls,
-                  f"{path}: problems in the dataset's files")
+    return _check(_file_groups(files, [f.name for f in files], key, False), ls, f"{path}: problems in the dataset's files")
 
 
 def check_blocks(big: BlockedFile, ls: LoadedScenario) -> tuple[int, list[Note]]:
-    key = secrets.token_hex(32)
-    groups = ((k, lambda b=b: participants_from_frame(b.take(), str(big.path), first_row=b.first_row, sha256=big.sha256, id_key=key))
-              for k, b in enumerate(big.blocks()))
-    return _check(groups, [big.path], ls, f"{big.path}: problems in the participant file")
+    return _check(_block_groups(big, secrets.token_hex(32), False), ls, f"{big.path}: problems in the participant file")
 
 
 def _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged: _Merge, progress, path) -> None:
