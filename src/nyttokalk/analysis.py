@@ -10,11 +10,10 @@ import pandas as pd
 from . import __version__
 from .engine import EngineResult
 from .participants import Population
-from .scenario import ACTORS, PUBLIC_ACTORS, LoadedScenario
+from .actors import ACTORS, ALL, PUBLIC, PUBLIC_ACTORS, with_public
+from .scenario import LoadedScenario
 from .spool import SpooledTable, participant_rows
 
-PUBLIC = "offentlig_sektor"
-ALL = list(ACTORS) + [PUBLIC]
 
 
 @dataclass
@@ -74,12 +73,6 @@ def participant_table(raw: pd.DataFrame, kept: float) -> pd.DataFrame:
     return out
 
 
-def _with_public(d: dict[str, np.ndarray | float]) -> dict:
-    out = dict(d)
-    out[PUBLIC] = sum(d[a] for a in PUBLIC_ACTORS)
-    return out
-
-
 def _payback(cumulative: np.ndarray, cost: float) -> int | None:
     """Months from the first transition month until the cumulative effect covers the cost."""
     if cost <= 0:
@@ -118,7 +111,7 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     t = np.arange(grid.n_months) - base
     discount = ((1 + s.discount_rate / 100) ** (-t / 12))[:, None]  # by calendar month: the rows
 
-    naive = _with_public({a: agg.actor_net("after", a) - agg.actor_net("before", a) for a in ACTORS})
+    naive = with_public({a: agg.actor_net("after", a) - agg.actor_net("before", a) for a in ACTORS})
     # Counterfactual: a share `deadweight` would have made the same move anyway
     deadweight, counterfactual = counterfactual_share(ls, pop)
     kept = 1 - deadweight
@@ -204,7 +197,7 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
 
     potential = None
     if "potential" in agg.flows:
-        pot = _with_public({a: agg.actor_net("potential", a) - agg.actor_net("before", a) for a in ACTORS})
+        pot = with_public({a: agg.actor_net("potential", a) - agg.actor_net("before", a) for a in ACTORS})
         potential = {a: float(pot[a][:, first].sum()) for a in ALL}
 
     # who in the state: Arbetsförmedlingen, Försäkringskassan, CSN, the state budget (sum = stat)

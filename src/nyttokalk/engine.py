@@ -17,12 +17,12 @@ from . import states as st
 from .errors import InputError, Problem
 from .household import household_norm
 from .ledger import TAX_CATEGORIES, Ledger, categories
-from .scenario import ACTORS
+from .actors import ACTORS, UNIT_COST_PAYERS
 from .notes import Note, always, counted, literal
 from .notes import render as render_notes
 from .participants import Participants, Population
 from .rules.loader import LoadedYear, RuleBook
-from .scenario import UNIT_COST_PAYERS, LoadedScenario, LocalRates, parse_month
+from .scenario import LoadedScenario, LocalRates, parse_month
 from .spool import Spool
 from .states.cells import Cells, MonthRules
 from .tax import AgeNotModelled, TaxParams, income_tax

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .scenario import ACTORS
+from .actors import ACTORS, EXTERNAL
 
-EXTERNAL = "extern"
+
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,7 @@ from .paths import scenarios_dir
 from .states import STATES, normalise_state
 from .yamlio import load_yaml, pydantic_problems
 
-ACTORS = ("individ", "kommun", "region", "stat", "arbetsgivare")
-PUBLIC_ACTORS = ("kommun", "region", "stat")
-UNIT_COST_PAYERS = PUBLIC_ACTORS  # real resource use per person-month in a state (scenario unit_costs)
+from .actors import ACTORS, PUBLIC_ACTORS, UNIT_COST_PAYERS  # noqa: F401  (re-exported: older imports)
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

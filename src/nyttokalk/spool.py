@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from .scenario import ACTORS
+from .actors import ACTORS
 
 
 def participant_rows(p, first_year_naive: np.ndarray) -> pd.DataFrame:

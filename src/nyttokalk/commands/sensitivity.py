@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..actors import PUBLIC
 from ..errors import InputError, Problem
 from ..scenario import LoadedScenario
 
@@ -29,7 +30,6 @@ DEFAULT_RANGES = (
     "discount_rate=0:7",
     "project.cost=-25%:+25%",
 )
-PUBLIC = "offentlig_sektor"
 PERCENTILES = (5, 50, 95)
 
 _NUM = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..actors import PUBLIC
 from ..analysis import Analysis
 from .files import atomic_path
 from .labels import labels
 
-PUBLIC = "offentlig_sektor"
 
 
 def _plt():

@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from ..actors import PUBLIC, PUBLIC_ACTORS
 from ..analysis import Analysis
 from ..engine import EngineResult
 from ..rules.schema import iter_leaves
@@ -44,7 +45,6 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 
 SEK_FORMAT = SEK_FORMATS["sv"]
 NUMBER_FORMAT = "#,##0.##"
-PUBLIC = "offentlig_sektor"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 RIGHT = Alignment(horizontal="right")
@@ -512,8 +512,6 @@ def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None
 
 
 def _flows(wb, a: Analysis, L: Labels, sek: str) -> Sheet:
-    from ..scenario import PUBLIC_ACTORS
-
     bc = a.by_category
     real = [x for x in actors(a) if x != PUBLIC]
     payer = bc["payer"].to_numpy(dtype=object)
