@@ -140,40 +140,20 @@ def run(
 
     def go():
         from .analysis import analyse
-        from .engine import run_engine
-        from .participants import blocked_file, read_participants
         from .reports.console import render
         from .reports.excel import write_workbook
         from .reports.labels import labels
         from .reports.tabular import check_formats, write_tables
+        from .runner import Options, compute, source
         from .scenario import load_scenario
 
         labels(lang)
         check_formats(formats or [])
         ls = load_scenario(scenario)
-        path = participants or ls.participants_path
-        if path is None:
-            raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk run PARTICIPANTS.csv")
-        if Path(path).is_dir():
-            from .distributed import run_dataset
-
-            with _progress(show=not as_json, unit="filer") as progress:
-                res = run_dataset(Path(path), ls, use_dask=use_dask, scheduler=dask_scheduler, id_key=id_key, keep_ids=keep_ids,
-                                  chunk_size=chunk_size, workers=workers, progress=progress)
-        else:
-            if use_dask:
-                raise InputError([Problem(str(path), "--dask needs a folder of participant files (a partitioned dataset); "
-                                          "a single file is computed in chunks on this machine")], "--dask with one file")
-            big = blocked_file(Path(path))
-            if big is not None:  # longer than a block: read and computed a block at a time, merged
-                from .distributed import run_blocks
-
-                with _progress(show=not as_json) as progress:
-                    res = run_blocks(big, ls, id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, progress=progress)
-            else:
-                p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
-                with _progress(show=not as_json) as progress:
-                    res = run_engine(p, ls, chunk_size=chunk_size, progress=progress, workers=workers)
+        src = source(participants, ls)
+        opts = Options(id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, use_dask=use_dask, dask_scheduler=dask_scheduler)
+        with _progress(show=not as_json, unit="filer" if src.kind == "folder" else "deltagare") as progress:
+            res = compute(src, ls, opts=opts, progress=progress)
         if res.population.ids_look_like_personnummer:
             err.print("[yellow]Obs:[/] the id column holds personnummer; "
                       + ("they are kept in the outputs (--keep-ids)." if keep_ids else "the outputs carry keyed pseudonyms instead."),
@@ -202,29 +182,15 @@ def validate(
     """Check a participant file (or a folder of them) and a scenario without computing: exit 0 when a run would start."""
 
     def go():
-        from .engine import prepare
         from .notes import render as render_notes
-        from .participants import blocked_file, read_participants
+        from .runner import check, source
         from .scenario import load_scenario
 
         ls = load_scenario(scenario)
-        path = participants or ls.participants_path
-        if path is None:
-            raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk validate PARTICIPANTS.csv")
-        if Path(path).is_dir():  # a dataset: every file checked, every problem of every file reported
-            from .distributed import check_dataset
-
-            count, notes = check_dataset(Path(path), ls)
-        elif (big := blocked_file(Path(path))) is not None:  # a long file: checked a block at a time
-            from .distributed import check_blocks
-
-            count, notes = check_blocks(big, ls)
-        else:
-            p = read_participants(path, keep_ids=False)
-            count = len(p)
-            notes = prepare(p, ls)
-        notes = render_notes(notes, count)  # a dataset's or long file's: of all its rows, as a run states them
-        Console().print(f"[green]✓[/] {path}: {count} participants, scenario {ls.scenario.name}: no problems found.", highlight=False)
+        src = source(participants, ls)
+        count, notes = check(src, ls)  # a dataset's or long file's: every file or block checked
+        notes = render_notes(notes, count)  # of all its rows, as a run states them
+        Console().print(f"[green]✓[/] {src.name}: {count} participants, scenario {ls.scenario.name}: no problems found.", highlight=False)
         for n in notes:
             Console().print(f"  • {n}", markup=False, highlight=False, soft_wrap=True)
 
@@ -434,7 +400,7 @@ LANG_HELP = "Language of the labels in the console and the workbook: sv (Swedish
 @app.command()
 def compare(
     scenarios: Annotated[list[str], typer.Argument(help="Scenarios to compare: bundled names or paths to scenario YAMLs (one is enough with two or more --rules-year).")],
-    participants: Annotated[Optional[Path], typer.Option("--participants", "-p", help="Run every scenario on this participant file. Default: each scenario's own file.")] = None,
+    participants: Annotated[Optional[Path], typer.Option("--participants", "-p", help="Run every scenario on this participant file, or folder of files (a partitioned dataset). Default: each scenario's own file.")] = None,
     rules_year: Annotated[Optional[list[int]], typer.Option("--rules-year", help="Run the scenario(s) with every month under this year's rules (period.rules_date = 1 January). Repeat to compare years.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the comparison as a workbook (sheet Jämförelse).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as one JSON object on stdout.")] = False,
@@ -465,7 +431,7 @@ def compare(
 
 @app.command()
 def sensitivity(
-    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet). Without it: the scenario's own participant file.")] = None,
+    participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet), or a folder of them (a partitioned dataset; every run computes it part by part). Without it: the scenario's own participant file.")] = None,
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML.")] = "example",
     vary: Annotated[Optional[list[str]], typer.Option("--vary", help="KEY=LOW:HIGH in the key's unit (discount_rate=0:7) or in percent of the scenario's value (wages.default=-10%:+10%). Repeatable. Default: wages.default ±10 %, forsorjningsstod.reasonable_costs ±20 %, discount_rate 0–7, project.cost ±25 %.")] = None,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo draws (0: tornado only). Each draw is one run of the engine.")] = 200,

@@ -65,9 +65,9 @@ class PartResult:
     workers: int
 
 
-def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, where: str | None) -> PartResult:
+def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, where: str | None, book=None) -> PartResult:
     """Compute one group of participants (a partition, a block) and keep what the merge needs."""
-    r = run_engine(p, ls, chunk_size=chunk_size, workers=workers)
+    r = run_engine(p, ls, book, chunk_size=chunk_size, workers=workers)
     base = r.grid.first_year * 12
     return PartResult(
         aggregates=r.aggregates, first_year=r.grid.first_year, first_exit=base + r.grid.first_exit, last_exit=base + r.grid.last_exit,
@@ -77,8 +77,8 @@ def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, 
 
 
 def _partition(path: Path, ls: LoadedScenario, id_key: str, keep_ids: bool, chunk_size: int | None, workers: int | None,
-               where: str) -> PartResult:
-    return _reduce(read_participants(path, id_key=id_key, keep_ids=keep_ids), ls, chunk_size, workers, where)
+               where: str, book=None) -> PartResult:
+    return _reduce(read_participants(path, id_key=id_key, keep_ids=keep_ids), ls, chunk_size, workers, where, book)
 
 
 def _file_groups(files: list[Path], where: list[str], key: str, keep_ids: bool):
@@ -97,7 +97,7 @@ def _block_groups(big: BlockedFile, key: str, keep_ids: bool):
         yield load, None, min(done, big.rows), big.rows
 
 
-def _in_turn(groups, ls: LoadedScenario, use, summary: str, progress=None) -> None:
+def _in_turn(groups, ls: LoadedScenario, use, summary: str, progress=None, book=None) -> None:
     """Read and validate the groups one after the other and hand each to use(k, participants, where).
     After a group with problems the rest are only checked (read, validated, prepared), so that
     every problem of every group is reported at once."""
@@ -106,7 +106,7 @@ def _in_turn(groups, ls: LoadedScenario, use, summary: str, progress=None) -> No
         try:
             p = load()
             if problems:
-                prepare(p, ls)
+                prepare(p, ls, book)
             else:
                 use(k, p, where)
         except InputError as exc:
@@ -273,7 +273,7 @@ class _Merge:
 
 def run_dataset(path: Path, ls: LoadedScenario, *, use_dask: bool = False, scheduler: str | None = None,
                 id_key: str | None = None, keep_ids: bool = False, chunk_size: int | None = None, workers: int | None = None,
-                progress=None) -> EngineResult:
+                progress=None, book=None) -> EngineResult:
     """Compute every partition of the dataset at `path` and merge them into one result.
     Without Dask the partitions run one after the other, each with `workers` processes for its
     chunks. use_dask: the partitions run as Dask tasks, a wave of a few per worker at a time
@@ -286,26 +286,26 @@ def run_dataset(path: Path, ls: LoadedScenario, *, use_dask: bool = False, sched
     where = [str(f.relative_to(path)) for f in files]
     with _Merge(path, len(files), id_key_given=id_key is not None) as merged:
         if use_dask:
-            _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged, progress, path)
+            _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged, progress, path, book)
         else:
-            _in_turn(_file_groups(files, where, key, keep_ids), ls, lambda k, p, where: merged.add(k, _reduce(p, ls, chunk_size, workers, where)),
-                     f"{path}: problems in the dataset's files", progress)
+            _in_turn(_file_groups(files, where, key, keep_ids), ls, lambda k, p, where: merged.add(k, _reduce(p, ls, chunk_size, workers, where, book)),
+                     f"{path}: problems in the dataset's files", progress, book)
         return merged.result(ls.scenario.period.horizon_months)
 
 
 def run_blocks(big: BlockedFile, ls: LoadedScenario, *, id_key: str | None = None, keep_ids: bool = False,
-               chunk_size: int | None = None, workers: int | None = None, progress=None) -> EngineResult:
+               chunk_size: int | None = None, workers: int | None = None, progress=None, book=None) -> EngineResult:
     """Compute a participant file too long to hold at once (participants.blocked_file) block by
     block, merged like a dataset's partitions: the figures and assumptions are those of reading it
     whole; memory depends on the block's rows (participants.BLOCK_ROWS), not on the file."""
     key = id_key if id_key is not None else secrets.token_hex(32)
     with _Merge(big.path, 1, id_key_given=id_key is not None, sha256=big.sha256) as merged:
-        _in_turn(_block_groups(big, key, keep_ids), ls, lambda k, p, where: merged.add(k, _reduce(p, ls, chunk_size, workers, where)),
-                 f"{big.path}: problems in the participant file", progress)
+        _in_turn(_block_groups(big, key, keep_ids), ls, lambda k, p, where: merged.add(k, _reduce(p, ls, chunk_size, workers, where, book)),
+                 f"{big.path}: problems in the participant file", progress, book)
         return merged.result(ls.scenario.period.horizon_months)
 
 
-def _check(groups, ls: LoadedScenario, summary: str) -> tuple[int, list[Note]]:
+def _check(groups, ls: LoadedScenario, summary: str, book=None) -> tuple[int, list[Note]]:
     """What `validate` does for a dataset or a long file: every group read, validated and prepared
     (not computed), ids checked across groups; every problem raised at once, else the count of
     participants and the notes of all groups."""
@@ -315,13 +315,13 @@ def _check(groups, ls: LoadedScenario, summary: str) -> tuple[int, list[Note]]:
     ids = _IdIndex()
 
     def use(k, p, where):
-        each.append(prepare(p, ls))
+        each.append(prepare(p, ls, book))
         sources.append(Path(p.file))
         sizes.append(len(p))
         ids.add(k, p.ids, p.rows)
 
     try:
-        _in_turn(groups, ls, use, summary)
+        _in_turn(groups, ls, use, summary, book=book)
         duplicates = ids.check(sources)
     finally:
         ids.close()
@@ -330,22 +330,22 @@ def _check(groups, ls: LoadedScenario, summary: str) -> tuple[int, list[Note]]:
     return sum(sizes), merge_notes(each)
 
 
-def check_dataset(path: Path, ls: LoadedScenario) -> tuple[int, list[Note]]:
+def check_dataset(path: Path, ls: LoadedScenario, book=None) -> tuple[int, list[Note]]:
     files = dataset_files(path)
     key = secrets.token_hex(32)  # one key: a personnummer in two files gets the same pseudonym, and is found twice
-    return _check(_file_groups(files, [f.name for f in files], key, False), ls, f"{path}: problems in the dataset's files")
+    return _check(_file_groups(files, [f.name for f in files], key, False), ls, f"{path}: problems in the dataset's files", book)
 
 
-def check_blocks(big: BlockedFile, ls: LoadedScenario) -> tuple[int, list[Note]]:
-    return _check(_block_groups(big, secrets.token_hex(32), False), ls, f"{big.path}: problems in the participant file")
+def check_blocks(big: BlockedFile, ls: LoadedScenario, book=None) -> tuple[int, list[Note]]:
+    return _check(_block_groups(big, secrets.token_hex(32), False), ls, f"{big.path}: problems in the participant file", book)
 
 
-def _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged: _Merge, progress, path) -> None:
+def _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged: _Merge, progress, path, book=None) -> None:
     try:
         import dask
     except ImportError:
         raise InputError([Problem(str(path), f"Dask is not installed: {DASK_HINT}")], "Dask missing") from None
-    tasks = [dask.delayed(_partition)(f, ls, key, keep_ids, chunk_size, 1, w) for f, w in zip(files, where)]  # parallel over partitions, not inside one
+    tasks = [dask.delayed(_partition)(f, ls, key, keep_ids, chunk_size, 1, w, book) for f, w in zip(files, where)]  # parallel over partitions, not inside one
     client = None
     if scheduler and "://" in scheduler:
         try:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import InputError, Problem
 from .paths import scenarios_dir
 from .states import STATES, normalise_state
-from .yamlio import load_yaml, pydantic_problems
+from .yamlio import YamlDoc, load_yaml, pydantic_problems
 
 from .actors import ACTORS, PUBLIC_ACTORS, UNIT_COST_PAYERS  # noqa: F401  (re-exported: older imports)
 
@@ -261,9 +261,27 @@ def load_scenario(name_or_path: str | None) -> LoadedScenario:
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), "a scenario file must be a mapping of keys")], f"invalid scenario {path}")
+    name = path.parent.name if path.name == "scenario.yaml" else path.stem
+    return _loaded(doc, path, name, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def scenario_from_dict(data: dict, name: str = "scenario") -> LoadedScenario:
+    """A scenario given as a mapping of its keys (the Python API): merged over
+    scenarios/defaults.yaml and validated like a file; problems name the key path."""
+    import json
+
+    if not isinstance(data, dict):
+        raise InputError([Problem("<dict>", "a scenario must be a mapping of keys")], "invalid scenario")
+    path = Path("<dict>")
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return _loaded(YamlDoc(path, data, {}), path, name, digest)
+
+
+def _loaded(doc: YamlDoc, path: Path, name: str, digest: str) -> LoadedScenario:
+    """The scenario of `doc` merged over the defaults and validated."""
     defaults_doc = load_yaml(scenarios_dir() / "defaults.yaml")
     given = dict(doc.data)
-    given.setdefault("name", path.parent.name if path.name == "scenario.yaml" else path.stem)
+    given.setdefault("name", name)
     merged = _merge(defaults_doc.data, given)
     try:
         scenario = Scenario.model_validate(merged)
@@ -271,7 +289,6 @@ def load_scenario(name_or_path: str | None) -> LoadedScenario:
         raise InputError(pydantic_problems(doc, exc, _known_keys()), f"invalid scenario {path}")
     given_paths = set(_leaf_paths(given))
     defaults_used = [p for p in _leaf_paths(defaults_doc.data) if p not in given_paths and not any(g.startswith(p + ".") for g in given_paths)]
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return LoadedScenario(scenario=scenario, path=path, sha256=digest, defaults_used=defaults_used)
 
 

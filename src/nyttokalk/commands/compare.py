@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..analysis import Analysis
 from ..errors import InputError, Problem
-from ..scenario import LoadedScenario, load_scenario
+from ..scenario import LoadedScenario
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Variant:
     label: str
     scenario: LoadedScenario
     rules_year: int | None
-    participants_file: Path
+    participants_file: object  # a path (file or folder) or a DataFrame
     analysis: Analysis | None = None
     result: object = None
     overridden: list[str] = field(default_factory=list)  # scenario keys set by the command, not the file
@@ -66,23 +66,27 @@ def with_values(ls: LoadedScenario, values: dict[str, object], source: str = "--
                                  "defaults_used": [d for d in ls.defaults_used if not any(k == d or k.startswith(d + ".") for k in changed)]})
 
 
-def run_variant(ls: LoadedScenario, participants):
+def run_variant(ls: LoadedScenario, src, opts=None):
+    """(engine result, analysis) of the scenario on a participant source (runner.Source: a file, a
+    long file, a folder or a DataFrame)."""
     from ..analysis import analyse
-    from ..engine import run_engine
+    from ..runner import Options, compute
 
-    res = run_engine(participants, ls)
+    res = compute(src, ls, opts=opts or Options())
     return res, analyse(res, ls)
 
 
-def participants_for(ls: LoadedScenario, given: Path | None) -> Path:
-    path = given or ls.participants_path
-    if path is None:
+def participants_for(ls: LoadedScenario, given) -> object:
+    """The participants a variant runs on: the given file, folder or DataFrame, else the scenario's own file."""
+    if given is not None:
+        return given
+    if ls.participants_path is None:
         raise InputError([Problem(file=str(ls.path), column="participants", problem="the scenario names no participant file; give one with --participants FILE")],
                          f"scenario {ls.scenario.name} names no participant file")
-    return Path(path)
+    return ls.participants_path
 
 
-def build_variants(scenarios: list[str], rules_years: list[int], participants: Path | None) -> list[Variant]:
+def build_variants(scenarios: list, rules_years: list[int], participants) -> list[Variant]:
     if not scenarios:
         raise InputError([Problem(file="command line", column="SCENARIOS", problem="give at least one scenario (name or path)")], "nothing to compare")
     years: list[int | None] = list(dict.fromkeys(rules_years)) or [None]
@@ -95,7 +99,9 @@ def build_variants(scenarios: list[str], rules_years: list[int], participants: P
     for y in years:
         if y is not None and oldest is not None and y < oldest:
             raise InputError([Problem(file="--rules-year", value=str(y), problem=f"no rules before {oldest}")], "no such rule year")
-    loaded = [load_scenario(s) for s in scenarios]
+    from ..runner import scenario_of
+
+    loaded = [scenario_of(s) for s in scenarios]
     out: list[Variant] = []
     for ls in loaded:
         for y in years:
@@ -123,16 +129,18 @@ def label_variants(variants: list[Variant], L) -> None:
 
 
 def run_all(variants: list[Variant], id_key: str | None) -> None:
-    """Run every variant. Each participant file is read once, with one pseudonym key for the run."""
-    from ..participants import read_participants
+    """Run every variant. Each participant source is read once (a file or a DataFrame), with one
+    pseudonym key for the whole comparison."""
+    from ..runner import Options, source
 
-    key = id_key or secrets.token_hex(16)
-    cache: dict[str, object] = {}
+    opts = Options(id_key=id_key or secrets.token_hex(16))
+    sources: dict[object, object] = {}
     for v in variants:
-        k = str(v.participants_file.resolve()) if v.participants_file.exists() else str(v.participants_file)
-        if k not in cache:
-            cache[k] = read_participants(v.participants_file, id_key=key, keep_ids=False)
-        v.result, v.analysis = run_variant(v.scenario, cache[k])
+        given = v.participants_file
+        k = id(given) if not isinstance(given, (str, Path)) else str(Path(given).resolve())
+        if k not in sources:
+            sources[k] = source(given)
+        v.result, v.analysis = run_variant(v.scenario, sources[k], opts)
 
 
 # ---- the comparison ----------------------------------------------------------------------------
@@ -233,7 +241,7 @@ class Comparison:
                 "scenario": v.scenario.scenario.name,
                 "scenario_file": str(v.scenario.path),
                 "rules_year": v.rules_year,
-                "participants_file": str(v.participants_file),
+                "participants_file": _source_name(v.participants_file),
                 "first_year": {a: r(x) for a, x in v.analysis.first_year.items()},
                 "payback_months": {a: {k: (r(x) if k == "cost" else x) for k, x in pb.items()} for a, pb in v.analysis.payback.items()},
                 "meta": v.analysis.meta,
@@ -243,7 +251,11 @@ class Comparison:
         }
 
 
-def compare(scenarios: list[str], rules_years: list[int], participants: Path | None, id_key: str | None, lang: str) -> Comparison:
+def _source_name(x) -> str:
+    return str(x) if isinstance(x, (str, Path)) else "<DataFrame>"
+
+
+def compare(scenarios: list, rules_years: list[int], participants, id_key: str | None, lang: str) -> Comparison:
     from ..reports.labels import labels
 
     L = labels(lang)

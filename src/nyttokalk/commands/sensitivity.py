@@ -229,23 +229,27 @@ def monte_carlo(ls: LoadedScenario, participants, ranges: list[Range], samples: 
     return pct, pb_pct, reached
 
 
-def sensitivity(scenario: str, participants_path: Path | None, specs: list[str], samples: int, seed: int, id_key: str | None,
+def sensitivity(scenario, participants, specs: list[str], samples: int, seed: int, id_key: str | None,
                 progress=None) -> Sensitivity:
-    """Tornado and Monte Carlo; progress(done, total) is called as the runs finish (as run_engine does)."""
-    from ..participants import read_participants
-    from ..scenario import load_scenario
+    """Tornado and Monte Carlo; progress(done, total) is called as the runs finish (as run_engine does).
+    scenario: a name, path, dict or Scenario; participants: a file, a folder, a DataFrame or None
+    (the scenario's own file). A file or a DataFrame is read once; a folder is computed part by
+    part in every run."""
+    import secrets
+
+    from ..runner import Options, scenario_of, source
     from .compare import participants_for, run_variant
 
     if samples < 0:
         raise InputError([Problem(file="--samples", value=str(samples), problem="must be 0 (no Monte Carlo) or more")], "bad --samples")
-    ls = load_scenario(scenario)
+    ls = scenario_of(scenario)
     explicit = bool(specs)
     ranges, skipped = parse_ranges(list(specs) or list(DEFAULT_RANGES), ls, explicit)
     if not ranges:
         raise InputError([Problem(file="--vary", problem="no assumption to vary: " + "; ".join(f"{s.key}: {s.reason}" for s in skipped))], "nothing to vary")
-    path = participants_for(ls, participants_path)
-    p = read_participants(path, id_key=id_key, keep_ids=False)
-    base_res, base_a = run_variant(ls, p)
+    p = source(participants_for(ls, participants))
+    opts = Options(id_key=id_key or secrets.token_hex(16))
+    base_res, base_a = run_variant(ls, p, opts)
     total = 2 * len(ranges) + samples
     done = 0
     if progress is not None:
@@ -256,7 +260,7 @@ def sensitivity(scenario: str, participants_path: Path | None, specs: list[str],
         nonlocal done
         if variant_ls is ls:
             return cache["base"]
-        out = run_variant(variant_ls, participants)
+        out = run_variant(variant_ls, participants, opts)
         done += 1
         if progress is not None:
             progress(done, total)
