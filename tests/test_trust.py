@@ -140,7 +140,8 @@ def test_a_formula_in_an_id_stays_text_in_the_workbook(tmp_path):
     assert cells["+1+1"] == "s"
 
 
-def test_the_error_csv_never_holds_a_formula_or_a_personnummer(tmp_path):
+def test_the_error_csv_never_holds_a_formula_or_a_personnummer(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # without --out, the error CSV goes to the current folder
     rows = "".join(f"=cmd{i},forsorjningsstod,arbete,{200 + i},21500,2022-01\n" for i in range(25))
     rows += f"{PNR[0]},forsorjningsstod,arbete,300,21500,2022-01\n"
     f = tmp_path / "d.csv"

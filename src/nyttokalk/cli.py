@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from .display import plain, shown
 from .errors import InputError, Problem
 
 app = typer.Typer(
@@ -25,11 +27,13 @@ err = Console(stderr=True)
 SHOWN_PROBLEMS = 20
 
 
-def write_error_csv(exc: InputError) -> Path | None:
-    """All problems in <input>.errors.csv beside the input file: personnummer masked,
-    formula-safe, written atomically."""
+def write_error_csv(exc: InputError, folder: Path) -> Path | None:
+    """All problems in <input>.errors.csv in `folder` (the folder of --out, else the current
+    folder: never beside the input, which may be somewhere the run must not write): personnummer
+    masked, formula-safe, written atomically."""
     import pandas as pd
 
+    from .outputs import safe_name
     from .privacy import mask
     from .reports.files import write_csv
 
@@ -42,48 +46,82 @@ def write_error_csv(exc: InputError) -> Path | None:
     rows = [(p.file, p.row if p.row is not None else p.line, p.column, p.value, p.problem) for p in exc.problems]
     table = pd.DataFrame([[mask("" if x is None else str(x)) for x in r] for r in rows],
                          columns=["file", "row", "column", "value", "problem"])
-    target = source.with_name(source.stem + ".errors.csv")
+    target = Path(folder) / (safe_name(mask(source.stem), "deltagare") + ".errors.csv")
     try:
+        if target.exists() and source.exists() and target.samefile(source):
+            return None
         write_csv(table, target)
     except OSError:
         return None
     return target
 
 
-def _show_input_error(exc: InputError) -> None:
+def _show_input_error(exc: InputError, folder: Path) -> None:
     """One line per problem (file, row or line, column, value, problem): easy to read and to copy.
-    The first 20 on screen; with more, all of them in an error CSV beside the input."""
-    from .privacy import mask
+    The first 20 on screen; with more, all of them in an error CSV (write_error_csv)."""
+    from .display import plain, shown
 
-    err.print(f"[bold red]Fel:[/] {mask(exc.summary)}", soft_wrap=True, highlight=False)
+    err.print(f"[bold red]Fel:[/] {shown(exc.summary)}", soft_wrap=True, highlight=False)
     exc.problems.sort(key=lambda p: (p.file, p.row if p.row is not None else (p.line or 0), p.column or ""))
     for p in exc.problems[:SHOWN_PROBLEMS]:
-        err.print(f"  • {p}", soft_wrap=True, markup=False, highlight=False)
+        err.print(f"  • {plain(p, 1000)}", soft_wrap=True, markup=False, highlight=False)
     if len(exc.problems) > SHOWN_PROBLEMS:
-        written = write_error_csv(exc)
+        written = write_error_csv(exc, folder)
         more = len(exc.problems) - SHOWN_PROBLEMS
-        where = f"; all {len(exc.problems)} are in {written}" if written else ""
+        where = f"; all {len(exc.problems)} are in {plain(written)}" if written else ""
         err.print(f"  … and {more} more problems{where}.", soft_wrap=True, markup=False, highlight=False)
 
 
-def _guarded(fn):
-    """Run a command: input errors → exit 2 with a table; anything else → exit 1 without a traceback."""
+ENVIRONMENT_HINTS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EACCES: "no permission",
+    errno.EPERM: "not permitted",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "no such file or folder",
+    errno.EISDIR: "is a folder",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EDQUOT: "the disk quota is exceeded",
+}
+
+
+def environment_error(exc: OSError) -> InputError:
+    """An operating-system error (permissions, a missing folder, a full disk) as a problem a user can act on."""
+    where = exc.filename if exc.filename is not None else "(file system)"
+    why = ENVIRONMENT_HINTS.get(exc.errno, exc.strerror or type(exc).__name__)
+    return InputError([Problem(str(where), f"cannot read or write: {why}")], "a file could not be read or written")
+
+
+def _guarded(fn, folder: Path | None = None):
+    """Run a command: bad input or a bad environment (permissions, missing folders, a full disk) →
+    exit 2 with the place; Ctrl-C → 130 and SIGTERM → 143, leaving nothing half-written; anything
+    else is a bug → exit 1 without a traceback. `folder`: where an error CSV may be written."""
+    from .outputs import Terminated, on_sigterm
+
+    on_sigterm()
     try:
         fn()
     except InputError as exc:
-        _show_input_error(exc)
+        _show_input_error(exc, folder or Path("."))
         raise typer.Exit(2)
     except typer.Exit:
         raise
+    except OSError as exc:
+        if os.environ.get("NYTTOKALK_DEBUG"):
+            raise
+        _show_input_error(environment_error(exc), folder or Path("."))
+        raise typer.Exit(2)
     except KeyboardInterrupt:
         err.print("Avbrutet; inga filer har skrivits halvfärdiga.")
         raise typer.Exit(130)
+    except Terminated:
+        err.print("Avbrutet (SIGTERM); inga filer har skrivits halvfärdiga.")
+        raise typer.Exit(143)
     except Exception as exc:  # an internal error: a bug, not the user's input
         if os.environ.get("NYTTOKALK_DEBUG"):
             raise
-        from .privacy import mask
+        from .display import shown
 
-        err.print(f"[bold red]Internt fel:[/] {type(exc).__name__}: {mask(exc)}\n"
+        err.print(f"[bold red]Internt fel:[/] {type(exc).__name__}: {shown(exc, 1000)}\n"
                   "Detta är ett fel i nyttokalk, inte i indata. Kör med NYTTOKALK_DEBUG=1 för detaljer och rapportera det.")
         raise typer.Exit(1)
 
@@ -140,6 +178,7 @@ def run(
 
     def go():
         from .analysis import analyse
+        from .outputs import OutputSet
         from .reports.console import render
         from .reports.excel import write_workbook
         from .reports.labels import labels
@@ -151,6 +190,7 @@ def run(
         check_formats(formats or [])
         ls = load_scenario(scenario)
         src = source(participants, ls)
+        target, planned = _planned_outputs(out, ls, src, with_workbook=out is not None or not as_json, formats=formats or [])
         opts = Options(id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, use_dask=use_dask, dask_scheduler=dask_scheduler)
         with _progress(show=not as_json, unit="filer" if src.kind == "folder" else "deltagare") as progress:
             res = compute(src, ls, opts=opts, progress=progress)
@@ -160,10 +200,10 @@ def run(
                       highlight=False)
         a = analyse(res, ls)
         written = None
-        target = out or Path(f"nyttokalk-{ls.scenario.name}.xlsx")
-        if out is not None or not as_json:
-            written = write_workbook(a, res, target, scenario=ls, lang=lang)
-        tables = write_tables(a, target.with_suffix(""), formats) if formats else []
+        with OutputSet():  # every file of the run, or none
+            if planned:
+                written = write_workbook(a, res, target, scenario=ls, lang=lang) if target in planned else None
+            tables = write_tables(a, target.with_suffix(""), formats) if formats else []
         if as_json:
             doc = a.to_json()
             doc["meta"]["workbook"] = str(written) if written else None
@@ -171,7 +211,40 @@ def run(
         else:
             render(a, Console(), str(written), lang=lang, files=[str(t) for t in tables])
 
-    _guarded(go)
+    _guarded(go, out.parent if out is not None and str(out).strip() else None)
+
+
+def _inputs(ls, src=None) -> list[Path]:
+    """Every file a run reads: the participants (file or folder), the scenario and its defaults,
+    the rules (years, indices, municipal tables). No output may replace one of them."""
+    from .paths import rules_dir, scenarios_dir
+
+    found = [scenarios_dir() / "defaults.yaml"]
+    if src is not None and src.path is not None:
+        found.append(src.path)
+    if ls.path.is_file():
+        found.append(ls.path)
+    rules = rules_dir()
+    if rules.is_dir():
+        found += sorted(rules.glob("*.yaml")) + sorted((rules / "municipalities").glob("*.csv"))
+    return found
+
+
+def _planned_outputs(out: Path | None, ls, src, *, with_workbook: bool, formats: list[str]) -> tuple[Path, list[Path]]:
+    """The workbook's path (--out, else nyttokalk-<scenario name as a safe file name>.xlsx here) and
+    every file the run will write, each checked before anything is computed (outputs.check_target)."""
+    from .outputs import check_target, safe_name
+    from .reports.excel import chart_paths
+    from .reports.tabular import table_paths
+
+    inputs = _inputs(ls, src)
+    target = check_target(out, inputs) if out is not None else Path(f"nyttokalk-{safe_name(ls.scenario.name)}.xlsx")
+    planned = ([target] + list(chart_paths(target).values())) if with_workbook else []
+    for fmt in dict.fromkeys(formats):
+        planned += list(table_paths(target.with_suffix(""), fmt).values())
+    for path in planned:
+        check_target(path, inputs, "--out" if out is not None else "output")
+    return target, planned
 
 
 @app.command()
@@ -190,9 +263,9 @@ def validate(
         src = source(participants, ls)
         count, notes = check(src, ls)  # a dataset's or long file's: every file or block checked
         notes = render_notes(notes, count)  # of all its rows, as a run states them
-        Console().print(f"[green]✓[/] {src.name}: {count} participants, scenario {ls.scenario.name}: no problems found.", highlight=False)
+        Console().print(f"[green]✓[/] {shown(src.name)}: {count} participants, scenario {shown(ls.scenario.name)}: no problems found.", highlight=False)
         for n in notes:
-            Console().print(f"  • {n}", markup=False, highlight=False, soft_wrap=True)
+            Console().print(f"  • {plain(n, 2000)}", markup=False, highlight=False, soft_wrap=True)
 
     _guarded(go)
 
@@ -215,7 +288,7 @@ def scenario_init(
         if out.exists() and not force:
             raise InputError([Problem(file=str(out), problem="exists already; use --force to overwrite")], "file exists")
         write_text(out, template())
-        err.print(f"Wrote {out}. Fill in the keys marked REQUIRED, then: nyttokalk validate PARTICIPANTS.csv --scenario {out}", highlight=False)
+        err.print(f"Wrote {shown(out)}. Fill in the keys marked REQUIRED, then: nyttokalk validate PARTICIPANTS.csv --scenario {shown(out)}", highlight=False)
 
     _guarded(go)
 
@@ -358,7 +431,7 @@ def rules_validate(
         for f in files:
             _, warnings = validate_file(f)
             total += len(warnings)
-            Console().print(f"[green]✓[/] {f}: schema OK, {len(warnings)} warnings", highlight=False)
+            Console().print(f"[green]✓[/] {shown(f)}: schema OK, {len(warnings)} warnings", highlight=False)
             for w in warnings:
                 Console().print(f"  • {w}", markup=False, highlight=False, soft_wrap=True)
         if strict and total:
@@ -386,7 +459,7 @@ def rules_new(
         if target.exists() and not force:
             raise InputError([Problem(file=str(target), problem="exists already; use --force to overwrite or --out for another file")], "file exists")
         write_text(target, draft_year(year, from_year))
-        err.print(f"Wrote {target}: a draft of {year} from {from_year}. Check every leaf, then copy it into your rules folder "
+        err.print(f"Wrote {shown(target)}: a draft of {year} from {from_year}. Check every leaf, then copy it into your rules folder "
                   f"(NYTTOKALK_RULES_DIR, see docs/rules.md).", highlight=False)
 
     _guarded(go)
@@ -413,9 +486,16 @@ def compare(
         from .commands import compare as cmp
         from .reports.labels import labels
 
+        from .outputs import OutputSet, check_target
+        from .runner import scenario_of
+
         labels(lang)
+        if out is not None:  # checked before anything is computed
+            inputs = [x for s in scenarios for x in _inputs(scenario_of(s))] + ([participants] if participants is not None else [])
+            check_target(out, inputs)
         c = cmp.compare(list(scenarios), list(rules_year or []), participants, id_key, lang)
-        written = cmp.write_workbook(c, out, lang) if out is not None else None
+        with OutputSet():
+            written = cmp.write_workbook(c, out, lang) if out is not None else None
         if as_json:
             doc = c.to_json()
             doc["workbook"] = str(written) if written else None
@@ -424,9 +504,9 @@ def compare(
             console = Console()
             cmp.render(c, console, lang)
             if written:
-                console.print(f"{labels(lang)['workbook']}: [bold]{written}[/]")
+                console.print(f"{labels(lang)['workbook']}: [bold]{shown(written)}[/]")
 
-    _guarded(go)
+    _guarded(go, out.parent if out is not None and str(out).strip() else None)
 
 
 @app.command()
@@ -447,15 +527,25 @@ def sensitivity(
         from .commands import sensitivity as sens
         from .reports.labels import labels
 
+        from .outputs import OutputSet, check_target, safe_name
+        from .runner import scenario_of
+
         labels(lang)
+        ls = scenario_of(scenario)
+        inputs = _inputs(ls) + ([participants] if participants is not None else ([ls.participants_path] if ls.participants_path else []))
+        target = out or Path(f"nyttokalk-{safe_name(ls.scenario.name)}-sensitivity.xlsx")
+        writes = out is not None or not as_json
+        if writes:  # checked before anything is computed
+            for path in [target, *sens.chart_paths(target).values()]:
+                check_target(path, inputs, "--out" if out is not None else "output")
         with _progress(show=not as_json, label="nyttokalk sensitivity", unit=None) as update:
-            s = sens.sensitivity(scenario, participants, list(vary or []), samples, seed, id_key, progress=update)
+            s = sens.sensitivity(ls, participants, list(vary or []), samples, seed, id_key, progress=update)
         written = None
         charts = []
-        if out is not None or not as_json:
-            target = out or Path(f"nyttokalk-{s.scenario.scenario.name}-sensitivity.xlsx")
-            charts = sens.write_charts(s, target, lang)
-            written = sens.write_workbook(s, target, lang)
+        if writes:
+            with OutputSet():  # the workbook and its charts, or none of them
+                charts = sens.write_charts(s, target, lang)
+                written = sens.write_workbook(s, target, lang)
         if as_json:
             doc = s.to_json()
             doc["workbook"] = str(written) if written else None
@@ -465,10 +555,10 @@ def sensitivity(
             sens.render(s, console, lang)
             if written:
                 L = labels(lang)
-                console.print(f"{L['workbook']}: [bold]{written}[/]")
-                console.print(f"{L['files']}: " + ", ".join(str(c) for c in charts), markup=False)
+                console.print(f"{L['workbook']}: [bold]{shown(written)}[/]")
+                console.print(f"{L['files']}: " + ", ".join(plain(c) for c in charts), markup=False)
 
-    _guarded(go)
+    _guarded(go, out.parent if out is not None and str(out).strip() else None)
 
 
 @app.command()

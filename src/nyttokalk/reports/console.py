@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..analysis import Analysis
+from ..display import plain, shown
 from .labels import labels
 
 
@@ -23,7 +24,7 @@ def render(a: Analysis, console: Console, out_path: str | None, lang: str = "sv"
     L = labels(lang)
     m = a.meta
     rules = ", ".join(m["rules"])
-    console.print(f"[bold]nyttokalk {m['version']}[/] · scenario [bold]{m['scenario']['name']}[/] ({m['scenario']['title']})")
+    console.print(f"[bold]nyttokalk {m['version']}[/] · scenario [bold]{shown(m['scenario']['name'])}[/] ({shown(m['scenario']['title'])})")
     console.print(L["summary.line"].format(participants=m["participants"], first_month=m["first_month"],
                                            horizon=m["horizon_months"], rules=rules))
     table = Table(title=L["summary.title"], title_justify="left")
@@ -45,16 +46,16 @@ def render(a: Analysis, console: Console, out_path: str | None, lang: str = "sv"
     if a.warnings:
         console.print(f"[bold yellow]{L['warnings']}[/]")
         for w in a.warnings:
-            console.print(f"  • {w}", markup=False)
+            console.print(f"  • {plain(w, 2000)}", markup=False)
     console.print(f"[bold]{L['assumptions']}[/]")
     for x in a.assumptions:
-        console.print(f"  • {x}", markup=False)
+        console.print(f"  • {plain(x, 2000)}", markup=False)
     if out_path:
         from pathlib import Path
 
         from .excel import chart_paths
 
-        console.print(f"{L['workbook']}: [bold]{out_path}[/]")
+        console.print(f"{L['workbook']}: [bold]{shown(out_path)}[/]")
         files = [str(p) for p in chart_paths(Path(out_path)).values() if p.exists()] + list(files)
     if files:
-        console.print(f"{L['files']}: " + ", ".join(str(f) for f in files), markup=False)
+        console.print(f"{L['files']}: " + ", ".join(plain(f) for f in files), markup=False)

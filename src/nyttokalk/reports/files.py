@@ -17,15 +17,23 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; on success rename it to `path`, else remove it."""
+    """Yield a temporary path beside `path`; on success rename it to `path`, else remove it. Inside
+    an outputs.OutputSet the rename waits until every file of the set is written."""
+    from ..outputs import OutputSet, remove_stale, temp_prefix
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report gets the usual permissions
         yield Path(tmp)
-        os.replace(tmp, path)
+        out = OutputSet.active()
+        if out is not None:
+            out.add(Path(tmp), path)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
