@@ -48,7 +48,7 @@ def safe_name(text: str, fallback: str = "nyttokalk") -> str:
     at most SAFE_NAME_LENGTH characters."""
     t = unicodedata.normalize("NFC", str(text))
     t = re.sub(r"[^\w.\-]+", "-", t, flags=re.UNICODE)
-    t = re.sub(r"\.{2,}", "-", t).strip(".-_ ")
+    t = re.sub(r"-{2,}", "-", re.sub(r"\.{2,}", "-", t)).strip(".-_ ")
     return t[:SAFE_NAME_LENGTH].rstrip(".-_ ") or fallback
 
 

@@ -65,7 +65,9 @@ def _clean(v):
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
     if v is not None and not isinstance(v, (str, int, float, bool)):
-        return str(v)
+        v = str(v)
+    if isinstance(v, str):
+        return _ILLEGAL_XML.sub("", v)  # control characters have no place in a worksheet
     return v
 
 
