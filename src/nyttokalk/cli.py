@@ -17,11 +17,26 @@ from .display import plain, shown
 from .errors import InputError, Problem
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,  # help texts are plain: "pip install 'nyttokalk[parquet]'" keeps its brackets
     help="nyttokalk: who gains and who pays when participants move from benefits to work or studies.",
 )
 err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"nyttokalk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the program version and exit.")] = False,
+) -> None:
+    """nyttokalk: who gains and who pays when participants move from benefits to work or studies."""
 
 
 SHOWN_PROBLEMS = 20
@@ -179,8 +194,6 @@ def run(
     def go():
         from .analysis import analyse
         from .outputs import OutputSet
-        from .reports.console import render
-        from .reports.excel import write_workbook
         from .reports.labels import labels
         from .reports.tabular import check_formats, write_tables
         from .runner import Options, compute, source
@@ -201,14 +214,18 @@ def run(
         a = analyse(res, ls)
         written = None
         with OutputSet():  # every file of the run, or none
-            if planned:
-                written = write_workbook(a, res, target, scenario=ls, lang=lang) if target in planned else None
+            if target in planned:
+                from .reports.excel import write_workbook
+
+                written = write_workbook(a, res, target, scenario=ls, lang=lang)
             tables = write_tables(a, target.with_suffix(""), formats) if formats else []
         if as_json:
             doc = a.to_json()
             doc["meta"]["workbook"] = str(written) if written else None
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         else:
+            from .reports.console import render
+
             render(a, Console(), str(written), lang=lang, files=[str(t) for t in tables])
 
     _guarded(go, out.parent if out is not None and str(out).strip() else None)
@@ -234,12 +251,15 @@ def _planned_outputs(out: Path | None, ls, src, *, with_workbook: bool, formats:
     """The workbook's path (--out, else nyttokalk-<scenario name as a safe file name>.xlsx here) and
     every file the run will write, each checked before anything is computed (outputs.check_target)."""
     from .outputs import check_target, safe_name
-    from .reports.excel import chart_paths
     from .reports.tabular import table_paths
 
     inputs = _inputs(ls, src)
     target = check_target(out, inputs) if out is not None else Path(f"nyttokalk-{safe_name(ls.scenario.name)}.xlsx")
-    planned = ([target] + list(chart_paths(target).values())) if with_workbook else []
+    planned = []
+    if with_workbook:
+        from .reports.excel import chart_paths
+
+        planned = [target] + list(chart_paths(target).values())
     for fmt in dict.fromkeys(formats):
         planned += list(table_paths(target.with_suffix(""), fmt).values())
     for path in planned:

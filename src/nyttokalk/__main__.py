@@ -1,0 +1,5 @@
+"""python -m nyttokalk: the command line."""
+
+from .cli import main
+
+main()
