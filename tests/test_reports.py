@@ -18,7 +18,7 @@ from nyttokalk.analysis import analyse
 from nyttokalk.cli import app
 from nyttokalk.engine import run_engine
 from nyttokalk.participants import read_participants
-from nyttokalk.reports import excel
+from nyttokalk.reports import excel, xlsx
 from nyttokalk.reports.labels import labels
 from nyttokalk.scenario import load_scenario
 
@@ -193,7 +193,7 @@ def test_the_same_input_gives_the_same_workbook(example, tmp_path):
     w1, w2 = load_workbook(p1), load_workbook(p2)
     for s1, s2 in zip(w1, w2):
         assert list(s1.iter_rows(values_only=True)) == list(s2.iter_rows(values_only=True))
-    assert w1.properties.created == w1.properties.modified == excel.FIXED_TIME
+    assert w1.properties.created == w1.properties.modified == xlsx.FIXED_TIME
     assert hashlib.sha256(p1.read_bytes()).digest() == hashlib.sha256(p2.read_bytes()).digest()
 
 

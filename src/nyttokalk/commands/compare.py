@@ -139,7 +139,7 @@ def run_all(variants: list[Variant], id_key: str | None) -> None:
 
 
 def _flat_scenario(ls: LoadedScenario) -> dict[str, object]:
-    from ..reports.excel import model_leaves, show
+    from ..flat import model_leaves, show
 
     return {k: show(v) for k, v in model_leaves(ls.scenario).items()}
 
@@ -313,7 +313,7 @@ def write_workbook(c: Comparison, path: Path, lang: str) -> Path:
     from openpyxl.utils import get_column_letter
 
     from .. import __version__
-    from ..reports.excel import BOLD, TITLE, Sheet, _widths, new_workbook, save
+    from ..reports.xlsx import BOLD, TITLE, Sheet, column_widths, new_workbook, save
     from ..reports.labels import SEK_FORMATS, labels
 
     L = labels(lang)
@@ -334,7 +334,7 @@ def write_workbook(c: Comparison, path: Path, lang: str) -> Path:
             values.append(b - a if numeric else None)
         rows.append([row["label"]] + values)
     diff_rows = [[r["key"], *r["values"]] for r in c.assumptions] + [[r["key"], *r["values"]] for r in c.rules]
-    widths = [min(w, 48) for w in _widths(header, rows + diff_rows)]  # long texts wrap
+    widths = [min(w, 48) for w in column_widths(header, rows + diff_rows)]  # long texts wrap
     widths[0] = max(widths[0], 40)
     s = Sheet(wb, L["sheet.compare"], widths, freeze="B3")
     s.row([L["compare.title"] + ": " + " · ".join(v.label for v in c.variants)], font=TITLE)

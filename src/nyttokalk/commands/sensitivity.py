@@ -332,7 +332,8 @@ def write_workbook(s: Sensitivity, path: Path, lang: str) -> Path:
     from openpyxl.chart import BarChart, Reference, Series
 
     from .. import __version__
-    from ..reports.excel import BOLD, TITLE, Sheet, _widths, about_rows, new_workbook, save, scenario_rows
+    from ..reports.excel import about_rows, scenario_rows
+    from ..reports.xlsx import BOLD, TITLE, Sheet, column_widths, new_workbook, save
     from ..reports.labels import SEK_FORMATS, labels
 
     L = labels(lang)
@@ -347,7 +348,7 @@ def write_workbook(s: Sensitivity, path: Path, lang: str) -> Path:
         rows.append([row["key"], row["base"], row["low"], row["high"], row["effect_low"], row["effect_high"], row["swing"],
                      *[row[k] if row[k] is not None else L["not_reached"] for k in ("payback_low", "payback_high", "discounted_payback_low", "discounted_payback_high")],
                      row["effect_low"] - base_effect, row["effect_high"] - base_effect])
-    sh = Sheet(wb, L["sheet.tornado"], _widths(header, rows), freeze="B4")
+    sh = Sheet(wb, L["sheet.tornado"], column_widths(header, rows), freeze="B4")
     sh.row([L["sens.title"]], font=TITLE)
     sh.row([L["sens.base_line"].format(effect=L.sek(base_effect), payback=L.months(s.base.payback["simple"]))])
     sh.row(header, font=BOLD, right_from=1)
@@ -393,12 +394,12 @@ def write_workbook(s: Sensitivity, path: Path, lang: str) -> Path:
     rows_a = scenario_rows(s.scenario, L)
     varied = {r.key for r in s.ranges}
     rows_a = [[k, v, L["origin.variant"] if k in varied else o] for k, v, o in rows_a]
-    sa = Sheet(wb, L["sheet.assumptions"], [min(w, 60) for w in _widths([L["key"], L["value"], L["origin"]], rows_a)], freeze="A2")
+    sa = Sheet(wb, L["sheet.assumptions"], [min(w, 60) for w in column_widths([L["key"], L["value"], L["origin"]], rows_a)], freeze="A2")
     sa.row([L["key"], L["value"], L["origin"]], font=BOLD)
     for r in rows_a:
         sa.row(r)
     about = about_rows(s.meta, L) + [[L["sens.seed"], s.seed], [L["sens.samples"], s.samples], [L["language"], lang]]
-    so = Sheet(wb, L["sheet.about"], _widths([L["item"], L["value"]], about), freeze="A2")
+    so = Sheet(wb, L["sheet.about"], column_widths([L["item"], L["value"]], about), freeze="A2")
     so.row([L["item"], L["value"]], font=BOLD)
     for r in about:
         so.row(r)

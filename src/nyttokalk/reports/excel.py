@@ -1,277 +1,37 @@
-"""The Excel workbook for finance officers and evaluators. Reads the analysis only.
+"""The result workbook for finance officers and evaluators: the layout of its sheets. Reads the
+analysis only; the xlsx writing itself is reports/xlsx.py.
 
 Sheets: Sammanfattning, Per aktör och år, Per deltagare, Flöden, Per månad, Parametrar,
-Antaganden, Om beräkningen (English names with lang="en"), with native charts. The workbook is
-written in openpyxl's write-only mode (rows stream to disk, so 100 000 participants fit in
-memory), to a temporary file that is renamed into place. Its zip entries and document
-properties carry a fixed time, so the same input gives the same file.
+Antaganden, Om beräkningen (English names with lang="en"), with native charts. The same input
+gives the same file (see reports/xlsx.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import math
-import re
-import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from ..actors import PUBLIC, PUBLIC_ACTORS
 from ..analysis import Analysis
 from ..engine import EngineResult
+from ..flat import flatten, model_leaves, show
 from ..rules.schema import iter_leaves
-from .files import FORMULA_START, atomic_path
 from .labels import SEK_FORMATS, Labels, labels
+from .xlsx import BOLD, TITLE, Sheet, column_widths, new_workbook, save
 
 # Excel holds 1 048 576 rows a sheet; one is the header. Beyond this, per-participant results go
 # to a CSV beside the workbook (a module constant so that a test can lower it).
 EXCEL_MAX_DATA_ROWS = 1_048_575
 
-# Created/modified and every zip entry carry this time instead of the clock: the same input gives
-# the same workbook, byte for byte.
-FIXED_TIME = dt.datetime(2000, 1, 1)
-
 SEK_FORMAT = SEK_FORMATS["sv"]
 NUMBER_FORMAT = "#,##0.##"
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-RIGHT = Alignment(horizontal="right")
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-def _as_text(cell) -> None:
-    """Text from input is stored as text, never as a formula (CSV/formula injection)."""
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-        cell.data_type = "s"
-
-
-def _clean(v):
-    """A value openpyxl writes as Excel expects: numpy scalars as Python numbers, NaN/inf as empty."""
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
-    if v is not None and not isinstance(v, (str, int, float, bool)):
-        return str(v)
-    return v
-
-
-class Sheet:
-    """A write-only worksheet written row by row. Column widths and frozen panes are set before
-    the first row (write-only sheets write them first)."""
-
-    def __init__(self, wb: Workbook, title: str, widths: Sequence[float] = (), freeze: str | None = None):
-        self.ws = wb.create_sheet(title)
-        for i, w in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = min(max(w, 8), 70)
-        if freeze:
-            self.ws.freeze_panes = freeze
-        # printed landscape, as wide as one page
-        self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.paperSize = "9"  # A4
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.page_setup.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.rows = 0
-
-    @property
-    def title(self) -> str:
-        return self.ws.title
-
-    def row(self, values: Iterable, formats: Sequence[str | None] | str | None = None, font: Font | None = None,
-            right_from: int | None = None, wrap: bool = False) -> int:
-        """Append one row; returns its 1-based row number. A format applies to numbers only."""
-        values = list(values)
-        if wrap:  # LibreOffice does not fit the height of wrapped rows: give it
-            lines = 1
-            for i, v in enumerate(values):
-                width = self.ws.column_dimensions[get_column_letter(i + 1)].width or 10
-                lines = max(lines, -(-len(str(v if v is not None else "")) // max(int(width * 1.1), 1)))
-            if lines > 1:
-                self.ws.row_dimensions[self.rows + 1].height = 15 * min(lines, 30)
-        if isinstance(formats, str) or formats is None:
-            formats = [formats] * len(values)
-        cells = []
-        for i, (v, f) in enumerate(zip(values, list(formats) + [None] * (len(values) - len(formats)))):
-            c = WriteOnlyCell(self.ws, value=_clean(v))
-            if font is not None:
-                c.font = font
-            if f and isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
-                c.number_format = f
-            if right_from is not None and i >= right_from:
-                c.alignment = RIGHT
-            elif wrap:
-                c.alignment = WRAP
-            _as_text(c)
-            cells.append(c)
-        self.ws.append(cells)
-        self.rows += 1
-        return self.rows
-
-    def bulk(self, columns: Sequence[Sequence], formats: Sequence[str | None]) -> None:
-        """Many rows at once, column-wise data. One cell object per column is reused for every row
-        (a write-only sheet serialises a row as soon as it is appended), so the style is looked up
-        once per column, not once per cell."""
-        protos = []
-        for f in formats:
-            c = WriteOnlyCell(self.ws)
-            if f:
-                c.number_format = f
-            protos.append(c)
-        text = [any(isinstance(v, str) for v in col[:1000]) for col in columns]
-        for values in zip(*columns):
-            for c, v, t in zip(protos, values, text):
-                c.value = v if not (v != v) else None  # NaN → empty
-                if t:
-                    _as_text(c)
-            self.ws.append(protos)
-            self.rows += 1
-
-    def text(self, line: str, width: int = 110) -> None:
-        """A line of prose, wrapped over several rows so that it prints within the table's width."""
-        import textwrap
-
-        parts = textwrap.wrap(str(line), width=width, break_long_words=True, subsequent_indent="  ") or [""]
-        for part in parts:
-            self.row([part])
-
-    def blank(self) -> None:
-        self.ws.append([])
-        self.rows += 1
-
-    def raw_rows(self, columns: Sequence[Sequence], formats: Sequence[str | None]) -> None:
-        """Many rows as the last rows of the sheet, spliced into the sheet's XML when the workbook
-        is saved. openpyxl spends ~20 µs a cell; this writes 100 000 participants in about a second.
-        Text is written as an inline string (never a formula), numbers with the column's format."""
-        sids = []
-        for f in formats:
-            if f:
-                c = WriteOnlyCell(self.ws)
-                c.number_format = f
-                sids.append(c.style_id)  # registers the style with the workbook
-            else:
-                sids.append(None)
-        self.ws._nyttokalk_raw = _RawRows(self.rows + 1, [list(c) for c in columns], sids)
-        self.rows += len(columns[0]) if columns else 0
-
-
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _xml_text(v: str) -> str:
-    return xml_escape(_ILLEGAL_XML.sub("", v))
-
-
-@dataclasses.dataclass
-class _RawRows:
-    first_row: int
-    columns: list[list]
-    style_ids: list[int | None]
-
-    def xml_chunks(self, rows_per_chunk: int = 5000) -> Iterable[bytes]:
-        n = len(self.columns[0]) if self.columns else 0
-        rows = range(self.first_row, self.first_row + n)
-        cells = []
-        for j, (col, sid) in enumerate(zip(self.columns, self.style_ids)):
-            letter = get_column_letter(j + 1)
-            s_attr = f' s="{sid}"' if sid else ""
-            out = []
-            for r, v in zip(rows, col):
-                if v is None or (isinstance(v, float) and not math.isfinite(v)):
-                    out.append("")
-                elif isinstance(v, str):
-                    out.append(f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{_xml_text(v)}</t></is></c>')
-                elif isinstance(v, bool):
-                    out.append(f'<c r="{letter}{r}"{s_attr} t="b"><v>{int(v)}</v></c>')
-                else:
-                    out.append(f'<c r="{letter}{r}"{s_attr} t="n"><v>{v!r}</v></c>')
-            cells.append(out)
-        for start in range(0, n, rows_per_chunk):
-            stop = min(start + rows_per_chunk, n)
-            yield "".join(f'<row r="{rows[i]}">' + "".join(c[i] for c in cells) + "</row>" for i in range(start, stop)).encode("utf-8")
-
-
-def _widths(header: Sequence, rows: Iterable[Sequence], sample: int = 200) -> list[float]:
-    width = [len(str(h)) + 2 for h in header]
-    for k, r in enumerate(rows):
-        if k >= sample:
-            break
-        for i, v in enumerate(r[: len(width)]):
-            n = len(f"{v:,.0f}") + 5 if isinstance(v, float) else len(str(v))
-            width[i] = max(width[i], n + 2)
-    return width
-
-
-class _FixedTimeZip(ZipFile):
-    """A zip whose entries all carry FIXED_TIME (openpyxl stamps them with the clock)."""
-
-    def _info(self, name: str) -> ZipInfo:
-        info = ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-        info.compress_type = self.compression
-        info.external_attr = 0o644 << 16
-        return info
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = self._info(zinfo_or_arcname)
-        return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    workbook: Workbook | None = None
-
-    def _raw_for(self, arcname: str) -> _RawRows | None:
-        for ws in self.workbook.worksheets if self.workbook is not None else ():
-            raw = getattr(ws, "_nyttokalk_raw", None)
-            if raw is not None and ws.path[1:] == arcname:  # ws._id is set by the time a sheet is written
-                return raw
-        return None
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        arcname = arcname or Path(filename).name
-        info = self._info(arcname)
-        raw = self._raw_for(arcname)
-        with open(filename, "rb") as src, self.open(info, "w", force_zip64=True) as dst:
-            if raw is None:
-                shutil.copyfileobj(src, dst, 1 << 20)
-                return
-            xml = src.read()  # the sheet without its raw rows: small
-            end = xml.rindex(b"</sheetData>")
-            dst.write(xml[:end])
-            for chunk in raw.xml_chunks():
-                dst.write(chunk)
-            dst.write(xml[end:])
-
-
-def new_workbook(title: str, version: str) -> Workbook:
-    wb = Workbook(write_only=True)
-    wb.properties.creator = f"nyttokalk {version}"
-    wb.properties.title = title
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.lastModifiedBy = None
-    return wb
-
-
-def save(wb: Workbook, path: Path) -> Path:
-    """Write the workbook to a temporary file beside `path`, then rename it into place."""
-    with atomic_path(Path(path)) as tmp:
-        archive = _FixedTimeZip(tmp, "w", ZIP_DEFLATED, allowZip64=True)
-        archive.workbook = wb
-        wb.properties.modified = FIXED_TIME  # openpyxl's save_workbook would stamp the clock here
-        ExcelWriter(wb, archive).save()
-    return Path(path)
 
 
 # ---- what the analysis holds, read generically -------------------------------------------------
@@ -359,45 +119,6 @@ def payback_cell(pb: dict, key: str, L: Labels):
     return value
 
 
-def flatten(d, prefix: str = "") -> dict[str, object]:
-    out: dict[str, object] = {}
-    if isinstance(d, dict) and d:
-        for k, v in d.items():
-            out.update(flatten(v, f"{prefix}{k}."))
-        return out
-    out[prefix[:-1]] = d
-    return out
-
-
-def model_leaves(model, prefix: str = "") -> dict[str, object]:
-    """A pydantic model's leaves by dotted key: nested models are walked, anything else (a number,
-    a text, a mapping such as project.funding, a list) is one leaf."""
-    from pydantic import BaseModel
-
-    out: dict[str, object] = {}
-    for name in type(model).model_fields:
-        v = getattr(model, name)
-        if isinstance(v, BaseModel):
-            out.update(model_leaves(v, f"{prefix}{name}."))
-        else:
-            out[f"{prefix}{name}"] = v
-    return out
-
-
-def show(v) -> object:
-    """A scenario or meta value for a cell: numbers stay numbers, lists are joined, None is empty."""
-    if v is None:
-        return "–"
-    if isinstance(v, (list, tuple)):
-        return "; ".join(str(x) for x in v) if v else "–"
-    if isinstance(v, dict):
-        return "–" if not v else ", ".join(f"{k}: {x}" for k, x in v.items())
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, (int, float, str)):
-        return v
-    return str(v)
-
 
 # ---- sheets ---------------------------------------------------------------------------------
 
@@ -440,7 +161,7 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
     header = [L["key_figure"]] + [L[x] for x in acts]
     figures = key_figure_rows(a, L, sek)
     rows = [[label] + values for label, values, _ in figures]
-    widths = _widths(header, rows)
+    widths = column_widths(header, rows)
     widths[0] = max(widths[0], 40)
     s = Sheet(wb, L["sheet.summary"], [widths[0]] + [max(w, 16) for w in widths[1:]], freeze="B5")
     m = a.meta
@@ -485,7 +206,7 @@ def _per_year(wb, a: Analysis, L: Labels, sek: str) -> tuple[Sheet, int, list[st
 
     header = [L["year_after"]] + [L[x] + suffix(k) for k in blocks for x in acts]
     rows = [[L["year_n"].format(n=y["year"])] + [y.get(k, {}).get(x) for k in blocks for x in acts] for y in a.per_year]
-    s = Sheet(wb, L["sheet.per_year"], _widths(header, rows), freeze="B2")
+    s = Sheet(wb, L["sheet.per_year"], column_widths(header, rows), freeze="B2")
     s.row(header, font=BOLD)
     for r in rows:
         s.row(r, [None] + [sek] * (len(r) - 1))
@@ -504,7 +225,7 @@ def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None
     header = [L[c] if (c in acts or c in ("id", "before", "after")) else str(c) for c in pp.columns]
     formats = [sek if c in acts else (NUMBER_FORMAT if pd.api.types.is_numeric_dtype(pp[c].dtype) else None) for c in pp.columns]
     columns = [pp[c].tolist() for c in pp.columns]
-    widths = _widths(header, zip(*[col[:200] for col in columns]))
+    widths = column_widths(header, zip(*[col[:200] for col in columns]))
     s = Sheet(wb, L["sheet.per_participant"], widths, freeze="B2")
     s.row(header, font=BOLD)
     s.raw_rows(columns, formats)
@@ -529,7 +250,7 @@ def _flows(wb, a: Analysis, L: Labels, sek: str) -> Sheet:
         vals = [L[v] if c in shown else v for c, v in zip(cols, r)]
         rows.append(vals + [float(signed[x][i]) for x in signed])
     formats = [sek if c in money else None for c in cols] + [sek] * len(signed)
-    s = Sheet(wb, L["sheet.flows"], _widths(header, rows), freeze="C2")
+    s = Sheet(wb, L["sheet.flows"], column_widths(header, rows), freeze="C2")
     s.row(header, font=BOLD)
     for r in rows:
         s.row(r, formats)
@@ -569,7 +290,7 @@ def _monthly(wb, a: Analysis, L: Labels, sek: str) -> tuple[Sheet, int, int, int
     columns = [list(a.monthly.index)] + [a.monthly[x].tolist() for x in acts] + [cum[x].tolist() for x in acts]
     for x, m in marks.items():
         columns.append([float(cum[x][i]) if i == m - 1 else None for i in range(n)])
-    widths = _widths(header, zip(*[c[:50] for c in columns]))
+    widths = column_widths(header, zip(*[c[:50] for c in columns]))
     s = Sheet(wb, L["sheet.monthly"], widths, freeze="B2")
     s.row(header, font=BOLD)
     s.bulk(columns, [None] + [sek] * (len(columns) - 1))
@@ -648,7 +369,7 @@ def _parameters(wb, res: EngineResult, L: Labels) -> Sheet:
             for day, value in leaf.dated_values():
                 rows.append([year, ".".join(path_), _format_rule_value(value), leaf.unit, str(day or ""), leaf.status,
                              ref.title + (f", {ref.section}" if ref.section else ""), ref.url or ""])
-    widths = _widths(header, rows)
+    widths = column_widths(header, rows)
     s = Sheet(wb, L["sheet.parameters"], widths, freeze="C3")
     s.row([L["note.parameters"]], font=Font(italic=True))
     s.row(header, font=BOLD)
@@ -670,7 +391,7 @@ def scenario_rows(ls, L: Labels) -> list[list]:
 def _assumptions(wb, a: Analysis, ls, L: Labels) -> Sheet:
     header = [L["key"], L["value"], L["origin"]]
     rows = scenario_rows(ls, L) if ls is not None else []
-    widths = _widths(header, rows)
+    widths = column_widths(header, rows)
     s = Sheet(wb, L["sheet.assumptions"], [min(w, 60) for w in widths], freeze="A2")
     s.row(header, font=BOLD)
     for r in rows:
@@ -704,7 +425,7 @@ def about_rows(meta: dict, L: Labels) -> list[list]:
 def _about(wb, a: Analysis, L: Labels, extra: Sequence[Sequence] = ()) -> Sheet:
     header = [L["item"], L["value"]]
     rows = about_rows(a.meta, L) + [list(r) for r in extra] + [[L["language"], L.lang]]
-    s = Sheet(wb, L["sheet.about"], _widths(header, rows), freeze="A2")
+    s = Sheet(wb, L["sheet.about"], column_widths(header, rows), freeze="A2")
     s.row(header, font=BOLD)
     for r in rows:
         s.row(r)
