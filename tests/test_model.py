@@ -142,6 +142,23 @@ def test_typology_and_the_potential(tmp_path):
         assert a.potential[actor] == pytest.approx(5 * 12 * R01[actor], abs=0.5)
 
 
+def test_the_typology_reads_the_kind_of_the_after_state(monkeypatch):
+    # One pair per outcome: work → osubventionerat, a subsidised job → subventionerat, studies →
+    # studier, a move to another benefit → stegförflyttning, oförändrad or the same state → oförändrad.
+    import numpy as np
+
+    from nyttokalk import analysis, states
+
+    before = np.array(["forsorjningsstod"] * 6 + ["a_kassa"], dtype=object)
+    after = np.array(["arbete", "extratjanst", "studier", "aktivitetsstod", "oforandrad", "forsorjningsstod", "a_kassa"], dtype=object)
+    assert analysis.outcome(before, after).tolist() == [
+        "osubventionerat_arbete", "subventionerat_arbete", "studier", "stegforflyttning", "oforandrad", "oforandrad", "oforandrad"]
+    # a new subsidised job counts as subsidised work by its kind alone, without being listed in the analysis
+    new = states.State("nytt_jobb", "Nytt jobb", "after", None, "subsidised_work")
+    monkeypatch.setitem(states.STATES, "nytt_jobb", new)
+    assert analysis.outcome(np.array(["forsorjningsstod"], dtype=object), np.array(["nytt_jobb"], dtype=object)).tolist() == ["subventionerat_arbete"]
+
+
 def test_return_per_krona_and_npv(tmp_path):
     # Cost 120 000, all paid by the kommun; one person to work for 12 months, no discounting:
     # return after one year = 12 × kommun's R01 effect / 120 000; no 5-year figure on a 12-month horizon.
