@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from nyttokalk.actors import ALL as ACTORS
 from nyttokalk.analysis import analyse
 from nyttokalk.cli import app
 from nyttokalk.engine import run_engine
@@ -24,7 +25,6 @@ from nyttokalk.scenario import load_scenario
 
 runner = CliRunner(env={"COLUMNS": "200"})
 SV = labels("sv")
-ACTORS = ("individ", "kommun", "region", "stat", "arbetsgivare", "offentlig_sektor")
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +144,15 @@ def test_the_cumulative_net_reaches_zero_in_the_payback_month(book, example):
     marker = header.index(SV["payback_marker"].format(actor=SV["offentlig_sektor"], months=first_paid))
     marks = [r[marker] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert [i for i, v in enumerate(marks) if v is not None] == [first_paid - 1]
+
+
+def test_the_analysis_views_are_not_listed_as_further_figures(example):
+    # cumulative_net, payback_marks, flows_by_actor … are derived for the sheets that lay them out;
+    # the summary reads the analysis's fields generically and must not list them again.
+    _, _, a = example
+    listed = [label for label, _, _ in excel.key_figure_rows(a, SV, excel.SEK_FORMAT)] + list(excel.other_fields(a))
+    for view in ("actors", "naive_differs", "cumulative_net", "payback_marks", "flows_by_actor", "flows_by_actor_total"):
+        assert not any(view in str(x) for x in listed), view
 
 
 def test_native_charts_are_in_the_workbook(book):

@@ -44,6 +44,63 @@ class Analysis:
     potential: dict[str, float] | None = None  # first-year effect if everyone reached unsubsidised work
     stat_split: dict[str, float] = field(default_factory=dict)  # first-year effect on stat by af | fk | csn | statsbudget
 
+    # Views derived from the fields above, for the reports. Properties, not fields: to_json() and
+    # the workbook's generic reading of the fields (reports/excel.py) do not see them.
+
+    @property
+    def actors(self) -> list[str]:
+        """The actors every figure is given for, in report order (actors.ALL)."""
+        return list(self.first_year)
+
+    @property
+    def naive_differs(self) -> bool:
+        """Whether the deadweight changes a first-year figure by more than half an öre, so that the
+        naive figure is worth showing beside the adjusted one."""
+        return bool(self.first_year_naive) and any(abs(self.first_year_naive[x] - self.first_year[x]) > 0.005 for x in self.first_year)
+
+    @property
+    def cumulative_net(self) -> pd.DataFrame:
+        """Per actor (columns) and month (the index of `monthly`): the cumulative effect from the
+        first transition month less the actor's share of the project cost. The actor is paid back
+        in the first month where it reaches zero."""
+        out = {}
+        for x in self.actors:
+            cost = (self.payback.get(x) or {}).get("cost") or 0.0
+            out[x] = np.cumsum(self.monthly[x].to_numpy(dtype=float)) - cost
+        return pd.DataFrame(out, index=self.monthly.index, columns=self.actors)
+
+    @property
+    def payback_marks(self) -> dict[str, int]:
+        """Actor → its payback month (1-based) for the actors that carry a cost and are paid back."""
+        out = {}
+        for x in self.actors:
+            pb = self.payback.get(x) or {}
+            if pb.get("cost") and pb.get("simple") is not None:
+                out[x] = int(pb["simple"])
+        return out
+
+    def _signed_flows(self) -> dict[str, np.ndarray]:
+        bc = self.by_category
+        payer = bc["payer"].to_numpy(dtype=object)
+        payee = bc["payee"].to_numpy(dtype=object)
+        effect = bc["effect"].to_numpy(dtype=float)
+        signed = {x: np.where(payee == x, effect, 0.0) - np.where(payer == x, effect, 0.0) for x in self.actors if x != PUBLIC}
+        if PUBLIC in self.actors:
+            signed[PUBLIC] = sum(signed[x] for x in PUBLIC_ACTORS if x in signed)
+        return signed
+
+    @property
+    def flows_by_actor(self) -> pd.DataFrame:
+        """Each category's first-year effect (rows as in `by_category`, before deadweight) as it
+        falls on each actor (columns): + for the payee, − for the payer; the public sector is the
+        sum of the public actors. Double entry: a column summed is the actor's naive first-year effect."""
+        return pd.DataFrame(self._signed_flows(), index=self.by_category.index)
+
+    @property
+    def flows_by_actor_total(self) -> dict[str, float]:
+        """`flows_by_actor` summed over the categories, per actor."""
+        return {x: float(v.sum()) for x, v in self._signed_flows().items()}
+
     def to_json(self) -> dict:
         r = lambda x: None if x is None else round(float(x), 2)  # noqa: E731
         return {

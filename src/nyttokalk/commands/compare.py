@@ -206,16 +206,8 @@ def key_figures(variants: list[Variant], L) -> list[dict]:
                 continue
             rows.append({"key": f"payback.{k}.{a}", "label": L["compare.row.payback"].format(kind=L[k], actor=L[a]),
                          "values": [pb.get(k) if pb.get("cost") is not None else None for pb in vals],
-                         "display": [_payback_text(pb, k, L) for pb in vals], "kind": "months"})
+                         "display": [L.payback(pb, k) for pb in vals], "kind": "months"})
     return rows
-
-
-def _payback_text(pb: dict, key: str, L) -> str:
-    if pb.get("cost") is None:
-        return "–"
-    if pb.get("cost") == 0:
-        return L["no_cost"]
-    return L.months(pb.get(key))
 
 
 @dataclass
@@ -260,6 +252,7 @@ def compare(scenarios: list[str], rules_years: list[int], participants: Path | N
 def render(c: Comparison, console, lang: str) -> None:
     from rich.table import Table
 
+    from ..actors import PUBLIC
     from ..reports.labels import labels
 
     L = labels(lang)
@@ -276,7 +269,7 @@ def render(c: Comparison, console, lang: str) -> None:
         if two:
             a, b = row["values"]
             extra = [_difference_text(row, a, b, L)]
-        t.add_row(row["label"], *shown, *extra, style="bold" if row["key"].endswith("offentlig_sektor") else None)
+        t.add_row(row["label"], *shown, *extra, style="bold" if row["key"].endswith(PUBLIC) else None)
     console.print(t)
     for title, rows, empty in ((L["compare.assumptions"], c.assumptions, L["compare.no_assumptions"]),
                                (L["compare.rules"], c.rules, L["compare.no_rules"])):

@@ -18,11 +18,11 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..actors import PUBLIC, PUBLIC_ACTORS
 from ..analysis import Analysis
 from ..engine import EngineResult
 from ..flat import flatten, model_leaves, show
 from ..rules.schema import iter_leaves
+from .charts import chart_paths, cumulative_chart
 from .labels import SEK_FORMATS, Labels, labels
 from .xlsx import BOLD, TITLE, Sheet, column_widths, new_workbook, save
 
@@ -37,10 +37,6 @@ NUMBER_FORMAT = "#,##0.##"
 # ---- what the analysis holds, read generically -------------------------------------------------
 
 
-def actors(a: Analysis) -> list[str]:
-    return list(a.first_year)
-
-
 def _is_number(v) -> bool:
     return v is None or (isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
 
@@ -48,7 +44,7 @@ def _is_number(v) -> bool:
 def actor_dict_fields(a: Analysis) -> list[str]:
     """Fields of the analysis that map every actor to a number (first_year, per_participant_month,
     and any added later), in the order the dataclass declares them, the two main ones first."""
-    acts = set(actors(a))
+    acts = set(a.actors)
     out = []
     for f in dataclasses.fields(a):
         v = getattr(a, f.name)
@@ -60,7 +56,7 @@ def actor_dict_fields(a: Analysis) -> list[str]:
 
 def nested_actor_fields(a: Analysis) -> list[tuple[str, str]]:
     """(field, key) for fields shaped key → actor → number, e.g. horizon["npv"][actor]."""
-    acts = set(actors(a))
+    acts = set(a.actors)
     out = []
     for f in dataclasses.fields(a):
         v = getattr(a, f.name)
@@ -98,7 +94,7 @@ def field_label(L: Labels, name: str, key: str | None = None) -> str:
 
 def payback_keys(a: Analysis) -> list[str]:
     keys: list[str] = []
-    for x in actors(a):
+    for x in a.actors:
         for k in a.payback.get(x, {}):
             if k not in keys:
                 keys.append(k)
@@ -123,13 +119,6 @@ def payback_cell(pb: dict, key: str, L: Labels):
 # ---- sheets ---------------------------------------------------------------------------------
 
 
-def chart_paths(workbook: Path) -> dict[str, Path]:
-    """The PNG and SVG charts written beside a workbook."""
-    w = Path(workbook)
-    stem = w.with_suffix("")
-    return {ext: stem.with_name(stem.name + f"-cumulative.{ext}") for ext in ("png", "svg")}
-
-
 def participants_csv_path(workbook: Path) -> Path:
     from .tabular import table_paths
 
@@ -139,7 +128,7 @@ def participants_csv_path(workbook: Path) -> Path:
 def key_figure_rows(a: Analysis, L: Labels, sek: str) -> list[tuple[str, list, str | None]]:
     """(label, value per actor, number format) for every per-actor figure the analysis holds:
     the fields that map actors to numbers, payback per actor, and fields shaped key → actor → number."""
-    acts = actors(a)
+    acts = a.actors
     fields = actor_dict_fields(a)
     out = []
     main = [f for f in fields if f in ("per_participant_month", "first_year")]
@@ -157,7 +146,7 @@ def key_figure_rows(a: Analysis, L: Labels, sek: str) -> list[tuple[str, list, s
 
 
 def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
-    acts = actors(a)
+    acts = a.actors
     header = [L["key_figure"]] + [L[x] for x in acts]
     figures = key_figure_rows(a, L, sek)
     rows = [[label] + values for label, values, _ in figures]
@@ -193,7 +182,7 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
 
 
 def _per_year(wb, a: Analysis, L: Labels, sek: str) -> tuple[Sheet, int, list[str]]:
-    acts = actors(a)
+    acts = a.actors
     blocks = []
     for y in a.per_year:
         for k, v in y.items():
@@ -215,7 +204,7 @@ def _per_year(wb, a: Analysis, L: Labels, sek: str) -> tuple[Sheet, int, list[st
 
 def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None) -> Sheet:
     pp = a.per_participant
-    acts = set(actors(a))
+    acts = set(a.actors)
     if csv_file is not None:
         s = Sheet(wb, L["sheet.per_participant"], [120])
         s.row([L["note.csv_sheet"].format(file=csv_file.name, n=len(pp), limit=EXCEL_MAX_DATA_ROWS)])
@@ -234,62 +223,37 @@ def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None
 
 def _flows(wb, a: Analysis, L: Labels, sek: str) -> Sheet:
     bc = a.by_category
-    real = [x for x in actors(a) if x != PUBLIC]
-    payer = bc["payer"].to_numpy(dtype=object)
-    payee = bc["payee"].to_numpy(dtype=object)
-    effect = bc["effect"].to_numpy(dtype=float)
-    signed = {x: np.where(payee == x, effect, 0.0) - np.where(payer == x, effect, 0.0) for x in real}
-    if PUBLIC in actors(a):
-        signed[PUBLIC] = sum(signed[x] for x in PUBLIC_ACTORS if x in signed)
+    signed = a.flows_by_actor
+    total = a.flows_by_actor_total
     cols = list(bc.columns)
     money = {"before", "after", "effect"}
     shown = {"payer", "payee"}
-    header = [L[c] for c in cols] + [L[x] for x in signed]
+    header = [L[c] for c in cols] + [L[x] for x in signed.columns]
     rows = []
-    for i, r in enumerate(bc.itertuples(index=False)):
+    for r, s_row in zip(bc.itertuples(index=False), signed.itertuples(index=False)):
         vals = [L[v] if c in shown else v for c, v in zip(cols, r)]
-        rows.append(vals + [float(signed[x][i]) for x in signed])
-    formats = [sek if c in money else None for c in cols] + [sek] * len(signed)
+        rows.append(vals + [float(v) for v in s_row])
+    formats = [sek if c in money else None for c in cols] + [sek] * len(signed.columns)
     s = Sheet(wb, L["sheet.flows"], column_widths(header, rows), freeze="C2")
     s.row(header, font=BOLD)
     for r in rows:
         s.row(r, formats)
-    s.row([L["total"]] + [None] * (len(cols) - 1) + [float(signed[x].sum()) for x in signed], formats, font=BOLD)
+    s.row([L["total"]] + [None] * (len(cols) - 1) + [total[x] for x in signed.columns], formats, font=BOLD)
     s.blank()
     s.text(L["flows.note"])
     return s
 
 
-def cumulative_net(a: Analysis) -> dict[str, np.ndarray]:
-    """Cumulative effect per actor from the first transition month, less the actor's share of the
-    project cost: payback is the first month where it reaches zero."""
-    out = {}
-    for x in actors(a):
-        cost = (a.payback.get(x) or {}).get("cost") or 0.0
-        out[x] = np.cumsum(a.monthly[x].to_numpy(dtype=float)) - cost
-    return out
-
-
-def payback_markers(a: Analysis) -> dict[str, int]:
-    """Actor → payback month (1-based) for the actors that carry a cost and reach payback."""
-    out = {}
-    for x in actors(a):
-        pb = a.payback.get(x) or {}
-        if pb.get("cost") and pb.get("simple") is not None:
-            out[x] = int(pb["simple"])
-    return out
-
-
 def _monthly(wb, a: Analysis, L: Labels, sek: str) -> tuple[Sheet, int, int, int, list[str]]:
-    acts = actors(a)
-    cum = cumulative_net(a)
-    marks = payback_markers(a)
+    acts = a.actors
+    cum = a.cumulative_net
+    marks = a.payback_marks
     n = len(a.monthly)
     header = ([L["month"]] + [L[x] + L["effect_suffix"] for x in acts] + [L[x] + L["cumulative_suffix"] for x in acts]
               + [L["payback_marker"].format(actor=L[x], months=m) for x, m in marks.items()])
     columns = [list(a.monthly.index)] + [a.monthly[x].tolist() for x in acts] + [cum[x].tolist() for x in acts]
     for x, m in marks.items():
-        columns.append([float(cum[x][i]) if i == m - 1 else None for i in range(n)])
+        columns.append([float(cum[x].iloc[i]) if i == m - 1 else None for i in range(n)])
     widths = column_widths(header, zip(*[c[:50] for c in columns]))
     s = Sheet(wb, L["sheet.monthly"], widths, freeze="B2")
     s.row(header, font=BOLD)
@@ -448,8 +412,6 @@ def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None,
         csv_file = write_csv(a.per_participant, participants_csv_path(path))
         notes.append(L["note.csv"].format(n=len(a.per_participant), limit=EXCEL_MAX_DATA_ROWS, file=csv_file.name))
     if charts:
-        from .charts import cumulative_chart
-
         files = cumulative_chart(a, chart_paths(path), lang)
         notes.append(L["note.charts"].format(files=", ".join(p.name for p in files)))
 
@@ -459,12 +421,12 @@ def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None,
     _per_participant(wb, a, L, sek, csv_file)
     _flows(wb, a, L, sek)
     monthly, n_months, first_cum, n_actors, marks = _monthly(wb, a, L, sek)
-    acts = actors(a)
+    acts = a.actors
     _parameters(wb, res, L)
     _assumptions(wb, a, scenario, L)
     _about(wb, a, L)
 
-    anchor_col = get_column_letter(len(actors(a)) + 3)
+    anchor_col = get_column_letter(len(a.actors) + 3)
     summary.ws.add_chart(_cumulative_chart(L, monthly.ws, n_months, first_cum, acts, marks), f"{anchor_col}4")
     summary.ws.add_chart(_per_year_chart(L, per_year.ws, n_years, n_actors), f"{anchor_col}28")
     monthly.ws.add_chart(_cumulative_chart(L, monthly.ws, n_months, first_cum, acts, marks), f"B{n_months + 3}")
