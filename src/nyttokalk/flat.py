@@ -8,6 +8,7 @@ from __future__ import annotations
 
 
 def flatten(d, prefix: str = "") -> dict[str, object]:
+    """A nested dict as {"a.b.c": leaf}; an empty dict is one leaf."""
     out: dict[str, object] = {}
     if isinstance(d, dict) and d:
         for k, v in d.items():

@@ -23,7 +23,9 @@ from ..engine import EngineResult
 from ..flat import flatten, model_leaves, show
 from ..rules.schema import iter_leaves
 from .charts import chart_paths, cumulative_chart
+from .files import write_csv
 from .labels import SEK_FORMATS, Labels, labels
+from .tabular import table_paths
 from .xlsx import BOLD, TITLE, Sheet, column_widths, new_workbook, save
 
 # Excel holds 1 048 576 rows a sheet; one is the header. Beyond this, per-participant results go
@@ -35,6 +37,8 @@ NUMBER_FORMAT = "#,##0.##"
 
 
 # ---- what the analysis holds, read generically -------------------------------------------------
+# Its dataclass fields: a field added to Analysis shows in the summary without a change here. Its
+# properties (cumulative_net, flows_by_actor, …) are views the sheets below lay out, not read here.
 
 
 def _is_number(v) -> bool:
@@ -115,13 +119,10 @@ def payback_cell(pb: dict, key: str, L: Labels):
     return value
 
 
-
 # ---- sheets ---------------------------------------------------------------------------------
 
 
 def participants_csv_path(workbook: Path) -> Path:
-    from .tabular import table_paths
-
     return table_paths(Path(workbook).with_suffix(""), "csv")["participants"]
 
 
@@ -407,8 +408,6 @@ def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None,
     notes = [L["note.parameters"], L["note.payback"]]
     csv_file = None
     if len(a.per_participant) > EXCEL_MAX_DATA_ROWS:
-        from .files import write_csv
-
         csv_file = write_csv(a.per_participant, participants_csv_path(path))
         notes.append(L["note.csv"].format(n=len(a.per_participant), limit=EXCEL_MAX_DATA_ROWS, file=csv_file.name))
     if charts:

@@ -194,6 +194,8 @@ class _RawRows:
 
 
 def column_widths(header: Sequence, rows: Iterable[Sequence], sample: int = 200) -> list[float]:
+    """A width per column that fits its header and the first `sample` rows (a float as it prints
+    with thousands separators and a unit)."""
     width = [len(str(h)) + 2 for h in header]
     for k, r in enumerate(rows):
         if k >= sample:
