@@ -142,6 +142,23 @@ def test_typology_and_the_potential(tmp_path):
         assert a.potential[actor] == pytest.approx(5 * 12 * R01[actor], abs=0.5)
 
 
+def test_the_typology_reads_the_kind_of_the_after_state(monkeypatch):
+    # One pair per outcome: work → osubventionerat, a subsidised job → subventionerat, studies →
+    # studier, a move to another benefit → stegförflyttning, oförändrad or the same state → oförändrad.
+    import numpy as np
+
+    from nyttokalk import analysis, states
+
+    before = np.array(["forsorjningsstod"] * 6 + ["a_kassa"], dtype=object)
+    after = np.array(["arbete", "extratjanst", "studier", "aktivitetsstod", "oforandrad", "forsorjningsstod", "a_kassa"], dtype=object)
+    assert analysis.outcome(before, after).tolist() == [
+        "osubventionerat_arbete", "subventionerat_arbete", "studier", "stegforflyttning", "oforandrad", "oforandrad", "oforandrad"]
+    # a new subsidised job counts as subsidised work by its kind alone, without being listed in the analysis
+    new = states.State("nytt_jobb", "Nytt jobb", "after", None, "subsidised_work")
+    monkeypatch.setitem(states.STATES, "nytt_jobb", new)
+    assert analysis.outcome(np.array(["forsorjningsstod"], dtype=object), np.array(["nytt_jobb"], dtype=object)).tolist() == ["subventionerat_arbete"]
+
+
 def test_return_per_krona_and_npv(tmp_path):
     # Cost 120 000, all paid by the kommun; one person to work for 12 months, no discounting:
     # return after one year = 12 × kommun's R01 effect / 120 000; no 5-year figure on a 12-month horizon.
@@ -150,6 +167,37 @@ def test_return_per_krona_and_npv(tmp_path):
     assert a.return_per_krona["1"]["kommun"] == pytest.approx(12 * R01["kommun"] / 120_000, abs=1e-6)
     assert a.return_per_krona["5"]["kommun"] is None
     assert a.horizon["npv"]["kommun"] == pytest.approx(12 * R01["kommun"] - 120_000, abs=0.05)
+
+
+def test_the_cumulative_net_and_the_payback_marks(tmp_path):
+    # Cost 120 000, all paid by the kommun, no discounting; one person to work for 12 months.
+    # kommun: k × R01 − 120 000 after month k; 120 000 / 14 737.56 = 8.14 → paid back in month 9.
+    # Public sector (share 1): 120 000 / (R01 kommun + region + stat = 26 862.34) = 4.47 → month 5.
+    # The individual carries no cost: its cumulative net is its cumulative effect, and no mark.
+    sc = scenario(discount_rate=0, project={"cost": 120_000, "funding": {"kommun": 1.0}})
+    _, a = one(tmp_path, "forsorjningsstod", "arbete", sc)
+    cum = a.cumulative_net
+    assert list(cum.index) == list(a.monthly.index) and list(cum.columns) == a.actors
+    for k in (1, 8, 9, 12):
+        assert cum["kommun"].iloc[k - 1] == pytest.approx(k * R01["kommun"] - 120_000, abs=0.05)
+        assert cum["individ"].iloc[k - 1] == pytest.approx(k * R01["individ"], abs=0.05)
+    assert a.payback_marks == {"kommun": 9, "offentlig_sektor": 5}
+
+
+def test_the_flows_by_actor_sum_to_the_naive_first_year_effect(tmp_path):
+    # Double entry: + for the payee, − for the payer, so an actor's column summed over the
+    # categories is its first-year effect before deadweight (here 12 × R01); with a deadweight of
+    # 25 % the adjusted figure is 0.75 × that, so the naive one is worth showing.
+    _, a = one(tmp_path, "forsorjningsstod", "arbete", scenario(counterfactual={"deadweight": 0.25}))
+    flows = a.flows_by_actor
+    assert list(flows.columns) == a.actors and len(flows) == len(a.by_category)
+    for actor in ("individ", "kommun", "region", "stat", "arbetsgivare"):
+        assert flows[actor].sum() == pytest.approx(12 * R01[actor], abs=0.05)
+        assert a.flows_by_actor_total[actor] == pytest.approx(12 * R01[actor], abs=0.05)
+    assert a.flows_by_actor_total["offentlig_sektor"] == pytest.approx(12 * (R01["kommun"] + R01["region"] + R01["stat"]), abs=0.05)
+    assert a.naive_differs
+    _, plain = one(tmp_path, "forsorjningsstod", "arbete", scenario())
+    assert not plain.naive_differs
 
 
 def test_observed_forsorjningsstod_replaces_the_model_and_is_reported(tmp_path):

@@ -1,4 +1,10 @@
-"""Analysis reads the engine's sums only: per-actor effects (after − before), per year, payback."""
+"""Analysis reads the engine's sums only: per-actor effects (after − before), per year, payback.
+
+`analyse` puts together one function per job: the effect arrays (`effects`), the figures read
+from them (first year, per year, per month, payback, horizon, return per krona), the outcome
+typology, the potential, the state split, the per-participant and per-category tables, the
+assumption and warning texts, and the run's meta. The reports lay out what it holds.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,13 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .engine import EngineResult
-from .participants import Population
 from .actors import ACTORS, ALL, PUBLIC, PUBLIC_ACTORS, with_public
+from .engine import EngineResult, Grid
+from .ledger import Ledger
+from .participants import Population
 from .scenario import LoadedScenario
 from .spool import SpooledTable, participant_rows
-
+from .states import STATES
 
 
 @dataclass
@@ -36,6 +43,63 @@ class Analysis:
     typology: dict[str, dict[str, float]] = field(default_factory=dict)  # Payoff's outcome types: count and share
     potential: dict[str, float] | None = None  # first-year effect if everyone reached unsubsidised work
     stat_split: dict[str, float] = field(default_factory=dict)  # first-year effect on stat by af | fk | csn | statsbudget
+
+    # Views derived from the fields above, for the reports. Properties, not fields: to_json() and
+    # the workbook's generic reading of the fields (reports/excel.py) do not see them.
+
+    @property
+    def actors(self) -> list[str]:
+        """The actors every figure is given for, in report order (actors.ALL)."""
+        return list(self.first_year)
+
+    @property
+    def naive_differs(self) -> bool:
+        """Whether the deadweight changes a first-year figure by more than half an öre, so that the
+        naive figure is worth showing beside the adjusted one."""
+        return bool(self.first_year_naive) and any(abs(self.first_year_naive[x] - self.first_year[x]) > 0.005 for x in self.first_year)
+
+    @property
+    def cumulative_net(self) -> pd.DataFrame:
+        """Per actor (columns) and month (the index of `monthly`): the cumulative effect from the
+        first transition month less the actor's share of the project cost. The actor is paid back
+        in the first month where it reaches zero."""
+        out = {}
+        for x in self.actors:
+            cost = (self.payback.get(x) or {}).get("cost") or 0.0
+            out[x] = np.cumsum(self.monthly[x].to_numpy(dtype=float)) - cost
+        return pd.DataFrame(out, index=self.monthly.index, columns=self.actors)
+
+    @property
+    def payback_marks(self) -> dict[str, int]:
+        """Actor → its payback month (1-based) for the actors that carry a cost and are paid back."""
+        out = {}
+        for x in self.actors:
+            pb = self.payback.get(x) or {}
+            if pb.get("cost") and pb.get("simple") is not None:
+                out[x] = int(pb["simple"])
+        return out
+
+    def _signed_flows(self) -> dict[str, np.ndarray]:
+        bc = self.by_category
+        payer = bc["payer"].to_numpy(dtype=object)
+        payee = bc["payee"].to_numpy(dtype=object)
+        effect = bc["effect"].to_numpy(dtype=float)
+        signed = {x: np.where(payee == x, effect, 0.0) - np.where(payer == x, effect, 0.0) for x in self.actors if x != PUBLIC}
+        if PUBLIC in self.actors:
+            signed[PUBLIC] = sum(signed[x] for x in PUBLIC_ACTORS if x in signed)
+        return signed
+
+    @property
+    def flows_by_actor(self) -> pd.DataFrame:
+        """Each category's first-year effect (rows as in `by_category`, before deadweight) as it
+        falls on each actor (columns): + for the payee, − for the payer; the public sector is the
+        sum of the public actors. Double entry: a column summed is the actor's naive first-year effect."""
+        return pd.DataFrame(self._signed_flows(), index=self.by_category.index)
+
+    @property
+    def flows_by_actor_total(self) -> dict[str, float]:
+        """`flows_by_actor` summed over the categories, per actor."""
+        return {x: float(v.sum()) for x, v in self._signed_flows().items()}
 
     def to_json(self) -> dict:
         r = lambda x: None if x is None else round(float(x), 2)  # noqa: E731
@@ -99,56 +163,83 @@ def counterfactual_share(ls: LoadedScenario, pop: Population) -> tuple[float, di
                "participants_moved_share": r, "participants_moved_share_from": "scenario" if g.participants_moved_share is not None else "participant file"}
 
 
-def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
-    """Everything from the engine's sums: res.aggregates holds, per situation and category, an array
-    grid month × months since exit (every cell inside some participant's horizon)."""
-    s = ls.scenario
-    agg, grid, pop = res.aggregates, res.grid, res.population
-    horizon = grid.horizon
-    rel = np.arange(horizon)  # months since each participant's exit: the columns
-    first = rel < 12
-    base = grid.first_exit
-    t = np.arange(grid.n_months) - base
-    discount = ((1 + s.discount_rate / 100) ** (-t / 12))[:, None]  # by calendar month: the rows
+@dataclass
+class Effects:
+    """Each actor's effect as an array grid month × months since exit (every cell inside some
+    participant's horizon), before (`naive`) and after deadweight (`effect` = kept × naive),
+    and the masks and factors every figure reads."""
 
+    naive: dict[str, np.ndarray]
+    effect: dict[str, np.ndarray]
+    kept: float  # 1 − deadweight
+    rel: np.ndarray  # months since each participant's exit: the columns
+    first: np.ndarray  # the columns of the first year after exit
+    discount: np.ndarray  # by calendar month (the rows), as a column: (1 + rate) ** (−years since the first exit)
+    grid: Grid
+
+
+def effects(agg: Ledger, grid: Grid, discount_rate: float, deadweight: float) -> Effects:
+    """The effect arrays from the engine's sums: after − before per actor, scaled by 1 − deadweight."""
+    rel = np.arange(grid.horizon)
+    t = np.arange(grid.n_months) - grid.first_exit
+    discount = ((1 + discount_rate / 100) ** (-t / 12))[:, None]
     naive = with_public({a: agg.actor_net("after", a) - agg.actor_net("before", a) for a in ACTORS})
     # Counterfactual: a share `deadweight` would have made the same move anyway
-    deadweight, counterfactual = counterfactual_share(ls, pop)
     kept = 1 - deadweight
     effect = {a: kept * naive[a] for a in ALL}
-    first_year_naive = {a: float(naive[a][:, first].sum()) for a in ALL}
+    return Effects(naive, effect, kept, rel, rel < 12, discount, grid)
 
-    first_year = {a: float(effect[a][:, first].sum()) for a in ALL}
-    n_first = pop.n * int(first.sum())
+
+def first_year_figures(e: Effects, participants: int) -> tuple[dict, dict, dict, int]:
+    """(first year, first year before deadweight, per participant and month, participant-months
+    in the first year)."""
+    first_year_naive = {a: float(e.naive[a][:, e.first].sum()) for a in ALL}
+    first_year = {a: float(e.effect[a][:, e.first].sum()) for a in ALL}
+    n_first = participants * int(e.first.sum())
     per_pm = {a: first_year[a] / n_first if n_first else 0.0 for a in ALL}
+    return first_year, first_year_naive, per_pm, n_first
 
-    n_years = -(-horizon // 12)
-    per_year = []
-    for k in range(n_years):
+
+def per_year_figures(e: Effects) -> list[dict]:
+    """Each year after exit (months 1–12, 13–24, …): the effect, undiscounted and discounted."""
+    out = []
+    for k in range(-(-e.grid.horizon // 12)):
         cols = slice(12 * k, 12 * k + 12)
-        per_year.append({
+        out.append({
             "year": k + 1,
-            "undiscounted": {a: float(effect[a][:, cols].sum()) for a in ALL},
-            "discounted": {a: float((effect[a][:, cols] * discount).sum()) for a in ALL},
+            "undiscounted": {a: float(e.effect[a][:, cols].sum()) for a in ALL},
+            "discounted": {a: float((e.effect[a][:, cols] * e.discount).sum()) for a in ALL},
         })
+    return out
 
-    # monthly totals from the first transition month to the end of the last horizon
-    last = grid.last_exit + horizon
+
+def monthly_figures(e: Effects) -> tuple[pd.DataFrame, np.ndarray]:
+    """The effect per actor per calendar month from the first transition month to the end of the
+    last horizon (index YYYY-MM), and the discount factor of each of those months."""
+    grid = e.grid
+    base, last = grid.first_exit, grid.last_exit + grid.horizon
     span = slice(base, last)
-    monthly = pd.DataFrame({a: effect[a].sum(axis=1)[span] for a in ALL})
+    monthly = pd.DataFrame({a: e.effect[a].sum(axis=1)[span] for a in ALL})
     monthly.index = [grid.month_date(m).strftime("%Y-%m") for m in range(base, last)]
-    disc = discount[span, 0]
+    return monthly, e.discount[span, 0]
 
-    cost = s.project.cost
-    funding = s.project.funding
+
+def cost_share(funding: dict | None, actor: str) -> float | None:
+    """The actor's share of the project cost (project.funding); without funding shares the whole
+    cost is the public sector's and no other actor has a share (None)."""
+    if funding is None:
+        return 1.0 if actor == PUBLIC else None
+    if actor == PUBLIC:
+        return sum(funding.get(x, 0.0) for x in PUBLIC_ACTORS)
+    return funding.get(actor, 0.0)
+
+
+def payback_figures(monthly: pd.DataFrame, disc: np.ndarray, cost: float, funding: dict | None) -> dict[str, dict]:
+    """Per actor: its cost share and the months until its cumulative effect (undiscounted and
+    discounted) covers it; all None for an actor without a share."""
     payback = {}
     for a in ALL:
-        if funding is None:
-            share = 1.0 if a == PUBLIC else None
-        elif a == PUBLIC:
-            share = sum(funding.get(x, 0.0) for x in PUBLIC_ACTORS)
-        else:
-            share = funding.get(a, 0.0)
+        share = cost_share(funding, a)
         if share is None:
             payback[a] = {"simple": None, "discounted": None, "cost": None}
             continue
@@ -159,60 +250,85 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
             "discounted": _payback(np.cumsum(series * disc), c),
             "cost": c,
         }
+    return payback
 
-    # over the whole horizon: naive, adjusted, discounted and net present value after the cost share
-    horizon_totals = {
-        "naive": {a: float(naive[a].sum()) for a in ALL},
-        "undiscounted": {a: float(effect[a].sum()) for a in ALL},
-        "discounted": {a: float((effect[a] * discount).sum()) for a in ALL},
+
+def horizon_figures(e: Effects, payback: dict[str, dict]) -> dict[str, dict[str, float]]:
+    """Over the whole horizon: naive, adjusted, discounted and net present value after the cost share."""
+    totals = {
+        "naive": {a: float(e.naive[a].sum()) for a in ALL},
+        "undiscounted": {a: float(e.effect[a].sum()) for a in ALL},
+        "discounted": {a: float((e.effect[a] * e.discount).sum()) for a in ALL},
     }
-    horizon_totals["npv"] = {a: horizon_totals["discounted"][a] - (payback[a]["cost"] or 0.0) for a in ALL}
-    # return per krona of project cost after 1 and 5 years (discounted effect / cost share)
-    return_per_krona = {}
+    totals["npv"] = {a: totals["discounted"][a] - (payback[a]["cost"] or 0.0) for a in ALL}
+    return totals
+
+
+def return_per_krona(e: Effects, payback: dict[str, dict]) -> dict[str, dict[str, float | None]]:
+    """The discounted effect per krona of the actor's cost share after 1 and 5 years; None for a
+    window the horizon does not cover or an actor without a cost."""
+    out = {}
     for years in (1, 5):
-        window = rel < 12 * years
-        long_enough = horizon >= 12 * years  # no figure for a window the horizon does not cover
-        out = {}
+        window = e.rel < 12 * years
+        long_enough = e.grid.horizon >= 12 * years
+        per_actor = {}
         for a in ALL:
             c = payback[a]["cost"]
-            out[a] = float((effect[a][:, window] * discount).sum()) / c if c and long_enough else None
-        return_per_krona[str(years)] = out
+            per_actor[a] = float((e.effect[a][:, window] * e.discount).sum()) / c if c and long_enough else None
+        out[str(years)] = per_actor
+    return out
 
-    # Payoff's typology of outcomes (seed 002)
-    def subsidised(b, a):
-        return np.isin(a, ["introduktionsjobb", "nystartsjobb", "extratjanst", "lonebidrag"])
 
-    def same(b, a):
-        return (a == "oforandrad") | (a == b)
+# Payoff's typology of outcomes (seed 002), by the kind of the after state (states.STATES)
+OUTCOMES = ("osubventionerat_arbete", "subventionerat_arbete", "studier", "stegforflyttning", "oforandrad")
+OUTCOME_OF_KIND = {"work": "osubventionerat_arbete", "subsidised_work": "subventionerat_arbete", "studies": "studier", "same": "oforandrad"}
 
-    types = {
-        "osubventionerat_arbete": lambda b, a: a == "arbete",
-        "subventionerat_arbete": subsidised,
-        "studier": lambda b, a: a == "studier",
-        "stegforflyttning": lambda b, a: ~same(b, a) & ~subsidised(b, a) & ~np.isin(a, ["arbete", "studier"]),
-        "oforandrad": same,
-    }
-    counts = {k: pop.count(where) for k, where in types.items()}
-    typology = {k: {"count": c, "share": c / pop.n if pop.n else 0.0} for k, c in counts.items()}
 
-    potential = None
-    if "potential" in agg.flows:
-        pot = with_public({a: agg.actor_net("potential", a) - agg.actor_net("before", a) for a in ACTORS})
-        potential = {a: float(pot[a][:, first].sum()) for a in ALL}
+def outcome(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Each (before, after) pair's outcome: by the after state's kind; a participant who stays in
+    the before state is oförändrad, and any other move (to another benefit) a stegförflyttning."""
+    kind = np.array([STATES[x].kind for x in after], dtype=object)
+    out = np.array([OUTCOME_OF_KIND.get(k, "stegforflyttning") for k in kind], dtype=object)
+    out[np.asarray(after == before, dtype=bool)] = "oforandrad"
+    return out
 
-    # who in the state: Arbetsförmedlingen, Försäkringskassan, CSN, the state budget (sum = stat)
-    stat_split = {"af": 0.0, "fk": 0.0, "csn": 0.0, "statsbudget": 0.0}
+
+def typology(pop: Population) -> dict[str, dict[str, float]]:
+    """Count and share of the participants in each outcome type."""
+    counts = {k: pop.count(lambda b, a, k=k: outcome(b, a) == k) for k in OUTCOMES}
+    return {k: {"count": c, "share": c / pop.n if pop.n else 0.0} for k, c in counts.items()}
+
+
+def potential_figures(agg: Ledger, first: np.ndarray) -> dict[str, float] | None:
+    """The first-year effect had everyone reached unsubsidised work (when the engine computed it)."""
+    if "potential" not in agg.flows:
+        return None
+    pot = with_public({a: agg.actor_net("potential", a) - agg.actor_net("before", a) for a in ACTORS})
+    return {a: float(pot[a][:, first].sum()) for a in ALL}
+
+
+def stat_split(agg: Ledger, e: Effects) -> dict[str, float]:
+    """Who in the state: the first-year effect on stat by Arbetsförmedlingen, Försäkringskassan,
+    CSN and the state budget (their sum is stat's first-year effect)."""
+    out = {"af": 0.0, "fk": 0.0, "csn": 0.0, "statsbudget": 0.0}
     for cid, cat in agg.categories.items():
         sign = (cat.payee == "stat") - (cat.payer == "stat")
         if sign:
             diff = agg.flows["after"][cid] - agg.flows["before"][cid]
-            stat_split[cat.stat_unit] += kept * sign * float(diff[:, first].sum())
+            out[cat.stat_unit] += e.kept * sign * float(diff[:, e.first].sum())
+    return out
 
-    if res.spool is not None:  # a dataset's partitions: their rows are on disk, read (and scaled) when written out
-        per_participant = SpooledTable(res.spool, lambda raw: participant_table(raw, kept))
-    else:
-        per_participant = participant_table(participant_rows(res.participants, res.first_year_naive), kept)
 
+def per_participant_table(res: EngineResult, kept: float) -> pd.DataFrame | SpooledTable:
+    """Each participant's first-year effect per actor; a dataset's rows stay on disk and are read
+    (and scaled) when written out."""
+    if res.spool is not None:
+        return SpooledTable(res.spool, lambda raw: participant_table(raw, kept))
+    return participant_table(participant_rows(res.participants, res.first_year_naive), kept)
+
+
+def category_table(agg: Ledger, first: np.ndarray) -> pd.DataFrame:
+    """Each category with a flow in the first year: payer, payee, before, after and effect (before deadweight)."""
     rows = []
     for cid, cat in agg.categories.items():
         b = float(agg.flows["before"][cid][:, first].sum())
@@ -220,42 +336,60 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         if b or af:
             rows.append({"category": cid, "label": cat.label, "payer": cat.payer, "payee": cat.payee,
                          "before": b, "after": af, "effect": af - b})
-    by_category = pd.DataFrame(rows, columns=["category", "label", "payer", "payee", "before", "after", "effect"])
+    return pd.DataFrame(rows, columns=["category", "label", "payer", "payee", "before", "after", "effect"])
 
-    assumptions = [f"scenario {s.name}: {c}" for c in s.choices]
+
+def assumption_texts(ls: LoadedScenario, res: EngineResult, counterfactual: dict) -> list[str]:
+    """The run's assumptions in words: the scenario's choices, the deadweight and where it comes
+    from, the engine's, the funding, the rules date and the defaults used."""
+    s = ls.scenario
+    deadweight = counterfactual["deadweight"]
+    out = [f"scenario {s.name}: {c}" for c in s.choices]
     if counterfactual["source"] == "comparison_group":
         c, r = counterfactual["comparison_moved_share"], counterfactual["participants_moved_share"]
-        assumptions.append(f"comparison group: {c:.1%} of the comparison group made the move without the project, {r:.1%} of the participants "
-                           f"made it ({counterfactual['participants_moved_share_from']}), so deadweight = {c:.3f} / {r:.3f} = {deadweight:.1%}: "
-                           "effects are (1 − deadweight) × the naive before/after effect (counterfactual.comparison_group); the naive figures "
-                           "are shown beside them; the Flöden table is before deadweight")
+        out.append(f"comparison group: {c:.1%} of the comparison group made the move without the project, {r:.1%} of the participants "
+                   f"made it ({counterfactual['participants_moved_share_from']}), so deadweight = {c:.3f} / {r:.3f} = {deadweight:.1%}: "
+                   "effects are (1 − deadweight) × the naive before/after effect (counterfactual.comparison_group); the naive figures "
+                   "are shown beside them; the Flöden table is before deadweight")
     elif deadweight:
-        assumptions.append(f"deadweight {deadweight:.0%}: effects are (1 − deadweight) × the naive before/after effect "
-                           "(counterfactual.deadweight); the naive figures are shown beside them; the Flöden table is before deadweight")
-    assumptions += res.assumptions
-    if funding is None and cost > 0:
-        assumptions.append("no funding shares given (project.funding): the whole project cost is counted against the public sector; no payback per actor")
+        out.append(f"deadweight {deadweight:.0%}: effects are (1 − deadweight) × the naive before/after effect "
+                   "(counterfactual.deadweight); the naive figures are shown beside them; the Flöden table is before deadweight")
+    out += res.assumptions
+    if s.project.funding is None and s.project.cost > 0:
+        out.append("no funding shares given (project.funding): the whole project cost is counted against the public sector; no payback per actor")
     if s.period.rules_date is not None:
-        assumptions.append(f"every month is computed with the rules in force on {s.period.rules_date} (period.rules_date)")
-    assumptions.append(f"defaults used from scenarios/defaults.yaml: {', '.join(ls.defaults_used) or 'none'}")
-    warnings = list(res.warnings)
+        out.append(f"every month is computed with the rules in force on {s.period.rules_date} (period.rules_date)")
+    out.append(f"defaults used from scenarios/defaults.yaml: {', '.join(ls.defaults_used) or 'none'}")
+    return out
+
+
+def warning_texts(res: EngineResult, deadweight: float) -> list[str]:
+    """The engine's warnings, then the privacy of the ids, projected rules and a deadweight over 100 %."""
+    pop = res.population
+    out = list(res.warnings)
     if pop.ids_pseudonymised:
-        warnings.append("the id column holds personnummer or samordningsnummer: every output carries keyed pseudonyms instead "
-                        + ("(key from --id-key: the same pseudonyms in every run with that key)" if pop.id_key_given
-                           else "(a new random key for this run; give --id-key to get the same pseudonyms next time)"))
+        out.append("the id column holds personnummer or samordningsnummer: every output carries keyed pseudonyms instead "
+                   + ("(key from --id-key: the same pseudonyms in every run with that key)" if pop.id_key_given
+                      else "(a new random key for this run; give --id-key to get the same pseudonyms next time)"))
     elif pop.ids_look_like_personnummer:
-        warnings.append("--keep-ids: the outputs contain the participants' personnummer; handle them as personal data")
+        out.append("--keep-ids: the outputs contain the participants' personnummer; handle them as personal data")
     if res.projected_months:
         pm = res.projected_months
         base_years = sorted({l.projected_from for l in res.rules_used.values() if l.projected_from is not None})
-        warnings.append(f"{len(pm)} months ({pm[0]}–{pm[-1]}) use projected rules: no rules file exists for them yet, so the "
-                        f"rules of {', '.join(map(str, base_years))} are carried forward, uprated by the indices declared in "
-                        f"rules/indices.yaml (status 'projected')")
-
+        out.append(f"{len(pm)} months ({pm[0]}–{pm[-1]}) use projected rules: no rules file exists for them yet, so the "
+                   f"rules of {', '.join(map(str, base_years))} are carried forward, uprated by the indices declared in "
+                   f"rules/indices.yaml (status 'projected')")
     if deadweight > 1:
-        warnings.append(f"the comparison group moved more often than the participants (deadweight {deadweight:.0%} > 100 %): "
-                           "the adjusted effects are the naive ones with the opposite sign, scaled")
-    meta = {
+        out.append(f"the comparison group moved more often than the participants (deadweight {deadweight:.0%} > 100 %): "
+                   "the adjusted effects are the naive ones with the opposite sign, scaled")
+    return out
+
+
+def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
+    """What was run, on what, with which rules: program, scenario, input, rule files (with hashes),
+    how it was computed, and the cost, funding and discount rate."""
+    s, grid, pop = ls.scenario, res.grid, res.population
+    return {
         "program": "nyttokalk",
         "version": __version__,
         "scenario": {"name": s.name, "title": s.title, "file": str(ls.path), "sha256": ls.sha256},
@@ -268,11 +402,24 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
         "partitions": res.partitions,
         "blocks": res.blocks,
         "workers": res.workers,
-        "first_month": grid.month_date(base).strftime("%Y-%m"),
+        "first_month": grid.month_date(grid.first_exit).strftime("%Y-%m"),
         "discount_rate_percent": s.discount_rate,
-        "project_cost": cost,
-        "funding": funding,
+        "project_cost": s.project.cost,
+        "funding": s.project.funding,
     }
-    return Analysis(first_year, per_pm, n_first, per_year, payback, monthly, per_participant, by_category, meta, assumptions, warnings,
-                    first_year_naive=first_year_naive, horizon=horizon_totals, return_per_krona=return_per_krona, typology=typology, potential=potential,
-                    stat_split=stat_split, counterfactual=counterfactual)
+
+
+def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
+    """Everything from the engine's sums: res.aggregates holds, per situation and category, an array
+    grid month × months since exit (every cell inside some participant's horizon)."""
+    s, agg, pop = ls.scenario, res.aggregates, res.population
+    deadweight, counterfactual = counterfactual_share(ls, pop)
+    e = effects(agg, res.grid, s.discount_rate, deadweight)
+    first_year, first_year_naive, per_pm, n_first = first_year_figures(e, pop.n)
+    monthly, disc = monthly_figures(e)
+    payback = payback_figures(monthly, disc, s.project.cost, s.project.funding)
+    return Analysis(first_year, per_pm, n_first, per_year_figures(e), payback, monthly, per_participant_table(res, e.kept),
+                    category_table(agg, e.first), run_meta(res, ls), assumption_texts(ls, res, counterfactual), warning_texts(res, deadweight),
+                    first_year_naive=first_year_naive, horizon=horizon_figures(e, payback), return_per_krona=return_per_krona(e, payback),
+                    typology=typology(pop), potential=potential_figures(agg, e.first), stat_split=stat_split(agg, e),
+                    counterfactual=counterfactual)

@@ -257,7 +257,7 @@ def _planned_outputs(out: Path | None, ls, src, *, with_workbook: bool, formats:
     target = check_target(out, inputs) if out is not None else Path(f"nyttokalk-{safe_name(ls.scenario.name)}.xlsx")
     planned = []
     if with_workbook:
-        from .reports.excel import chart_paths
+        from .reports.charts import chart_paths
 
         planned = [target] + list(chart_paths(target).values())
     for fmt in dict.fromkeys(formats):

@@ -147,7 +147,7 @@ def run_all(variants: list[Variant], id_key: str | None) -> None:
 
 
 def _flat_scenario(ls: LoadedScenario) -> dict[str, object]:
-    from ..reports.excel import model_leaves, show
+    from ..flat import model_leaves, show
 
     return {k: show(v) for k, v in model_leaves(ls.scenario).items()}
 
@@ -214,16 +214,8 @@ def key_figures(variants: list[Variant], L) -> list[dict]:
                 continue
             rows.append({"key": f"payback.{k}.{a}", "label": L["compare.row.payback"].format(kind=L[k], actor=L[a]),
                          "values": [pb.get(k) if pb.get("cost") is not None else None for pb in vals],
-                         "display": [_payback_text(pb, k, L) for pb in vals], "kind": "months"})
+                         "display": [L.payback(pb, k) for pb in vals], "kind": "months"})
     return rows
-
-
-def _payback_text(pb: dict, key: str, L) -> str:
-    if pb.get("cost") is None:
-        return "–"
-    if pb.get("cost") == 0:
-        return L["no_cost"]
-    return L.months(pb.get(key))
 
 
 @dataclass
@@ -272,6 +264,7 @@ def compare(scenarios: list, rules_years: list[int], participants, id_key: str |
 def render(c: Comparison, console, lang: str) -> None:
     from rich.table import Table
 
+    from ..actors import PUBLIC
     from ..reports.labels import labels
 
     L = labels(lang)
@@ -288,7 +281,7 @@ def render(c: Comparison, console, lang: str) -> None:
         if two:
             a, b = row["values"]
             extra = [_difference_text(row, a, b, L)]
-        t.add_row(row["label"], *shown, *extra, style="bold" if row["key"].endswith("offentlig_sektor") else None)
+        t.add_row(row["label"], *shown, *extra, style="bold" if row["key"].endswith(PUBLIC) else None)
     console.print(t)
     for title, rows, empty in ((L["compare.assumptions"], c.assumptions, L["compare.no_assumptions"]),
                                (L["compare.rules"], c.rules, L["compare.no_rules"])):
@@ -321,32 +314,18 @@ def _difference_text(row: dict, a, b, L) -> str:
 def write_workbook(c: Comparison, path: Path, lang: str) -> Path:
     """The comparison as a workbook: sheet Jämförelse (key figures, differing assumptions and
     rules) with a bar chart of the first-year effect per actor and variant."""
-    from openpyxl.chart import BarChart, Reference, Series
     from openpyxl.utils import get_column_letter
 
     from .. import __version__
-    from ..reports.excel import BOLD, TITLE, Sheet, _widths, new_workbook, save
     from ..reports.labels import SEK_FORMATS, labels
+    from ..reports.xlsx import BOLD, TITLE, Sheet, column_widths, new_workbook, save
 
     L = labels(lang)
     sek = SEK_FORMATS[lang]
     wb = new_workbook("nyttokalk – " + " / ".join(v.label for v in c.variants), __version__)
-    two = len(c.variants) == 2
-    header = [L["compare.key_figures"]] + [v.label for v in c.variants]
-    if two:
-        header.append(L["compare.difference"].format(a=c.variants[0].label, b=c.variants[1].label))
-    rows = []
-    for row in c.figures:
-        values = list(row["values"])
-        if row["kind"] == "months":  # a month count as a number; no cost / not reached / no share as words
-            values = [x if isinstance(x, int) and d == L.months(x) else d for x, d in zip(row["values"], row["display"])]
-        if two:
-            a, b = values
-            numeric = row["kind"] in ("sek", "count", "months") and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
-            values.append(b - a if numeric else None)
-        rows.append([row["label"]] + values)
+    header, rows = _figure_rows(c, L)
     diff_rows = [[r["key"], *r["values"]] for r in c.assumptions] + [[r["key"], *r["values"]] for r in c.rules]
-    widths = [min(w, 48) for w in _widths(header, rows + diff_rows)]  # long texts wrap
+    widths = [min(w, 48) for w in column_widths(header, rows + diff_rows)]  # long texts wrap
     widths[0] = max(widths[0], 40)
     s = Sheet(wb, L["sheet.compare"], widths, freeze="B3")
     s.row([L["compare.title"] + ": " + " · ".join(v.label for v in c.variants)], font=TITLE)
@@ -367,17 +346,44 @@ def write_workbook(c: Comparison, path: Path, lang: str) -> Path:
         for item in items:
             s.row([item["key"], *item["values"]], wrap=True)
     if acts_rows:
-        ch = BarChart()
-        ch.type = "bar"
-        ch.title = L["compare.chart"]
-        ch.height, ch.width = 9, 18
-        ch.legend.position = "b"
-        for j, v in enumerate(c.variants):
-            ser = Series(Reference(s.ws, min_col=2 + j, min_row=acts_rows[0], max_row=acts_rows[-1]), title=v.label)
-            ch.series.append(ser)
-        ch.set_categories(Reference(s.ws, min_col=1, min_row=acts_rows[0], max_row=acts_rows[-1]))
-        ch.x_axis.delete = False
-        ch.y_axis.delete = False
-        ch.y_axis.number_format = "#,##0"
-        s.ws.add_chart(ch, f"{get_column_letter(len(header) + 2)}2")
+        s.ws.add_chart(_first_year_bars(c, L, s.ws, acts_rows[0], acts_rows[-1]), f"{get_column_letter(len(header) + 2)}2")
     return save(wb, path)
+
+
+def _figure_rows(c: Comparison, L) -> tuple[list, list[list]]:
+    """The key-figure table's header and rows: a month count as a number, no cost / not reached /
+    no share as words; with two variants, the difference b − a where both are numbers."""
+    two = len(c.variants) == 2
+    header = [L["compare.key_figures"]] + [v.label for v in c.variants]
+    if two:
+        header.append(L["compare.difference"].format(a=c.variants[0].label, b=c.variants[1].label))
+    rows = []
+    for row in c.figures:
+        values = list(row["values"])
+        if row["kind"] == "months":
+            values = [x if isinstance(x, int) and d == L.months(x) else d for x, d in zip(row["values"], row["display"])]
+        if two:
+            a, b = values
+            numeric = row["kind"] in ("sek", "count", "months") and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
+            values.append(b - a if numeric else None)
+        rows.append([row["label"]] + values)
+    return header, rows
+
+
+def _first_year_bars(c: Comparison, L, ws, first: int, last: int):
+    """The first-year effect per actor (rows first–last) as bars, one series per variant."""
+    from openpyxl.chart import BarChart, Reference, Series
+
+    ch = BarChart()
+    ch.type = "bar"
+    ch.title = L["compare.chart"]
+    ch.height, ch.width = 9, 18
+    ch.legend.position = "b"
+    for j, v in enumerate(c.variants):
+        ser = Series(Reference(ws, min_col=2 + j, min_row=first, max_row=last), title=v.label)
+        ch.series.append(ser)
+    ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    ch.x_axis.delete = False
+    ch.y_axis.delete = False
+    ch.y_axis.number_format = "#,##0"
+    return ch

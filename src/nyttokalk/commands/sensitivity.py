@@ -333,15 +333,23 @@ def write_charts(s: Sensitivity, workbook: Path, lang: str) -> list[Path]:
 def write_workbook(s: Sensitivity, path: Path, lang: str) -> Path:
     """Sheets Tornado (with a native bar chart: effect at the low and the high value, as a change
     from the base case), Monte Carlo, Antaganden and Om beräkningen."""
-    from openpyxl.chart import BarChart, Reference, Series
-
     from .. import __version__
-    from ..reports.excel import BOLD, TITLE, Sheet, _widths, about_rows, new_workbook, save, scenario_rows
     from ..reports.labels import SEK_FORMATS, labels
+    from ..reports.xlsx import new_workbook, save
 
     L = labels(lang)
     sek = SEK_FORMATS[lang]
     wb = new_workbook(f"nyttokalk – {s.scenario.scenario.name} – {L['sheet.tornado']}", __version__)
+    _tornado_sheet(wb, s, L, sek)
+    if s.samples:
+        _monte_carlo_sheet(wb, s, L, sek)
+    _assumptions_and_about(wb, s, L)
+    return save(wb, path)
+
+
+def _tornado_sheet(wb, s: Sensitivity, L, sek: str) -> None:
+    from ..reports.xlsx import BOLD, TITLE, Sheet, column_widths
+
     base_effect = s.base.first_year[PUBLIC]
     header = [L[k] for k in ("sens.assumption", "sens.base", "sens.low", "sens.high", "sens.effect_low", "sens.effect_high", "sens.swing",
                               "sens.payback_low", "sens.payback_high", "sens.dpayback_low", "sens.dpayback_high")]
@@ -351,7 +359,7 @@ def write_workbook(s: Sensitivity, path: Path, lang: str) -> Path:
         rows.append([row["key"], row["base"], row["low"], row["high"], row["effect_low"], row["effect_high"], row["swing"],
                      *[row[k] if row[k] is not None else L["not_reached"] for k in ("payback_low", "payback_high", "discounted_payback_low", "discounted_payback_high")],
                      row["effect_low"] - base_effect, row["effect_high"] - base_effect])
-    sh = Sheet(wb, L["sheet.tornado"], _widths(header, rows), freeze="B4")
+    sh = Sheet(wb, L["sheet.tornado"], column_widths(header, rows), freeze="B4")
     sh.row([L["sens.title"]], font=TITLE)
     sh.row([L["sens.base_line"].format(effect=L.sek(base_effect), payback=L.months(s.base.payback["simple"]))])
     sh.row(header, font=BOLD, right_from=1)
@@ -361,49 +369,63 @@ def write_workbook(s: Sensitivity, path: Path, lang: str) -> Path:
     for sk in s.skipped:
         sh.row([f"{L['sens.skipped']}: {sk.key} ({sk.spec}): {sk.reason}"])
     if rows:
-        ch = BarChart()
-        ch.type = "bar"
-        ch.grouping = "clustered"
-        ch.overlap = 100
-        ch.title = L["sens.chart"]
-        ch.height, ch.width = 3 + 1.3 * len(rows), 22
-        ch.legend.position = "b"
         first, last = 4, 3 + len(rows)
-        for j, title in ((12, L["sens.low"]), (13, L["sens.high"])):
-            ch.series.append(Series(Reference(sh.ws, min_col=j, min_row=first, max_row=last), title=title))
-        ch.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
-        ch.x_axis.delete = False
-        ch.y_axis.delete = False
-        ch.y_axis.number_format = "#,##0"
-        ch.x_axis.scaling.orientation = "maxMin"  # largest swing on top
-        ch.x_axis.tickLblPos = "low"  # assumption names beside the chart, not over the bars
-        sh.ws.add_chart(ch, f"A{last + 3 + len(s.skipped)}")
+        sh.ws.add_chart(_tornado_bars(L, sh.ws, first, last), f"A{last + 3 + len(s.skipped)}")
 
-    if s.samples:
-        mc = Sheet(wb, L["sheet.monte_carlo"], [44, 18, 18, 18], freeze="B3")
-        mc.row([L["sens.mc_title"].format(n=s.samples, seed=s.seed)], font=TITLE)
-        mc.row([L["sens.percentile"]] + [f"p{p}" for p in PERCENTILES], font=BOLD, right_from=1)
-        for a, d in s.percentiles.items():
-            mc.row([L["first_year"] + ": " + L[a]] + [d[f"p{p}"] for p in PERCENTILES], [None] + [sek] * 3, right_from=1)
-        for k, d in s.payback_percentiles.items():
-            mc.row([f"{L[k]}: {L[PUBLIC]}"] + [d[f"p{p}"] if d[f"p{p}"] is not None else L["not_reached"] for p in PERCENTILES], right_from=1)
-        for k, v in s.reached_share.items():
-            mc.row([f"{L['sens.reached']} ({L[k]})", v], "0%", right_from=1)
-        mc.blank()
-        mc.row([L["sens.range"]], font=BOLD)
-        for r in s.ranges:
-            mc.row([r.key, r.low, r.high, r.spec], "#,##0.##")
+
+def _tornado_bars(L, ws, first: int, last: int):
+    """The tornado as a native bar chart: columns 12 and 13 (low − base, high − base) of rows first–last."""
+    from openpyxl.chart import BarChart, Reference, Series
+
+    ch = BarChart()
+    ch.type = "bar"
+    ch.grouping = "clustered"
+    ch.overlap = 100
+    ch.title = L["sens.chart"]
+    ch.height, ch.width = 3 + 1.3 * (last - first + 1), 22
+    ch.legend.position = "b"
+    for j, title in ((12, L["sens.low"]), (13, L["sens.high"])):
+        ch.series.append(Series(Reference(ws, min_col=j, min_row=first, max_row=last), title=title))
+    ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    ch.x_axis.delete = False
+    ch.y_axis.delete = False
+    ch.y_axis.number_format = "#,##0"
+    ch.x_axis.scaling.orientation = "maxMin"  # largest swing on top
+    ch.x_axis.tickLblPos = "low"  # assumption names beside the chart, not over the bars
+    return ch
+
+
+def _monte_carlo_sheet(wb, s: Sensitivity, L, sek: str) -> None:
+    from ..reports.xlsx import BOLD, TITLE, Sheet
+
+    mc = Sheet(wb, L["sheet.monte_carlo"], [44, 18, 18, 18], freeze="B3")
+    mc.row([L["sens.mc_title"].format(n=s.samples, seed=s.seed)], font=TITLE)
+    mc.row([L["sens.percentile"]] + [f"p{p}" for p in PERCENTILES], font=BOLD, right_from=1)
+    for a, d in s.percentiles.items():
+        mc.row([L["first_year"] + ": " + L[a]] + [d[f"p{p}"] for p in PERCENTILES], [None] + [sek] * 3, right_from=1)
+    for k, d in s.payback_percentiles.items():
+        mc.row([f"{L[k]}: {L[PUBLIC]}"] + [d[f"p{p}"] if d[f"p{p}"] is not None else L["not_reached"] for p in PERCENTILES], right_from=1)
+    for k, v in s.reached_share.items():
+        mc.row([f"{L['sens.reached']} ({L[k]})", v], "0%", right_from=1)
+    mc.blank()
+    mc.row([L["sens.range"]], font=BOLD)
+    for r in s.ranges:
+        mc.row([r.key, r.low, r.high, r.spec], "#,##0.##")
+
+
+def _assumptions_and_about(wb, s: Sensitivity, L) -> None:
+    from ..reports.excel import about_rows, scenario_rows
+    from ..reports.xlsx import BOLD, Sheet, column_widths
 
     rows_a = scenario_rows(s.scenario, L)
     varied = {r.key for r in s.ranges}
     rows_a = [[k, v, L["origin.variant"] if k in varied else o] for k, v, o in rows_a]
-    sa = Sheet(wb, L["sheet.assumptions"], [min(w, 60) for w in _widths([L["key"], L["value"], L["origin"]], rows_a)], freeze="A2")
+    sa = Sheet(wb, L["sheet.assumptions"], [min(w, 60) for w in column_widths([L["key"], L["value"], L["origin"]], rows_a)], freeze="A2")
     sa.row([L["key"], L["value"], L["origin"]], font=BOLD)
     for r in rows_a:
         sa.row(r)
-    about = about_rows(s.meta, L) + [[L["sens.seed"], s.seed], [L["sens.samples"], s.samples], [L["language"], lang]]
-    so = Sheet(wb, L["sheet.about"], _widths([L["item"], L["value"]], about), freeze="A2")
+    about = about_rows(s.meta, L) + [[L["sens.seed"], s.seed], [L["sens.samples"], s.samples], [L["language"], L.lang]]
+    so = Sheet(wb, L["sheet.about"], column_widths([L["item"], L["value"]], about), freeze="A2")
     so.row([L["item"], L["value"]], font=BOLD)
     for r in about:
         so.row(r)
-    return save(wb, path)

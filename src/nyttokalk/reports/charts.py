@@ -13,7 +13,6 @@ from .files import atomic_path
 from .labels import labels
 
 
-
 def _plt():
     import matplotlib
 
@@ -43,27 +42,33 @@ def _kr(x, _pos=None) -> str:
     return f"{x:,.0f}".replace(",", " ").replace("-", "−")
 
 
+def chart_paths(workbook: Path) -> dict[str, Path]:
+    """The PNG and SVG charts of the cumulative net written beside a workbook."""
+    w = Path(workbook)
+    stem = w.with_suffix("")
+    return {ext: stem.with_name(stem.name + f"-cumulative.{ext}") for ext in ("png", "svg")}
+
+
 def cumulative_chart(a: Analysis, paths: dict[str, Path], lang: str = "sv") -> list[Path]:
     """Cumulative net (effect − cost share) per actor by month; ◆ where an actor is paid back."""
     from matplotlib.ticker import FuncFormatter
 
-    from .excel import actors, cumulative_net, payback_markers
-
     plt = _plt()
     L = labels(lang)
-    cum = cumulative_net(a)
-    marks = payback_markers(a)
+    cum = a.cumulative_net
+    marks = a.payback_marks
     months = list(a.monthly.index)
     x = range(1, len(months) + 1)
     fig, ax = plt.subplots(figsize=(9, 5))
     try:
-        for actor in actors(a):
+        for actor in a.actors:
             lw = 2.6 if actor == PUBLIC else 1.4
-            (line,) = ax.plot(x, cum[actor], label=L[actor], linewidth=lw)
+            series = cum[actor].to_numpy()
+            (line,) = ax.plot(x, series, label=L[actor], linewidth=lw)
             if actor in marks:
                 m = marks[actor]
-                ax.plot([m], [cum[actor][m - 1]], marker="D", markersize=8, color=line.get_color(), linestyle="none")
-                ax.annotate(L["payback_marker"].format(actor=L[actor], months=m), (m, cum[actor][m - 1]),
+                ax.plot([m], [series[m - 1]], marker="D", markersize=8, color=line.get_color(), linestyle="none")
+                ax.annotate(L["payback_marker"].format(actor=L[actor], months=m), (m, series[m - 1]),
                             textcoords="offset points", xytext=(6, -12), fontsize=8, color=line.get_color())
         ax.axhline(0, color="black", linewidth=0.8)
         step = max(1, len(months) // 12)

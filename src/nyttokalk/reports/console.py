@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from ..actors import PUBLIC
 from ..analysis import Analysis
 from ..display import plain, shown
+from .charts import chart_paths
 from .labels import labels
-
-
-def _payback(pb: dict, kind: str, L) -> str:
-    if pb.get("cost") is None:
-        return "–"
-    if pb["cost"] == 0:
-        return L["no_cost"]
-    return L.months(pb.get(kind))
 
 
 def render(a: Analysis, console: Console, out_path: str | None, lang: str = "sv", files: Sequence[str] = ()) -> None:
@@ -29,18 +24,18 @@ def render(a: Analysis, console: Console, out_path: str | None, lang: str = "sv"
                                            horizon=m["horizon_months"], rules=rules))
     table = Table(title=L["summary.title"], title_justify="left")
     # with deadweight, the naive before/after result beside the adjusted one
-    naive = bool(a.first_year_naive) and any(abs(a.first_year_naive[x] - a.first_year[x]) > 0.005 for x in a.first_year)
+    naive = a.naive_differs
     table.add_column(L["actor"])
     keys = ["console.per_participant_month", "console.first_year"] + (["console.first_year_naive"] if naive else [])
     for key in keys + ["console.simple", "console.discounted"]:
         table.add_column(L[key], justify="right")
-    for actor in a.first_year:
+    for actor in a.actors:
         pb = a.payback.get(actor, {})
-        style = "bold" if actor == "offentlig_sektor" else None
+        style = "bold" if actor == PUBLIC else None
         cells = [L.sek(a.per_participant_month.get(actor)), L.sek(a.first_year[actor])]
         if naive:
             cells.append(L.sek(a.first_year_naive[actor]))
-        table.add_row(L[actor], *cells, _payback(pb, "simple", L), _payback(pb, "discounted", L), style=style)
+        table.add_row(L[actor], *cells, L.payback(pb, "simple"), L.payback(pb, "discounted"), style=style)
     console.print(table)
     console.print(L["summary.cost"].format(cost=L.sek(m["project_cost"]), rate=f"{m['discount_rate_percent']:g}"))
     if a.warnings:
@@ -51,10 +46,6 @@ def render(a: Analysis, console: Console, out_path: str | None, lang: str = "sv"
     for x in a.assumptions:
         console.print(f"  • {plain(x, 2000)}", markup=False)
     if out_path:
-        from pathlib import Path
-
-        from .excel import chart_paths
-
         console.print(f"{L['workbook']}: [bold]{shown(out_path)}[/]")
         files = [str(p) for p in chart_paths(Path(out_path)).values() if p.exists()] + list(files)
     if files:

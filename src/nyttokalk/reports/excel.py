@@ -1,286 +1,44 @@
-"""The Excel workbook for finance officers and evaluators. Reads the analysis only.
+"""The result workbook for finance officers and evaluators: the layout of its sheets. Reads the
+analysis only; the xlsx writing itself is reports/xlsx.py.
 
 Sheets: Sammanfattning, Per aktör och år, Per deltagare, Flöden, Per månad, Parametrar,
-Antaganden, Om beräkningen (English names with lang="en"), with native charts. The workbook is
-written in openpyxl's write-only mode (rows stream to disk, so 100 000 participants fit in
-memory), to a temporary file that is renamed into place. Its zip entries and document
-properties carry a fixed time, so the same input gives the same file.
+Antaganden, Om beräkningen (English names with lang="en"), with native charts. The same input
+gives the same file (see reports/xlsx.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import math
-import re
-import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
-from ..actors import PUBLIC, PUBLIC_ACTORS
 from ..analysis import Analysis
 from ..engine import EngineResult
+from ..flat import flatten, model_leaves, show
 from ..rules.schema import iter_leaves
-from .files import FORMULA_START, atomic_path
+from .charts import chart_paths, cumulative_chart
+from .files import write_csv
 from .labels import SEK_FORMATS, Labels, labels
+from .tabular import table_paths
+from .xlsx import BOLD, TITLE, Sheet, column_widths, new_workbook, save
 
 # Excel holds 1 048 576 rows a sheet; one is the header. Beyond this, per-participant results go
 # to a CSV beside the workbook (a module constant so that a test can lower it).
 EXCEL_MAX_DATA_ROWS = 1_048_575
 
-# Created/modified and every zip entry carry this time instead of the clock: the same input gives
-# the same workbook, byte for byte.
-FIXED_TIME = dt.datetime(2000, 1, 1)
-
 SEK_FORMAT = SEK_FORMATS["sv"]
 NUMBER_FORMAT = "#,##0.##"
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-RIGHT = Alignment(horizontal="right")
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-def _as_text(cell) -> None:
-    """Text from input is stored as text, never as a formula (CSV/formula injection)."""
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-        cell.data_type = "s"
-
-
-def _clean(v):
-    """A value openpyxl writes as Excel expects: numpy scalars as Python numbers, NaN/inf as empty."""
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
-    if v is not None and not isinstance(v, (str, int, float, bool)):
-        v = str(v)
-    if isinstance(v, str):
-        return _ILLEGAL_XML.sub("", v)  # control characters have no place in a worksheet
-    return v
-
-
-class Sheet:
-    """A write-only worksheet written row by row. Column widths and frozen panes are set before
-    the first row (write-only sheets write them first)."""
-
-    def __init__(self, wb: Workbook, title: str, widths: Sequence[float] = (), freeze: str | None = None):
-        self.ws = wb.create_sheet(title)
-        for i, w in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = min(max(w, 8), 70)
-        if freeze:
-            self.ws.freeze_panes = freeze
-        # printed landscape, as wide as one page
-        self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.paperSize = "9"  # A4
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.page_setup.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.rows = 0
-
-    @property
-    def title(self) -> str:
-        return self.ws.title
-
-    def row(self, values: Iterable, formats: Sequence[str | None] | str | None = None, font: Font | None = None,
-            right_from: int | None = None, wrap: bool = False) -> int:
-        """Append one row; returns its 1-based row number. A format applies to numbers only."""
-        values = list(values)
-        if wrap:  # LibreOffice does not fit the height of wrapped rows: give it
-            lines = 1
-            for i, v in enumerate(values):
-                width = self.ws.column_dimensions[get_column_letter(i + 1)].width or 10
-                lines = max(lines, -(-len(str(v if v is not None else "")) // max(int(width * 1.1), 1)))
-            if lines > 1:
-                self.ws.row_dimensions[self.rows + 1].height = 15 * min(lines, 30)
-        if isinstance(formats, str) or formats is None:
-            formats = [formats] * len(values)
-        cells = []
-        for i, (v, f) in enumerate(zip(values, list(formats) + [None] * (len(values) - len(formats)))):
-            c = WriteOnlyCell(self.ws, value=_clean(v))
-            if font is not None:
-                c.font = font
-            if f and isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
-                c.number_format = f
-            if right_from is not None and i >= right_from:
-                c.alignment = RIGHT
-            elif wrap:
-                c.alignment = WRAP
-            _as_text(c)
-            cells.append(c)
-        self.ws.append(cells)
-        self.rows += 1
-        return self.rows
-
-    def bulk(self, columns: Sequence[Sequence], formats: Sequence[str | None]) -> None:
-        """Many rows at once, column-wise data. One cell object per column is reused for every row
-        (a write-only sheet serialises a row as soon as it is appended), so the style is looked up
-        once per column, not once per cell."""
-        protos = []
-        for f in formats:
-            c = WriteOnlyCell(self.ws)
-            if f:
-                c.number_format = f
-            protos.append(c)
-        text = [any(isinstance(v, str) for v in col[:1000]) for col in columns]
-        for values in zip(*columns):
-            for c, v, t in zip(protos, values, text):
-                c.value = v if not (v != v) else None  # NaN → empty
-                if t:
-                    _as_text(c)
-            self.ws.append(protos)
-            self.rows += 1
-
-    def text(self, line: str, width: int = 110) -> None:
-        """A line of prose, wrapped over several rows so that it prints within the table's width."""
-        import textwrap
-
-        parts = textwrap.wrap(str(line), width=width, break_long_words=True, subsequent_indent="  ") or [""]
-        for part in parts:
-            self.row([part])
-
-    def blank(self) -> None:
-        self.ws.append([])
-        self.rows += 1
-
-    def raw_rows(self, columns: Sequence[Sequence], formats: Sequence[str | None]) -> None:
-        """Many rows as the last rows of the sheet, spliced into the sheet's XML when the workbook
-        is saved. openpyxl spends ~20 µs a cell; this writes 100 000 participants in about a second.
-        Text is written as an inline string (never a formula), numbers with the column's format."""
-        sids = []
-        for f in formats:
-            if f:
-                c = WriteOnlyCell(self.ws)
-                c.number_format = f
-                sids.append(c.style_id)  # registers the style with the workbook
-            else:
-                sids.append(None)
-        self.ws._nyttokalk_raw = _RawRows(self.rows + 1, [list(c) for c in columns], sids)
-        self.rows += len(columns[0]) if columns else 0
-
-
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _xml_text(v: str) -> str:
-    return xml_escape(_ILLEGAL_XML.sub("", v))
-
-
-@dataclasses.dataclass
-class _RawRows:
-    first_row: int
-    columns: list[list]
-    style_ids: list[int | None]
-
-    def xml_chunks(self, rows_per_chunk: int = 5000) -> Iterable[bytes]:
-        n = len(self.columns[0]) if self.columns else 0
-        rows = range(self.first_row, self.first_row + n)
-        cells = []
-        for j, (col, sid) in enumerate(zip(self.columns, self.style_ids)):
-            letter = get_column_letter(j + 1)
-            s_attr = f' s="{sid}"' if sid else ""
-            out = []
-            for r, v in zip(rows, col):
-                if v is None or (isinstance(v, float) and not math.isfinite(v)):
-                    out.append("")
-                elif isinstance(v, str):
-                    out.append(f'<c r="{letter}{r}"{s_attr} t="inlineStr"><is><t xml:space="preserve">{_xml_text(v)}</t></is></c>')
-                elif isinstance(v, bool):
-                    out.append(f'<c r="{letter}{r}"{s_attr} t="b"><v>{int(v)}</v></c>')
-                else:
-                    out.append(f'<c r="{letter}{r}"{s_attr} t="n"><v>{v!r}</v></c>')
-            cells.append(out)
-        for start in range(0, n, rows_per_chunk):
-            stop = min(start + rows_per_chunk, n)
-            yield "".join(f'<row r="{rows[i]}">' + "".join(c[i] for c in cells) + "</row>" for i in range(start, stop)).encode("utf-8")
-
-
-def _widths(header: Sequence, rows: Iterable[Sequence], sample: int = 200) -> list[float]:
-    width = [len(str(h)) + 2 for h in header]
-    for k, r in enumerate(rows):
-        if k >= sample:
-            break
-        for i, v in enumerate(r[: len(width)]):
-            n = len(f"{v:,.0f}") + 5 if isinstance(v, float) else len(str(v))
-            width[i] = max(width[i], n + 2)
-    return width
-
-
-class _FixedTimeZip(ZipFile):
-    """A zip whose entries all carry FIXED_TIME (openpyxl stamps them with the clock)."""
-
-    def _info(self, name: str) -> ZipInfo:
-        info = ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-        info.compress_type = self.compression
-        info.external_attr = 0o644 << 16
-        return info
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = self._info(zinfo_or_arcname)
-        return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    workbook: Workbook | None = None
-
-    def _raw_for(self, arcname: str) -> _RawRows | None:
-        for ws in self.workbook.worksheets if self.workbook is not None else ():
-            raw = getattr(ws, "_nyttokalk_raw", None)
-            if raw is not None and ws.path[1:] == arcname:  # ws._id is set by the time a sheet is written
-                return raw
-        return None
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        arcname = arcname or Path(filename).name
-        info = self._info(arcname)
-        raw = self._raw_for(arcname)
-        with open(filename, "rb") as src, self.open(info, "w", force_zip64=True) as dst:
-            if raw is None:
-                shutil.copyfileobj(src, dst, 1 << 20)
-                return
-            xml = src.read()  # the sheet without its raw rows: small
-            end = xml.rindex(b"</sheetData>")
-            dst.write(xml[:end])
-            for chunk in raw.xml_chunks():
-                dst.write(chunk)
-            dst.write(xml[end:])
-
-
-def new_workbook(title: str, version: str) -> Workbook:
-    wb = Workbook(write_only=True)
-    wb.properties.creator = f"nyttokalk {version}"
-    wb.properties.title = title
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.lastModifiedBy = None
-    return wb
-
-
-def save(wb: Workbook, path: Path) -> Path:
-    """Write the workbook to a temporary file beside `path`, then rename it into place."""
-    with atomic_path(Path(path)) as tmp:
-        archive = _FixedTimeZip(tmp, "w", ZIP_DEFLATED, allowZip64=True)
-        archive.workbook = wb
-        wb.properties.modified = FIXED_TIME  # openpyxl's save_workbook would stamp the clock here
-        ExcelWriter(wb, archive).save()
-    return Path(path)
 
 
 # ---- what the analysis holds, read generically -------------------------------------------------
-
-
-def actors(a: Analysis) -> list[str]:
-    return list(a.first_year)
+# Its dataclass fields: a field added to Analysis shows in the summary without a change here. Its
+# properties (cumulative_net, flows_by_actor, …) are views the sheets below lay out, not read here.
 
 
 def _is_number(v) -> bool:
@@ -290,7 +48,7 @@ def _is_number(v) -> bool:
 def actor_dict_fields(a: Analysis) -> list[str]:
     """Fields of the analysis that map every actor to a number (first_year, per_participant_month,
     and any added later), in the order the dataclass declares them, the two main ones first."""
-    acts = set(actors(a))
+    acts = set(a.actors)
     out = []
     for f in dataclasses.fields(a):
         v = getattr(a, f.name)
@@ -302,7 +60,7 @@ def actor_dict_fields(a: Analysis) -> list[str]:
 
 def nested_actor_fields(a: Analysis) -> list[tuple[str, str]]:
     """(field, key) for fields shaped key → actor → number, e.g. horizon["npv"][actor]."""
-    acts = set(actors(a))
+    acts = set(a.actors)
     out = []
     for f in dataclasses.fields(a):
         v = getattr(a, f.name)
@@ -340,7 +98,7 @@ def field_label(L: Labels, name: str, key: str | None = None) -> str:
 
 def payback_keys(a: Analysis) -> list[str]:
     keys: list[str] = []
-    for x in actors(a):
+    for x in a.actors:
         for k in a.payback.get(x, {}):
             if k not in keys:
                 keys.append(k)
@@ -361,66 +119,17 @@ def payback_cell(pb: dict, key: str, L: Labels):
     return value
 
 
-def flatten(d, prefix: str = "") -> dict[str, object]:
-    out: dict[str, object] = {}
-    if isinstance(d, dict) and d:
-        for k, v in d.items():
-            out.update(flatten(v, f"{prefix}{k}."))
-        return out
-    out[prefix[:-1]] = d
-    return out
-
-
-def model_leaves(model, prefix: str = "") -> dict[str, object]:
-    """A pydantic model's leaves by dotted key: nested models are walked, anything else (a number,
-    a text, a mapping such as project.funding, a list) is one leaf."""
-    from pydantic import BaseModel
-
-    out: dict[str, object] = {}
-    for name in type(model).model_fields:
-        v = getattr(model, name)
-        if isinstance(v, BaseModel):
-            out.update(model_leaves(v, f"{prefix}{name}."))
-        else:
-            out[f"{prefix}{name}"] = v
-    return out
-
-
-def show(v) -> object:
-    """A scenario or meta value for a cell: numbers stay numbers, lists are joined, None is empty."""
-    if v is None:
-        return "–"
-    if isinstance(v, (list, tuple)):
-        return "; ".join(str(x) for x in v) if v else "–"
-    if isinstance(v, dict):
-        return "–" if not v else ", ".join(f"{k}: {x}" for k, x in v.items())
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, (int, float, str)):
-        return v
-    return str(v)
-
-
 # ---- sheets ---------------------------------------------------------------------------------
 
 
-def chart_paths(workbook: Path) -> dict[str, Path]:
-    """The PNG and SVG charts written beside a workbook."""
-    w = Path(workbook)
-    stem = w.with_suffix("")
-    return {ext: stem.with_name(stem.name + f"-cumulative.{ext}") for ext in ("png", "svg")}
-
-
 def participants_csv_path(workbook: Path) -> Path:
-    from .tabular import table_paths
-
     return table_paths(Path(workbook).with_suffix(""), "csv")["participants"]
 
 
 def key_figure_rows(a: Analysis, L: Labels, sek: str) -> list[tuple[str, list, str | None]]:
     """(label, value per actor, number format) for every per-actor figure the analysis holds:
     the fields that map actors to numbers, payback per actor, and fields shaped key → actor → number."""
-    acts = actors(a)
+    acts = a.actors
     fields = actor_dict_fields(a)
     out = []
     main = [f for f in fields if f in ("per_participant_month", "first_year")]
@@ -438,11 +147,11 @@ def key_figure_rows(a: Analysis, L: Labels, sek: str) -> list[tuple[str, list, s
 
 
 def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
-    acts = actors(a)
+    acts = a.actors
     header = [L["key_figure"]] + [L[x] for x in acts]
     figures = key_figure_rows(a, L, sek)
     rows = [[label] + values for label, values, _ in figures]
-    widths = _widths(header, rows)
+    widths = column_widths(header, rows)
     widths[0] = max(widths[0], 40)
     s = Sheet(wb, L["sheet.summary"], [widths[0]] + [max(w, 16) for w in widths[1:]], freeze="B5")
     m = a.meta
@@ -474,7 +183,7 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
 
 
 def _per_year(wb, a: Analysis, L: Labels, sek: str) -> tuple[Sheet, int, list[str]]:
-    acts = actors(a)
+    acts = a.actors
     blocks = []
     for y in a.per_year:
         for k, v in y.items():
@@ -487,7 +196,7 @@ def _per_year(wb, a: Analysis, L: Labels, sek: str) -> tuple[Sheet, int, list[st
 
     header = [L["year_after"]] + [L[x] + suffix(k) for k in blocks for x in acts]
     rows = [[L["year_n"].format(n=y["year"])] + [y.get(k, {}).get(x) for k in blocks for x in acts] for y in a.per_year]
-    s = Sheet(wb, L["sheet.per_year"], _widths(header, rows), freeze="B2")
+    s = Sheet(wb, L["sheet.per_year"], column_widths(header, rows), freeze="B2")
     s.row(header, font=BOLD)
     for r in rows:
         s.row(r, [None] + [sek] * (len(r) - 1))
@@ -496,7 +205,7 @@ def _per_year(wb, a: Analysis, L: Labels, sek: str) -> tuple[Sheet, int, list[st
 
 def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None) -> Sheet:
     pp = a.per_participant
-    acts = set(actors(a))
+    acts = set(a.actors)
     if csv_file is not None:
         s = Sheet(wb, L["sheet.per_participant"], [120])
         s.row([L["note.csv_sheet"].format(file=csv_file.name, n=len(pp), limit=EXCEL_MAX_DATA_ROWS)])
@@ -506,7 +215,7 @@ def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None
     header = [L[c] if (c in acts or c in ("id", "before", "after")) else str(c) for c in pp.columns]
     formats = [sek if c in acts else (NUMBER_FORMAT if pd.api.types.is_numeric_dtype(pp[c].dtype) else None) for c in pp.columns]
     columns = [pp[c].tolist() for c in pp.columns]
-    widths = _widths(header, zip(*[col[:200] for col in columns]))
+    widths = column_widths(header, zip(*[col[:200] for col in columns]))
     s = Sheet(wb, L["sheet.per_participant"], widths, freeze="B2")
     s.row(header, font=BOLD)
     s.raw_rows(columns, formats)
@@ -515,63 +224,38 @@ def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None
 
 def _flows(wb, a: Analysis, L: Labels, sek: str) -> Sheet:
     bc = a.by_category
-    real = [x for x in actors(a) if x != PUBLIC]
-    payer = bc["payer"].to_numpy(dtype=object)
-    payee = bc["payee"].to_numpy(dtype=object)
-    effect = bc["effect"].to_numpy(dtype=float)
-    signed = {x: np.where(payee == x, effect, 0.0) - np.where(payer == x, effect, 0.0) for x in real}
-    if PUBLIC in actors(a):
-        signed[PUBLIC] = sum(signed[x] for x in PUBLIC_ACTORS if x in signed)
+    signed = a.flows_by_actor
+    total = a.flows_by_actor_total
     cols = list(bc.columns)
     money = {"before", "after", "effect"}
     shown = {"payer", "payee"}
-    header = [L[c] for c in cols] + [L[x] for x in signed]
+    header = [L[c] for c in cols] + [L[x] for x in signed.columns]
     rows = []
-    for i, r in enumerate(bc.itertuples(index=False)):
+    for r, s_row in zip(bc.itertuples(index=False), signed.itertuples(index=False)):
         vals = [L[v] if c in shown else v for c, v in zip(cols, r)]
-        rows.append(vals + [float(signed[x][i]) for x in signed])
-    formats = [sek if c in money else None for c in cols] + [sek] * len(signed)
-    s = Sheet(wb, L["sheet.flows"], _widths(header, rows), freeze="C2")
+        rows.append(vals + [float(v) for v in s_row])
+    formats = [sek if c in money else None for c in cols] + [sek] * len(signed.columns)
+    s = Sheet(wb, L["sheet.flows"], column_widths(header, rows), freeze="C2")
     s.row(header, font=BOLD)
     for r in rows:
         s.row(r, formats)
-    s.row([L["total"]] + [None] * (len(cols) - 1) + [float(signed[x].sum()) for x in signed], formats, font=BOLD)
+    s.row([L["total"]] + [None] * (len(cols) - 1) + [total[x] for x in signed.columns], formats, font=BOLD)
     s.blank()
     s.text(L["flows.note"])
     return s
 
 
-def cumulative_net(a: Analysis) -> dict[str, np.ndarray]:
-    """Cumulative effect per actor from the first transition month, less the actor's share of the
-    project cost: payback is the first month where it reaches zero."""
-    out = {}
-    for x in actors(a):
-        cost = (a.payback.get(x) or {}).get("cost") or 0.0
-        out[x] = np.cumsum(a.monthly[x].to_numpy(dtype=float)) - cost
-    return out
-
-
-def payback_markers(a: Analysis) -> dict[str, int]:
-    """Actor → payback month (1-based) for the actors that carry a cost and reach payback."""
-    out = {}
-    for x in actors(a):
-        pb = a.payback.get(x) or {}
-        if pb.get("cost") and pb.get("simple") is not None:
-            out[x] = int(pb["simple"])
-    return out
-
-
 def _monthly(wb, a: Analysis, L: Labels, sek: str) -> tuple[Sheet, int, int, int, list[str]]:
-    acts = actors(a)
-    cum = cumulative_net(a)
-    marks = payback_markers(a)
+    acts = a.actors
+    cum = a.cumulative_net
+    marks = a.payback_marks
     n = len(a.monthly)
     header = ([L["month"]] + [L[x] + L["effect_suffix"] for x in acts] + [L[x] + L["cumulative_suffix"] for x in acts]
               + [L["payback_marker"].format(actor=L[x], months=m) for x, m in marks.items()])
     columns = [list(a.monthly.index)] + [a.monthly[x].tolist() for x in acts] + [cum[x].tolist() for x in acts]
     for x, m in marks.items():
-        columns.append([float(cum[x][i]) if i == m - 1 else None for i in range(n)])
-    widths = _widths(header, zip(*[c[:50] for c in columns]))
+        columns.append([float(cum[x].iloc[i]) if i == m - 1 else None for i in range(n)])
+    widths = column_widths(header, zip(*[c[:50] for c in columns]))
     s = Sheet(wb, L["sheet.monthly"], widths, freeze="B2")
     s.row(header, font=BOLD)
     s.bulk(columns, [None] + [sek] * (len(columns) - 1))
@@ -650,7 +334,7 @@ def _parameters(wb, res: EngineResult, L: Labels) -> Sheet:
             for day, value in leaf.dated_values():
                 rows.append([year, ".".join(path_), _format_rule_value(value), leaf.unit, str(day or ""), leaf.status,
                              ref.title + (f", {ref.section}" if ref.section else ""), ref.url or ""])
-    widths = _widths(header, rows)
+    widths = column_widths(header, rows)
     s = Sheet(wb, L["sheet.parameters"], widths, freeze="C3")
     s.row([L["note.parameters"]], font=Font(italic=True))
     s.row(header, font=BOLD)
@@ -672,7 +356,7 @@ def scenario_rows(ls, L: Labels) -> list[list]:
 def _assumptions(wb, a: Analysis, ls, L: Labels) -> Sheet:
     header = [L["key"], L["value"], L["origin"]]
     rows = scenario_rows(ls, L) if ls is not None else []
-    widths = _widths(header, rows)
+    widths = column_widths(header, rows)
     s = Sheet(wb, L["sheet.assumptions"], [min(w, 60) for w in widths], freeze="A2")
     s.row(header, font=BOLD)
     for r in rows:
@@ -706,7 +390,7 @@ def about_rows(meta: dict, L: Labels) -> list[list]:
 def _about(wb, a: Analysis, L: Labels, extra: Sequence[Sequence] = ()) -> Sheet:
     header = [L["item"], L["value"]]
     rows = about_rows(a.meta, L) + [list(r) for r in extra] + [[L["language"], L.lang]]
-    s = Sheet(wb, L["sheet.about"], _widths(header, rows), freeze="A2")
+    s = Sheet(wb, L["sheet.about"], column_widths(header, rows), freeze="A2")
     s.row(header, font=BOLD)
     for r in rows:
         s.row(r)
@@ -724,13 +408,9 @@ def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None,
     notes = [L["note.parameters"], L["note.payback"]]
     csv_file = None
     if len(a.per_participant) > EXCEL_MAX_DATA_ROWS:
-        from .files import write_csv
-
         csv_file = write_csv(a.per_participant, participants_csv_path(path))
         notes.append(L["note.csv"].format(n=len(a.per_participant), limit=EXCEL_MAX_DATA_ROWS, file=csv_file.name))
     if charts:
-        from .charts import cumulative_chart
-
         files = cumulative_chart(a, chart_paths(path), lang)
         notes.append(L["note.charts"].format(files=", ".join(p.name for p in files)))
 
@@ -740,12 +420,12 @@ def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None,
     _per_participant(wb, a, L, sek, csv_file)
     _flows(wb, a, L, sek)
     monthly, n_months, first_cum, n_actors, marks = _monthly(wb, a, L, sek)
-    acts = actors(a)
+    acts = a.actors
     _parameters(wb, res, L)
     _assumptions(wb, a, scenario, L)
     _about(wb, a, L)
 
-    anchor_col = get_column_letter(len(actors(a)) + 3)
+    anchor_col = get_column_letter(len(a.actors) + 3)
     summary.ws.add_chart(_cumulative_chart(L, monthly.ws, n_months, first_cum, acts, marks), f"{anchor_col}4")
     summary.ws.add_chart(_per_year_chart(L, per_year.ws, n_years, n_actors), f"{anchor_col}28")
     monthly.ws.add_chart(_cumulative_chart(L, monthly.ws, n_months, first_cum, acts, marks), f"B{n_months + 3}")

@@ -1,22 +1,24 @@
 """Labels for reports, per language: Swedish (default) and English.
 
 Reports look up every word they show here: `labels(lang)["key"]`. A key a language lacks falls
-back to Swedish, and an id no language knows (a new actor, a new field of the analysis) is
-shown as it is, so a new field never breaks a report.
+back to Swedish, and an id no language knows (a new field of the analysis) is shown as it is, so
+a new field never breaks a report. The actors' names are given once per language in the order of
+actors.ALL; a new actor without its names stops the import (zip strict) rather than shifting the
+names of the others.
 """
 
 from __future__ import annotations
 
+from ..actors import ALL
+
 LANGS = ("sv", "en")
 
-ACTOR_LABELS = {
-    "individ": "Individ",
-    "kommun": "Kommun",
-    "region": "Region",
-    "stat": "Stat",
-    "arbetsgivare": "Arbetsgivare",
-    "offentlig_sektor": "Offentlig sektor",
+# The actors' names per language, in the order of actors.ALL (the actors, then the public sector)
+ACTOR_NAMES = {
+    "sv": ("Individ", "Kommun", "Region", "Stat", "Arbetsgivare", "Offentlig sektor"),
+    "en": ("Individual", "Municipality", "Region", "State", "Employer", "Public sector"),
 }
+ACTOR_LABELS = dict(zip(ALL, ACTOR_NAMES["sv"], strict=True))
 
 _SV = {
     **ACTOR_LABELS,
@@ -188,12 +190,7 @@ _SV = {
 }
 
 _EN = {
-    "individ": "Individual",
-    "kommun": "Municipality",
-    "region": "Region",
-    "stat": "State",
-    "arbetsgivare": "Employer",
-    "offentlig_sektor": "Public sector",
+    **dict(zip(ALL, ACTOR_NAMES["en"], strict=True)),
     "sheet.summary": "Summary",
     "sheet.per_year": "Per actor and year",
     "sheet.per_participant": "Per participant",
@@ -367,6 +364,15 @@ class Labels(dict):
 
     def months(self, x: int | None) -> str:
         return months(x, self.lang)
+
+    def payback(self, pb: dict, kind: str) -> str:
+        """A payback entry ({"simple", "discounted", "cost"}) as text: – for an actor without a cost
+        share, 'no cost' for a zero cost, else the months or 'not reached'."""
+        if pb.get("cost") is None:
+            return "–"
+        if pb["cost"] == 0:
+            return self["no_cost"]
+        return self.months(pb.get(kind))
 
 
 def labels(lang: str = "sv") -> Labels:
