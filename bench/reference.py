@@ -241,7 +241,7 @@ class Reference:
                     continue
                 if red.born_from <= x.birth_year <= red.born_to:
                     cap = math.inf if red.monthly_pay_cap is None else red.monthly_pay_cap
-                    fees = red.rate / 100 * min(gross, cap) + full * max(0.0, gross - cap)
+                    fees = red.rate * min(gross, cap) + full * max(0.0, gross - cap)  # Leaf.at: the rate as a fraction
             rate = fees / gross if gross > 0 else 0.0
             f.update(lon=lon, semesterersattning=holiday, arbetsgivaravgift=fees)
             if state == "introduktionsjobb":  # 3.7

@@ -326,13 +326,13 @@ def _a_kassa_values(loaded_per_month: list[LoadedYear], dates: list[dt.date], me
         "akassa_basic_per_day": daily("basic_amount_per_day"),
         "akassa_max_first_100": daily("max_per_day_first_100"),
         "akassa_max_after_100": daily("max_per_day_after_100"),
-        "akassa_pct_1_200": daily("percent_days_1_200") / 100,
-        "akassa_pct_after_200": daily("percent_after_200") / 100,
+        "akassa_pct_1_200": daily("percent_days_1_200"),
+        "akassa_pct_after_200": daily("percent_after_200"),
         "akassa_income_days": daily("income_days_per_month"),
         "akassa_step_days": np.array([a.step_days for a in rules], dtype=float),
         "akassa_ceiling": monthly("income_ceiling_per_month"),
         "akassa_days_per_month": monthly("days_per_month"),
-        "akassa_pct": np.array([getattr(a, percent_field) if a.variant == "monthly" else [nan] * 3 for a in rules], dtype=float) / 100,
+        "akassa_pct": np.array([getattr(a, percent_field) if a.variant == "monthly" else [nan] * 3 for a in rules], dtype=float),
     }
 
 

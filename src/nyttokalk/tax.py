@@ -36,12 +36,12 @@ def round_half_down_to(x, step: float):
 
 
 def piecewise(x, pieces: list[Piece], unit_value: float):
-    """Evaluate a schedule written as the law writes it: above `over`, `base` plus `rate` % of
-    the part above `over`; `over` and `base` in units of unit_value (PBB, or 1 for SEK)."""
+    """Evaluate a schedule written as the law writes it: above `over`, `base` plus `rate` (a
+    fraction) of the part above `over`; `over` and `base` in units of unit_value (PBB, or 1 for SEK)."""
     x = np.asarray(x, dtype=float)
     overs = np.array([p.over for p in pieces]) * unit_value
     bases = np.array([p.base for p in pieces]) * unit_value
-    rates = np.array([p.rate for p in pieces]) / 100
+    rates = np.array([p.rate for p in pieces])  # fractions (rules.schema.Percent)
     of_total = np.array([p.of == "total" for p in pieces])
     idx = np.clip(np.searchsorted(overs, x, side="left") - 1, 0, None)
     return bases[idx] + rates[idx] * (x - np.where(of_total[idx], 0.0, overs[idx]))

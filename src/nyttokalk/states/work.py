@@ -34,7 +34,7 @@ def employer_contributions(gross: np.ndarray, c: Cells, r: MonthRules) -> np.nda
                 continue
             cap = np.inf if red.monthly_pay_cap is None else red.monthly_pay_cap
             g = gross[hit]
-            fees[hit] = red.rate / 100 * np.minimum(g, cap) + full[hit] * np.maximum(0.0, g - cap)
+            fees[hit] = red.rate * np.minimum(g, cap) + full[hit] * np.maximum(0.0, g - cap)
     return fees
 
 
