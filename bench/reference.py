@@ -43,7 +43,7 @@ import numpy as np
 from nyttokalk.participants import Participants, read_participants
 from nyttokalk.rules.loader import RuleBook
 from nyttokalk.scenario import LoadedScenario, LocalRates, load_scenario, parse_month
-from nyttokalk.tax import TaxParams, income_tax
+from nyttokalk.tax import income_tax, year_rules
 
 ACTORS = ("individ", "kommun", "region", "stat", "arbetsgivare")
 PUBLIC = ("kommun", "region", "stat")
@@ -298,7 +298,7 @@ class Reference:
         key = (year, work, benefit, k, r, b, age)
         if key not in self._tax:
             day = self.s.period.rules_date or dt.date(year, 1, 1)
-            params = TaxParams.from_rules(self.book.year_for(day.year)[0].rules)
+            params = year_rules(self.book.year_for(day.year)[0].rules)
             comp = income_tax(np.array([work]), np.array([benefit]), k, r, b, params,
                               age_at_year_start=np.array([age]), temporary_reduction=self.s.tax.temporary_work_reduction)
             self._tax[key] = {c: float(a[0]) for c, a in comp.items()}

@@ -25,7 +25,7 @@ from .rules.loader import LoadedYear, RuleBook
 from .scenario import LoadedScenario, LocalRates, parse_month
 from .spool import Spool
 from .states.cells import Cells, MonthRules
-from .tax import AgeNotModelled, TaxParams, income_tax
+from .tax import AgeNotModelled, income_tax, year_rules
 
 TAXABLE_WORK = ("lon", "semesterersattning")  # arbetsinkomst: gives jobbskatteavdrag
 TAXABLE_BENEFIT = ("aktivitetsstod", "a_kassa", "sjukpenning")  # taxable, pension-qualifying, no jobbskatteavdrag
@@ -844,7 +844,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
             cols = slice(12 * k, 12 * k + 12)
             day = s.period.rules_date or dt.date(year, 1, 1)
             loaded, _ = book.year_for(day.year)
-            params = TaxParams.from_rules(loaded.rules)
+            params = year_rules(loaded.rules)
             kommun, region, begr = (sub(a) for a in rates[year])
             age_at_start = year - sub(inputs["birth_year"]) - 1
             try:

@@ -241,6 +241,25 @@ class IncomeTax(Strict):
     temporary_work_reduction: Schedule | None = None  # lag (2021:930), 2021–2022 only
     public_service: PublicService
     withholding_table_fees: Number  # %-points of fees the withholding tables assume
+    withholding_intervals: WithholdingIntervals  # the monthly tables' pay intervals
+
+
+class WithholdingInterval(Strict):
+    """Monthly pay above `over` up to `up_to` falls in intervals `width` kronor wide (SKV 433)."""
+
+    over: float = Field(ge=0)
+    up_to: float
+    width: float = Field(gt=0)
+
+
+class WithholdingIntervals(Leaf[list[WithholdingInterval]]):
+    @model_validator(mode="after")
+    def _intervals_follow(self) -> "WithholdingIntervals":
+        for _, intervals in self.dated_values():
+            if not intervals or intervals[0].over != 0 or any(i.up_to <= i.over for i in intervals) or any(
+                    b.over != a.up_to for a, b in zip(intervals, intervals[1:])):
+                raise ValueError("withholding intervals must start at over: 0 and each start where the one before ends (up_to)")
+        return self
 
 
 class LocalTax(Strict):
