@@ -24,7 +24,8 @@ from .participants import Participants, Population
 from .rules.loader import LoadedYear, RuleBook
 from .scenario import LoadedScenario, LocalRates, parse_month
 from .spool import Spool
-from .states.cells import Cells, MonthRules
+from .rules.lookup import MonthRules
+from .states.cells import Cells
 from .tax import AgeNotModelled, income_tax, year_rules
 
 TAXABLE_WORK = ("lon", "semesterersattning")  # arbetsinkomst: gives jobbskatteavdrag
@@ -216,126 +217,6 @@ def _resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.n
     }, notes
 
 
-def _month_rules(grid: Grid, ls: LoadedScenario, book: RuleBook) -> tuple[MonthRules, dict[int, LoadedYear], list[str]]:
-    s = ls.scenario
-    years_used: dict[int, LoadedYear] = {}
-    loaded_per_month: list[LoadedYear] = []
-    dates: list[dt.date] = []
-    projected: list[str] = []
-    for m in range(grid.n_months):
-        cal = grid.month_date(m)
-        day = s.period.rules_date or cal
-        loaded, carried = book.year_for(day.year)
-        if carried:
-            projected.append(cal.strftime("%Y-%m"))
-        years_used[loaded.rules.year] = loaded
-        loaded_per_month.append(loaded)
-        dates.append(day)
-    order = sorted(years_used)
-    rules_index = np.array([order.index(l.rules.year) for l in loaded_per_month])
-
-    def series(get) -> np.ndarray:
-        return np.array([get(l.rules, d) for l, d in zip(loaded_per_month, dates)], dtype=float)
-
-    def optional(get) -> np.ndarray:
-        # 0 where the rule does not exist; `extratjanst_exists` says where it does (checked by the engine)
-        return np.array([get(l.rules, d) if l.rules.subsidies.extratjanst is not None else 0.0 for l, d in zip(loaded_per_month, dates)], dtype=float)
-
-    values = {
-        "aktivitetsstod_daily": series(lambda r, d: r.transfers.aktivitetsstod.daily_amount.at(d)),
-        "etablering_daily": series(lambda r, d: r.transfers.etableringsersattning.daily_amount.at(d)),
-        "utvecklingsersattning_daily": series(
-            (lambda r, d: r.transfers.utvecklingsersattning.daily_amount_higher.at(d))
-            if s.benefits.utvecklingsersattning_level == "higher"
-            else (lambda r, d: r.transfers.utvecklingsersattning.daily_amount_lower.at(d))),
-        "lonebidrag_wage_cap": series(lambda r, d: r.subsidies.lonebidrag.wage_cap.at(d)),
-        "lonebidrag_share": np.full(len(dates), np.nan if s.subsidies.lonebidrag_share is None else s.subsidies.lonebidrag_share),
-        "payment_days_per_week": series(lambda r, d: r.transfers.payment_days_per_week.at(d)),
-        "riksnorm": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_single.at(d) + r.transfers.forsorjningsstod.riksnorm_common_one_person.at(d)),
-        "riksnorm_single": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_single.at(d)),
-        "riksnorm_couple": series(lambda r, d: r.transfers.forsorjningsstod.riksnorm_personal_couple.at(d)),
-        "riksnorm_common": np.array([l.rules.transfers.forsorjningsstod.riksnorm_common_by_persons.at(d) for l, d in zip(loaded_per_month, dates)], dtype=float),
-        "aga_full": series(lambda r, d: r.employer_contributions.full_rate.at(d)),
-        "intro_share": series(lambda r, d: r.subsidies.introduktionsjobb.share.at(d)),
-        "intro_wage_cap": series(lambda r, d: r.subsidies.introduktionsjobb.wage_cap.at(d)),
-        "intro_supervisor_support": series(lambda r, d: r.subsidies.introduktionsjobb.supervisor_support.at(d)),
-        "intro_supervisor_months": series(lambda r, d: r.subsidies.introduktionsjobb.supervisor_months.at(d)),
-        "nystartsjobb_multiples": np.array([l.rules.subsidies.nystartsjobb.multiples.at(d) for l, d in zip(loaded_per_month, dates)], dtype=float),
-        "nystartsjobb_wage_cap": series(lambda r, d: r.subsidies.nystartsjobb.wage_cap.at(d)),
-        "nystartsjobb_newly_arrived_level": series(lambda r, d: r.subsidies.nystartsjobb.newly_arrived_level.at(d)),
-        "extratjanst_exists": np.array([l.rules.subsidies.extratjanst is not None for l in loaded_per_month], dtype=float),
-        "extratjanst_share": optional(lambda r, d: r.subsidies.extratjanst.share.at(d)),
-        "extratjanst_wage_cap": optional(lambda r, d: r.subsidies.extratjanst.wage_cap.at(d)),
-        "studiemedel_grant_per_week": series(lambda r, d: r.studies.studiemedel.grant_per_week.at(d)),
-        "studiemedel_loan_per_week": series(lambda r, d: r.studies.studiemedel.loan_per_week.at(d)),
-        "studiemedel_weeks_per_year": series(lambda r, d: r.studies.studiemedel.weeks_per_year.at(d)),
-        "study_place_cost": series(lambda r, d: r.studies.study_place_cost.at(d)),
-        "production_factor": series(lambda r, d: r.economy.production_market_price_factor.at(d)),
-        "holiday_pay_rate": series(lambda r, d: r.economy.holiday_pay_rate.at(d)),
-        "calendar_year": np.array([grid.month_date(m).year for m in range(grid.n_months)], dtype=float),
-        "pbb": series(lambda r, d: r.base_amounts.prisbasbelopp.at(d)),
-        "sjukpenning_rate": series(lambda r, d: r.transfers.sjukpenning.replacement_rate.at(d)),
-        "sgi_share": series(lambda r, d: r.transfers.sjukpenning.sgi_share.at(d)),
-        "sgi_cap": series(lambda r, d: r.transfers.sjukpenning.sgi_cap.at(d) * r.base_amounts.prisbasbelopp.at(d)),
-        "sa_rate": series(lambda r, d: r.transfers.sjuk_och_aktivitetsersattning.income_related_rate.at(d)),
-        "antagandeinkomst_cap": series(lambda r, d: r.transfers.sjuk_och_aktivitetsersattning.antagandeinkomst_cap.at(d) * r.base_amounts.prisbasbelopp.at(d)),
-        **_a_kassa_values(loaded_per_month, dates, s.benefits.a_kassa_membership),
-    }
-    lists = {
-        "aga_reductions": [l.rules.employer_contributions.reductions.at(d) for l, d in zip(loaded_per_month, dates)],
-        "nystartsjobb_bands": [l.rules.subsidies.nystartsjobb.bands.at(d) for l, d in zip(loaded_per_month, dates)],
-        "garantiniva": [l.rules.transfers.sjuk_och_aktivitetsersattning.garantiniva.at(d) for l, d in zip(loaded_per_month, dates)],
-        "riksnorm_children": [l.rules.transfers.forsorjningsstod.riksnorm_personal_children.at(d) for l, d in zip(loaded_per_month, dates)],
-    }
-    n_bands = max(len(b) for b in lists["riksnorm_children"])
-    pad = lambda bands, attr, fill: [getattr(b, attr) for b in bands] + [fill] * (n_bands - len(bands))  # noqa: E731
-    values["riksnorm_child_min_age"] = np.array([pad(b, "min_age", 1) for b in lists["riksnorm_children"]], dtype=float)
-    values["riksnorm_child_max_age"] = np.array([pad(b, "max_age", 0) for b in lists["riksnorm_children"]], dtype=float)  # padding never matches
-    values["riksnorm_child_amount"] = np.array([pad(b, "amount", 0.0) for b in lists["riksnorm_children"]], dtype=float)
-    days_per_month = values["payment_days_per_week"] * s.benefits.weeks_per_year / 12
-    mr = MonthRules(
-        dates=dates,
-        month_of_year=np.array([grid.month_date(m).month for m in range(grid.n_months)]),
-        rules_index=rules_index,
-        years=[years_used[y] for y in order],
-        values=values,
-        lists=lists,
-        holiday_pay=s.wages.holiday_pay,
-        days_per_month=days_per_month,
-    )
-    return mr, years_used, projected
-
-
-def _a_kassa_values(loaded_per_month: list[LoadedYear], dates: list[dt.date], membership: str) -> dict[str, np.ndarray]:
-    """The a-kassa rule in force each month as arrays: the old law's daily amounts (NaN under the
-    new law) and the new law's monthly ones (NaN under the old law)."""
-    rules = [l.rules.transfers.a_kassa.at(d) for l, d in zip(loaded_per_month, dates)]
-    nan = float("nan")
-
-    def daily(field):
-        return np.array([getattr(a, field) if a.variant == "daily" else nan for a in rules], dtype=float)
-
-    def monthly(field):
-        return np.array([getattr(a, field) if a.variant == "monthly" else nan for a in rules], dtype=float)
-
-    percent_field = {"member": "percent_member", "short_member": "percent_short_member", "non_member": "percent_non_member"}[membership]
-    return {
-        "akassa_monthly": np.array([a.variant == "monthly" for a in rules], dtype=float),
-        # lag (1997:238): income-related dagpenning only after 12 months' membership, else the grundbelopp
-        "akassa_income_related": np.full(len(rules), 1.0 if membership == "member" else 0.0),
-        "akassa_basic_per_day": daily("basic_amount_per_day"),
-        "akassa_max_first_100": daily("max_per_day_first_100"),
-        "akassa_max_after_100": daily("max_per_day_after_100"),
-        "akassa_pct_1_200": daily("percent_days_1_200"),
-        "akassa_pct_after_200": daily("percent_after_200"),
-        "akassa_income_days": daily("income_days_per_month"),
-        "akassa_step_days": np.array([a.step_days for a in rules], dtype=float),
-        "akassa_ceiling": monthly("income_ceiling_per_month"),
-        "akassa_days_per_month": monthly("days_per_month"),
-        "akassa_pct": np.array([getattr(a, percent_field) if a.variant == "monthly" else [nan] * 3 for a in rules], dtype=float),
-    }
-
-
 def _local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(kommun, region, begravning) rates per participant for each calendar year of the grid."""
     s = ls.scenario
@@ -453,7 +334,10 @@ class Plan:
 def _check_children(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> None:
     """Children's ages are checked against the riksnorm table in force in each participant's exit month."""
     children = inputs["children_ages"]
-    oldest = mr["riksnorm_child_max_age"].max(axis=1)[grid.exit_index]
+    oldest = np.zeros(len(mr))
+    for months, bands in mr.groups("transfers.forsorjningsstod.riksnorm_personal_children"):
+        oldest[months] = max(b.max_age for b in bands)
+    oldest = oldest[grid.exit_index]
     bad = np.flatnonzero((children > oldest[:, None]).any(axis=1))
     if bad.size:
         problems = []
@@ -471,9 +355,17 @@ def _check_children(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, l
 def _household_norm(inputs: dict, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
     """The försörjningsstöd norm per participant and month: the household's riksnorm plus the
     scenario's reasonable costs (by household size when given so)."""
-    month_years = mr["calendar_year"]  # the chunk's months (MonthRules.window)
-    rules = {"single": mr["riksnorm_single"], "couple": mr["riksnorm_couple"], "common": mr["riksnorm_common"],
-             "child_min_age": mr["riksnorm_child_min_age"], "child_max_age": mr["riksnorm_child_max_age"], "child_amount": mr["riksnorm_child_amount"]}
+    month_years = mr.calendar_year  # the chunk's months (MonthRules.window)
+    fs = "transfers.forsorjningsstod."
+    groups = mr.groups(fs + "riksnorm_personal_children")
+    n_bands = max(len(bands) for _, bands in groups)
+    child = {key: np.full((len(mr), n_bands), fill) for key, fill in (("min_age", 1.0), ("max_age", 0.0), ("amount", 0.0))}  # padding never matches
+    for months, bands in groups:
+        for key, table in child.items():
+            table[months, :len(bands)] = [getattr(b, key) for b in bands]
+    rules = {"single": mr.at(fs + "riksnorm_personal_single"), "couple": mr.at(fs + "riksnorm_personal_couple"),
+             "common": mr.at(fs + "riksnorm_common_by_persons"),
+             "child_min_age": child["min_age"], "child_max_age": child["max_age"], "child_amount": child["amount"]}
     riksnorm, size = household_norm(inputs["adults"], inputs["child_birth_year"], month_years, rules)
     reasonable = ls.scenario.forsorjningsstod.reasonable_costs
     if isinstance(reasonable, dict):
@@ -491,7 +383,8 @@ def _setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
     last_month = int((exit_index + s.period.horizon_months - 1).max())
     n_months = (last_month // 12 - first_year + 1) * 12
     grid = Grid(first_year, n_months, (exit_index - first_year * 12).astype(int), s.period.horizon_months)
-    mr, rules_used, projected = _month_rules(grid, ls, book)
+    mr = MonthRules.build(book, grid.first_year * 12 + np.arange(grid.n_months), s)
+    rules_used, projected = mr.rules_used, mr.projected_months
     rates = _local_rates(p, grid, ls, book)
     duration = _check_scenario_choices(p, inputs, grid, mr, ls)
     _check_states_exist(p, grid, mr, duration)
@@ -509,13 +402,13 @@ def _check_states_exist(p: Participants, grid: Grid, mr: MonthRules, duration: n
     sel = p.after == "extratjanst"
     if not sel.any():
         return
-    missing_before = np.concatenate([[0], np.cumsum(mr["extratjanst_exists"] == 0)])  # months without the rule before m
+    exists = mr.has("subsidies.extratjanst")
+    missing_before = np.concatenate([[0], np.cumsum(~exists)])  # months without the rule before m
     start = grid.exit_index[sel]
     stop = np.minimum(start + np.minimum(duration[sel], grid.horizon), grid.n_months).astype(int)
     bad = (missing_before[stop] - missing_before[start]) > 0
     if bad.any():
-        first_missing = int(np.flatnonzero(mr["extratjanst_exists"] == 0)[0])
-        year = mr.years[mr.rules_index[first_missing]].rules.year
+        year = mr.view(int(np.flatnonzero(~exists)[0])).year
         raise InputError(
             [Problem(p.file, f"extratjänst does not exist in the rules for {year} (no new extratjänster from 2022; "
                      f"rule subsidies.extratjanst is absent) but this participant's horizon reaches it",
@@ -538,17 +431,12 @@ def _durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: Lo
     dur = np.full(len(p), np.inf)
     exit_m = grid.exit_index
     for m in np.unique(exit_m):
-        rules = mr.years[mr.rules_index[m]].rules
-        day = mr.dates[m]
+        rules = mr.view(int(m))
         here = exit_m == m
-        sub = rules.subsidies
-        for sid, override, leaf in (
-            ("introduktionsjobb", s.durations.introduktionsjobb, sub.introduktionsjobb.max_months),
-            ("extratjanst", s.durations.extratjanst, sub.extratjanst.max_months if sub.extratjanst else None),
-        ):
+        for sid, override in (("introduktionsjobb", s.durations.introduktionsjobb), ("extratjanst", s.durations.extratjanst)):
             sel = here & (p.after == sid)
             if sel.any():
-                value = override if override is not None else (leaf.at(day) if leaf is not None else None)
+                value = override if override is not None else rules.at(f"subsidies.{sid}.max_months", default=None)
                 if value is not None:
                     dur[sel] = value
         sel = here & (p.after == "nystartsjobb")
@@ -556,7 +444,7 @@ def _durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: Lo
             if s.durations.nystartsjobb is not None:
                 dur[sel] = s.durations.nystartsjobb
             else:
-                for band in sub.nystartsjobb.max_months.at(day):
+                for band in rules.at("subsidies.nystartsjobb.max_months"):
                     hit = sel & (inputs["age"] >= band.min_age) & (inputs["age"] <= band.max_age)
                     dur[hit] = band.months
     return dur
@@ -828,7 +716,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, book: Ru
         if "lon" in items:
             factor_cost = item("lon") + item("semesterersattning") + item("arbetsgivaravgift")
             flows["produktion_faktorkostnad"] = factor_cost
-            flows["produktion_indirekta_skatter"] = factor_cost * (mr["production_factor"][None, :] - 1)
+            flows["produktion_indirekta_skatter"] = factor_cost * (mr.at("economy.production_market_price_factor")[None, :] - 1)
         # the state's claim on future repayment of the study loan
         if "studielan" in items:
             flows["studielan_fordran"] = items["studielan"].copy()
