@@ -13,11 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import states as st
+from ..ledger import STATE_ITEMS
 from ..participants import Participants
 from ..rules.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..states.cells import Cells
 from .result import Grid
+
+
+_STATE_ITEMS = frozenset(STATE_ITEMS)
 
 
 @dataclass
@@ -140,6 +144,9 @@ def state_items(sit: Situation, mr: MonthRules) -> tuple[dict[str, np.ndarray], 
             if key.startswith("warning:"):
                 w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))
                 w[person[values]] = True
+            elif key not in _STATE_ITEMS:
+                raise KeyError(f"state {state.id} returned {key!r}, which is not a ledger category a state computes "
+                               "(add a Category with source STATE in ledger.categories)")
             else:
                 target = items.get(key)
                 if target is None:
