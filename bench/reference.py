@@ -43,7 +43,7 @@ import numpy as np
 from nyttokalk.participants import Participants, read_participants
 from nyttokalk.rules.loader import RuleBook
 from nyttokalk.scenario import LoadedScenario, LocalRates, load_scenario, parse_month
-from nyttokalk.tax import TaxParams, income_tax
+from nyttokalk.tax import income_tax, year_rules
 
 ACTORS = ("individ", "kommun", "region", "stat", "arbetsgivare")
 PUBLIC = ("kommun", "region", "stat")
@@ -241,7 +241,7 @@ class Reference:
                     continue
                 if red.born_from <= x.birth_year <= red.born_to:
                     cap = math.inf if red.monthly_pay_cap is None else red.monthly_pay_cap
-                    fees = red.rate / 100 * min(gross, cap) + full * max(0.0, gross - cap)
+                    fees = red.rate * min(gross, cap) + full * max(0.0, gross - cap)  # Leaf.at: the rate as a fraction
             rate = fees / gross if gross > 0 else 0.0
             f.update(lon=lon, semesterersattning=holiday, arbetsgivaravgift=fees)
             if state == "introduktionsjobb":  # 3.7
@@ -298,7 +298,7 @@ class Reference:
         key = (year, work, benefit, k, r, b, age)
         if key not in self._tax:
             day = self.s.period.rules_date or dt.date(year, 1, 1)
-            params = TaxParams.from_rules(self.book.year_for(day.year)[0].rules)
+            params = year_rules(self.book.year_for(day.year)[0].rules)
             comp = income_tax(np.array([work]), np.array([benefit]), k, r, b, params,
                               age_at_year_start=np.array([age]), temporary_reduction=self.s.tax.temporary_work_reduction)
             self._tax[key] = {c: float(a[0]) for c, a in comp.items()}

@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from nyttokalk.rules.loader import load_year
-from nyttokalk.tax import TaxParams, income_tax, withholding
+from nyttokalk.rules.lookup import RuleView
+from nyttokalk.tax import income_tax, withholding, year_rules
 
 
-def params(year: int) -> TaxParams:
-    return TaxParams.from_rules(load_year(year).rules)
+def params(year: int) -> RuleView:
+    return year_rules(load_year(year).rules)
 
 
 def test_2022_annual_wage_258_000_every_component():

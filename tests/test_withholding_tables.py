@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from nyttokalk.rules.loader import load_year
-from nyttokalk.tax import AgeNotModelled, TaxParams, withholding
+from nyttokalk.rules.lookup import RuleView
+from nyttokalk.tax import AgeNotModelled, withholding, year_rules
 
 FIXTURES = Path(__file__).parent / "fixtures" / "skattetabeller"
 YEARS = (2022, 2023, 2024, 2025, 2026)
@@ -56,8 +57,8 @@ def _cases():
 
 
 @lru_cache(maxsize=None)
-def _params(year: int) -> TaxParams:
-    return TaxParams.from_rules(load_year(year).rules)
+def _params(year: int) -> RuleView:
+    return year_rules(load_year(year).rules)
 
 
 @pytest.mark.parametrize(("year", "table", "column", "income_to", "expected"), list(_cases()))

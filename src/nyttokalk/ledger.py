@@ -14,73 +14,95 @@ import numpy as np
 
 from .actors import ACTORS, EXTERNAL
 
+# A category's tax treatment: how it counts in the individual's income (tax.income_tax, the top-up)
+WORK = "work"  # taxable arbetsinkomst: allmän pensionsavgift and jobbskatteavdrag
+BENEFIT = "benefit"  # taxable and pension-qualifying, no jobbskatteavdrag (aktivitetsstöd, a-kassa, sjukpenning)
+NO_FEE = "no_fee"  # taxable, no allmän pensionsavgift and no jobbskatteavdrag (sjuk- and aktivitetsersättning)
+TAX_FREE = "tax_free"  # income to the individual that is not taxed
+NOT_INCOME = "not_income"  # not the individual's income (employer contributions, subsidies, taxes, resource use)
 
+# Who computes a category's amounts
+STATE = "state"  # a state function returns it (states/)
+ENGINE = "engine"  # the engine: production value, the loan claim, the income tax, the top-up, unit costs
 
 
 @dataclass(frozen=True)
 class Category:
+    """One flow item, declared once: who pays and receives it, what kind of flow it is, how it is
+    taxed, who in the state pays it, and what computes it."""
+
     id: str
     label: str
     payer: str
     payee: str
     kind: str  # transfer | production | claim | resource
     stat_unit: str = "statsbudget"  # who in the state pays or receives: af | fk | csn | statsbudget
+    tax: str = NOT_INCOME  # WORK | BENEFIT | NO_FEE | TAX_FREE | NOT_INCOME
+    source: str = STATE  # STATE | ENGINE
+    tax_component: str | None = None  # the component of tax.income_tax this category carries
 
 
 def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> dict[str, Category]:
+    """Every category, in the ledger's fixed order; the fees' payee is the scenario's (fees.*)."""
+    C = Category
     cats = [
-        Category("lon", "Lön", "arbetsgivare", "individ", "transfer"),
-        Category("semesterersattning", "Semesterersättning", "arbetsgivare", "individ", "transfer"),
-        Category("arbetsgivaravgift", "Arbetsgivaravgifter", "arbetsgivare", "stat", "transfer"),
-        Category("stod_introduktionsjobb", "Stöd introduktionsjobb", "stat", "arbetsgivare", "transfer", "af"),
-        Category("stod_handledare", "Handledarstöd introduktionsjobb", "stat", "arbetsgivare", "transfer", "af"),
-        Category("stod_nystartsjobb", "Stöd nystartsjobb", "stat", "arbetsgivare", "transfer", "af"),
-        Category("stod_extratjanst", "Stöd extratjänst", "stat", "arbetsgivare", "transfer", "af"),
-        Category("stod_lonebidrag", "Lönebidrag", "stat", "arbetsgivare", "transfer", "af"),
-        Category("produktion_faktorkostnad", "Produktionsvärde till faktorkostnad", EXTERNAL, "arbetsgivare", "production"),
-        Category("produktion_indirekta_skatter", "Produktionsvärde: indirekta skatter", EXTERNAL, "stat", "production"),
-        Category("kommunalskatt", "Kommunalskatt", "individ", "kommun", "transfer"),
-        Category("regionskatt", "Regionskatt", "individ", "region", "transfer"),
-        Category("statlig_skatt", "Statlig inkomstskatt", "individ", "stat", "transfer"),
-        Category("allman_pensionsavgift", "Allmän pensionsavgift", "individ", "stat", "transfer"),
-        Category("skattereduktion_pensionsavgift", "Skattereduktion allmän pensionsavgift", "stat", "individ", "transfer"),
-        Category("jobbskatteavdrag", "Jobbskatteavdrag", "stat", "individ", "transfer"),
-        Category("skattereduktion_forvarvsinkomst", "Skattereduktion för förvärvsinkomst", "stat", "individ", "transfer"),
-        Category("tillfallig_skattereduktion", "Tillfällig skattereduktion för arbetsinkomster", "stat", "individ", "transfer"),
-        Category("public_service_avgift", "Public service-avgift", "individ", public_service_to, "transfer"),
-        Category("begravningsavgift", "Begravningsavgift", "individ", begravning_to, "transfer"),
-        Category("aktivitetsstod", "Aktivitetsstöd", "stat", "individ", "transfer", "af"),
-        Category("etableringsersattning", "Etableringsersättning", "stat", "individ", "transfer", "af"),
-        Category("utvecklingsersattning", "Utvecklingsersättning", "stat", "individ", "transfer", "af"),
-        Category("a_kassa", "Arbetslöshetsersättning (a-kassa)", "stat", "individ", "transfer", "af"),
-        Category("sjukpenning", "Sjukpenning", "stat", "individ", "transfer", "fk"),
-        Category("sjukersattning", "Sjukersättning", "stat", "individ", "transfer", "fk"),
-        Category("aktivitetsersattning", "Aktivitetsersättning", "stat", "individ", "transfer", "fk"),
-        Category("forsorjningsstod", "Försörjningsstöd", "kommun", "individ", "transfer"),
-        Category("studiebidrag", "Studiemedel, bidrag", "stat", "individ", "transfer", "csn"),
-        Category("studielan", "Studiemedel, lån", "stat", "individ", "transfer", "csn"),
-        Category("studielan_fordran", "Fordran på återbetalning av studielån", EXTERNAL, "stat", "claim", "csn"),
-        Category("studieplats", "Studieplats (komvux, sfi)", "kommun", EXTERNAL, "resource"),
-        Category("enhetskostnad_kommun", "Enhetskostnad kommun (scenario)", "kommun", EXTERNAL, "resource"),
-        Category("enhetskostnad_region", "Enhetskostnad region (scenario)", "region", EXTERNAL, "resource"),
-        Category("enhetskostnad_stat", "Enhetskostnad stat (scenario)", "stat", EXTERNAL, "resource"),
+        C("lon", "Lön", "arbetsgivare", "individ", "transfer", tax=WORK),
+        C("semesterersattning", "Semesterersättning", "arbetsgivare", "individ", "transfer", tax=WORK),
+        C("arbetsgivaravgift", "Arbetsgivaravgifter", "arbetsgivare", "stat", "transfer"),
+        C("stod_introduktionsjobb", "Stöd introduktionsjobb", "stat", "arbetsgivare", "transfer", "af"),
+        C("stod_handledare", "Handledarstöd introduktionsjobb", "stat", "arbetsgivare", "transfer", "af"),
+        C("stod_nystartsjobb", "Stöd nystartsjobb", "stat", "arbetsgivare", "transfer", "af"),
+        C("stod_extratjanst", "Stöd extratjänst", "stat", "arbetsgivare", "transfer", "af"),
+        C("stod_lonebidrag", "Lönebidrag", "stat", "arbetsgivare", "transfer", "af"),
+        C("produktion_faktorkostnad", "Produktionsvärde till faktorkostnad", EXTERNAL, "arbetsgivare", "production", source=ENGINE),
+        C("produktion_indirekta_skatter", "Produktionsvärde: indirekta skatter", EXTERNAL, "stat", "production", source=ENGINE),
+        C("kommunalskatt", "Kommunalskatt", "individ", "kommun", "transfer", source=ENGINE, tax_component="kommun_tax"),
+        C("regionskatt", "Regionskatt", "individ", "region", "transfer", source=ENGINE, tax_component="region_tax"),
+        C("statlig_skatt", "Statlig inkomstskatt", "individ", "stat", "transfer", source=ENGINE, tax_component="state_tax"),
+        C("allman_pensionsavgift", "Allmän pensionsavgift", "individ", "stat", "transfer", source=ENGINE, tax_component="pension_fee"),
+        C("skattereduktion_pensionsavgift", "Skattereduktion allmän pensionsavgift", "stat", "individ", "transfer", source=ENGINE,
+          tax_component="pension_fee_reduction"),
+        C("jobbskatteavdrag", "Jobbskatteavdrag", "stat", "individ", "transfer", source=ENGINE, tax_component="jobbskatteavdrag"),
+        C("skattereduktion_forvarvsinkomst", "Skattereduktion för förvärvsinkomst", "stat", "individ", "transfer", source=ENGINE,
+          tax_component="earned_income_reduction"),
+        C("tillfallig_skattereduktion", "Tillfällig skattereduktion för arbetsinkomster", "stat", "individ", "transfer", source=ENGINE,
+          tax_component="temporary_work_reduction"),
+        C("public_service_avgift", "Public service-avgift", "individ", public_service_to, "transfer", source=ENGINE,
+          tax_component="public_service_fee"),
+        C("begravningsavgift", "Begravningsavgift", "individ", begravning_to, "transfer", source=ENGINE, tax_component="begravning_fee"),
+        C("aktivitetsstod", "Aktivitetsstöd", "stat", "individ", "transfer", "af", tax=BENEFIT),
+        C("etableringsersattning", "Etableringsersättning", "stat", "individ", "transfer", "af", tax=TAX_FREE),
+        C("utvecklingsersattning", "Utvecklingsersättning", "stat", "individ", "transfer", "af", tax=TAX_FREE),
+        C("a_kassa", "Arbetslöshetsersättning (a-kassa)", "stat", "individ", "transfer", "af", tax=BENEFIT),
+        C("sjukpenning", "Sjukpenning", "stat", "individ", "transfer", "fk", tax=BENEFIT),
+        C("sjukersattning", "Sjukersättning", "stat", "individ", "transfer", "fk", tax=NO_FEE),
+        C("aktivitetsersattning", "Aktivitetsersättning", "stat", "individ", "transfer", "fk", tax=NO_FEE),
+        C("forsorjningsstod", "Försörjningsstöd", "kommun", "individ", "transfer", tax=TAX_FREE, source=ENGINE),
+        C("studiebidrag", "Studiemedel, bidrag", "stat", "individ", "transfer", "csn", tax=TAX_FREE),
+        C("studielan", "Studiemedel, lån", "stat", "individ", "transfer", "csn", tax=TAX_FREE),
+        C("studielan_fordran", "Fordran på återbetalning av studielån", EXTERNAL, "stat", "claim", "csn", source=ENGINE),
+        C("studieplats", "Studieplats (komvux, sfi)", "kommun", EXTERNAL, "resource"),
+        C("enhetskostnad_kommun", "Enhetskostnad kommun (scenario)", "kommun", EXTERNAL, "resource", source=ENGINE),
+        C("enhetskostnad_region", "Enhetskostnad region (scenario)", "region", EXTERNAL, "resource", source=ENGINE),
+        C("enhetskostnad_stat", "Enhetskostnad stat (scenario)", "stat", EXTERNAL, "resource", source=ENGINE),
     ]
     return {c.id: c for c in cats}
 
 
-# tax components of tax.income_tax → ledger categories
-TAX_CATEGORIES = {
-    "kommun_tax": "kommunalskatt",
-    "region_tax": "regionskatt",
-    "state_tax": "statlig_skatt",
-    "pension_fee": "allman_pensionsavgift",
-    "pension_fee_reduction": "skattereduktion_pensionsavgift",
-    "jobbskatteavdrag": "jobbskatteavdrag",
-    "earned_income_reduction": "skattereduktion_forvarvsinkomst",
-    "temporary_work_reduction": "tillfallig_skattereduktion",
-    "public_service_fee": "public_service_avgift",
-    "begravning_fee": "begravningsavgift",
-}
+# Derived from the categories (the fees' payee does not change any of these)
+_CATEGORIES = categories()
+STATE_ITEMS = tuple(cid for cid, c in _CATEGORIES.items() if c.source == STATE)  # what state functions may return
+
+
+def _state_items_taxed(tax: str) -> tuple[str, ...]:
+    return tuple(cid for cid in STATE_ITEMS if _CATEGORIES[cid].tax == tax)
+
+
+TAXABLE_WORK = _state_items_taxed(WORK)
+TAXABLE_BENEFIT = _state_items_taxed(BENEFIT)
+TAXABLE_NO_FEE = _state_items_taxed(NO_FEE)
+TAX_FREE_ITEMS = _state_items_taxed(TAX_FREE)  # the states' tax-free income (the top-up counts it; not its own försörjningsstöd)
+TAX_CATEGORIES = {c.tax_component: cid for cid, c in _CATEGORIES.items() if c.tax_component}  # tax.income_tax component → category
 
 
 class LedgerImbalance(AssertionError):

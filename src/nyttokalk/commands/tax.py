@@ -3,14 +3,14 @@ monthly withholding table N, column C."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import InputError, Problem
 from ..rules.loader import RuleBook
-from ..tax import COMPONENTS, WITHHOLDING_COLUMNS, TaxParams, income_tax, withholding
+from ..rules.lookup import RuleView
+from ..tax import COMPONENTS, WITHHOLDING_COLUMNS, income_tax, withholding, year_rules
 
 LABELS = {
     "income": "Inkomst",
@@ -56,6 +56,19 @@ def _problem(option: str, value, text: str) -> Problem:
 
 def compute(req: TaxRequest) -> list[dict]:
     """One result dict per income, in the order given. Raises InputError on bad options."""
+    book = RuleBook()
+    loaded, projected = book.year_for(req.year)
+    rules = year_rules(loaded.rules)
+    problems = _option_problems(req) + _table_problems(req, rules)
+    if problems:
+        raise InputError(problems, "bad options for nyttokalk tax")
+    header = {"year": req.year, "projected_rules": projected}
+    if req.table is not None:
+        return _table_rows(req, rules, header)
+    return _income_rows(req, rules, header, *_rates(req, book, loaded, rules))
+
+
+def _option_problems(req: TaxRequest) -> list[Problem]:
     problems: list[Problem] = []
     if (req.annual_income is None) == (not req.monthly_incomes):
         problems.append(_problem("--annual-income/--monthly-income", "", "give either --annual-income or --monthly-income (which may be repeated)"))
@@ -70,32 +83,37 @@ def compute(req: TaxRequest) -> list[dict]:
         problems.append(_problem("--local-rate", req.local_rate, "a percent between 0 and 100, e.g. 32.38"))
     if req.age is not None and not 0 <= req.age <= 120:
         problems.append(_problem("--age", req.age, "an age in whole years at the start of the year, 0–120"))
-    table_mode = req.table is not None or req.column is not None
-    if table_mode:
-        if req.table is None or req.column is None:
-            problems.append(_problem("--table/--column", "", "give both --table N and --column C"))
-        elif req.column not in WITHHOLDING_COLUMNS:
-            problems.append(_problem("--column", req.column, f"columns modelled: {', '.join(map(str, sorted(WITHHOLDING_COLUMNS)))} (column 4, sjuk-/aktivitetsersättning, is not)"))
-        if req.table is not None and not 25 <= req.table <= 45:
-            problems.append(_problem("--table", req.table, "Skatteverket's table numbers run from about 29 to 42"))
-        if not req.monthly_incomes:
-            problems.append(_problem("--table", req.table, "the withholding tables are monthly: give --monthly-income"))
-        for m in req.monthly_incomes:
-            if m > 80_000:
-                problems.append(_problem("--monthly-income", m, "above 80 000 kr/month the tables give a percentage, which is not modelled"))
-        for opt, given in (("--local-rate", req.local_rate), ("--municipality", req.municipality), ("--age", req.age)):
-            if given is not None:
-                problems.append(_problem(opt, given, "the table and column fix the rate and age group; leave this out with --table"))
-    if problems:
-        raise InputError(problems, "bad options for nyttokalk tax")
+    return problems
 
-    book = RuleBook()
-    loaded, projected = book.year_for(req.year)
-    p = TaxParams.from_rules(loaded.rules)
-    rules = loaded.rules
-    day = dt.date(req.year, 1, 1)
 
-    source = "national average (rules)"
+def _table_problems(req: TaxRequest, rules: RuleView) -> list[Problem]:
+    """With --table or --column: both given, a modelled column, monthly pay inside the tables."""
+    if req.table is None and req.column is None:
+        return []
+    problems: list[Problem] = []
+    if req.table is None or req.column is None:
+        problems.append(_problem("--table/--column", "", "give both --table N and --column C"))
+    elif req.column not in WITHHOLDING_COLUMNS:
+        problems.append(_problem("--column", req.column, f"columns modelled: {', '.join(map(str, sorted(WITHHOLDING_COLUMNS)))} (column 4, sjuk-/aktivitetsersättning, is not)"))
+    if req.table is not None and not 25 <= req.table <= 45:
+        problems.append(_problem("--table", req.table, "Skatteverket's table numbers run from about 29 to 42"))
+    if not req.monthly_incomes:
+        problems.append(_problem("--table", req.table, "the withholding tables are monthly: give --monthly-income"))
+    top = rules.at("income_tax.withholding_intervals")[-1].up_to
+    for m in req.monthly_incomes:
+        if m > top:
+            problems.append(_problem("--monthly-income", m, f"above {top:,.0f} kr/month".replace(",", " ")
+                                     + " the tables give a percentage, which is not modelled (income_tax.withholding_intervals)"))
+    for opt, given in (("--local-rate", req.local_rate), ("--municipality", req.municipality), ("--age", req.age)):
+        if given is not None:
+            problems.append(_problem(opt, given, "the table and column fix the rate and age group; leave this out with --table"))
+    return problems
+
+
+def _rates(req: TaxRequest, book: RuleBook, loaded, rules: RuleView) -> tuple[tuple[float, float, float], str]:
+    """(kommun, region, begravning) rates as fractions, and where they come from."""
+    at = rules.at
+    begr = at("local_tax.begravning_rate")
     if req.municipality is not None:
         m = book.municipality(loaded, req.municipality)
         if m is None:
@@ -103,32 +121,33 @@ def compute(req: TaxRequest) -> list[dict]:
             hint = f"; did you mean {guess!r}?" if guess else ""
             where = loaded.municipalities_path or f"rules/municipalities/{rules.year}.csv"
             raise InputError([_problem("--municipality", req.municipality, f"not found in {where}{hint}")], "unknown municipality")
-        kommun, region, begr = m.kommun_rate, m.region_rate, m.begravning_rate
+        rates = (m.kommun_rate, m.region_rate, m.begravning_rate)
         source = f"{m.name} ({m.code}), {loaded.municipalities_path.name if loaded.municipalities_path else ''}"
     elif req.local_rate is not None:
-        kommun, region = req.local_rate / 100, 0.0
-        begr = rules.local_tax.begravning_rate.at(day)
-        source = "--local-rate"
+        rates, source = (req.local_rate / 100, 0.0, begr), "--local-rate"
     else:
-        kommun = rules.local_tax.average_kommun_rate.at(day)
-        region = rules.local_tax.average_region_rate.at(day)
-        begr = rules.local_tax.begravning_rate.at(day)
+        rates, source = (at("local_tax.average_kommun_rate"), at("local_tax.average_region_rate"), begr), "national average (rules)"
     if req.begravning_rate is not None:
-        begr = req.begravning_rate / 100
+        rates = rates[:2] + (req.begravning_rate / 100,)
+    return rates, source
 
-    header = {"year": req.year, "projected_rules": projected}
-    if table_mode:
-        older, jsa, fee = WITHHOLDING_COLUMNS[req.column]
-        monthly = np.asarray(req.monthly_incomes, dtype=float)
-        w = withholding(monthly, req.table, req.column, p)
-        return [
-            {**header, "monthly_income": float(mi), "table": req.table, "column": req.column,
-             "withholding": int(wi), "assumes": {"kommunal_rate_percent": round(req.table - p.withholding_table_fees * 100, 4),
-                                                   "fees_percent": round(p.withholding_table_fees * 100, 4),
-                                                   "older": older, "jobbskatteavdrag": jsa, "pension_fee": fee}}
-            for mi, wi in zip(monthly, w)
-        ]
 
+def _table_rows(req: TaxRequest, rules: RuleView, header: dict) -> list[dict]:
+    older, jsa, fee = WITHHOLDING_COLUMNS[req.column]
+    monthly = np.asarray(req.monthly_incomes, dtype=float)
+    w = withholding(monthly, req.table, req.column, rules)
+    fees = rules.at("income_tax.withholding_table_fees")
+    return [
+        {**header, "monthly_income": float(mi), "table": req.table, "column": req.column,
+         "withholding": int(wi), "assumes": {"kommunal_rate_percent": round(req.table - fees * 100, 4),
+                                               "fees_percent": round(fees * 100, 4),
+                                               "older": older, "jobbskatteavdrag": jsa, "pension_fee": fee}}
+        for mi, wi in zip(monthly, w)
+    ]
+
+
+def _income_rows(req: TaxRequest, rules: RuleView, header: dict, rates: tuple[float, float, float], source: str) -> list[dict]:
+    kommun, region, begr = rates
     if req.annual_income is not None:
         incomes, per = np.array([req.annual_income], dtype=float), "year"
     else:
@@ -136,7 +155,7 @@ def compute(req: TaxRequest) -> list[dict]:
     age = req.age
     work = incomes if req.jsa else np.zeros_like(incomes)
     other = np.zeros_like(incomes) if req.jsa else incomes
-    res = income_tax(work, other, kommun, region, begr, p, age_at_year_start=age, jsa=req.jsa,
+    res = income_tax(work, other, kommun, region, begr, rules, age_at_year_start=age, jsa=req.jsa,
                      pension_fee=req.pension_fee, temporary_reduction=req.temporary_reduction)
     out = []
     for i in range(len(incomes)):

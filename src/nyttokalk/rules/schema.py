@@ -2,6 +2,11 @@
 
 Every number from law or from an official source is a *leaf*: its value (or dated values that
 change within the year), its unit, a reference and a status. Unknown keys are errors.
+
+Units inside a structured value (a schedule, a list of bands, the a-kassa rule) are declared on
+its fields: `Percent` (written as percent, read as a fraction) and `InLeafUnit` (an amount in
+the leaf's own unit, e.g. prisbasbelopp). `in_code_units` is the one place that converts them;
+`Leaf.at` and the rules lookup (rules/lookup.py) both go through it.
 """
 
 from __future__ import annotations
@@ -42,6 +47,61 @@ Unit = Literal[
     "weeks/year",
     "level",
 ]
+
+
+class UnitOf:
+    """Field metadata: the numbers of this field are in `unit` ("percent", or "leaf": the leaf's unit)."""
+
+    def __init__(self, unit: str):
+        self.unit = unit
+
+    def __repr__(self) -> str:
+        return f"UnitOf({self.unit!r})"
+
+
+Percent = Annotated[float, UnitOf("percent")]  # written as percent (20.67), read as a fraction (0.2067)
+Percents = Annotated[list[float], UnitOf("percent")]
+InLeafUnit = Annotated[float, UnitOf("leaf")]  # an amount in the unit of the leaf that holds it
+BASE_AMOUNTS = ("prisbasbelopp", "inkomstbasbelopp")  # units that are a base amount of the year (SEK/year)
+
+
+def _scaled(x, unit: str | None, bases: dict[str, float] | None):
+    if unit == "percent":
+        return x / 100
+    if bases is not None and unit in bases:
+        return x * bases[unit]
+    return x
+
+
+def _field_unit(model: BaseModel, name: str) -> str | None:
+    for meta in type(model).model_fields[name].metadata:
+        if isinstance(meta, UnitOf):
+            return meta.unit
+    return None
+
+
+def in_code_units(value, unit: str | None, bases: dict[str, float] | None = None):
+    """A rule value as the code uses it: percent → fraction, and with `bases` (SEK per
+    prisbasbelopp / inkomstbasbelopp) an amount in a base amount → SEK. A number or a list of
+    numbers is in `unit` (the leaf's); inside a structured value only the fields declared
+    `Percent` or `InLeafUnit` are converted (a new object; the rules themselves are not changed)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return _scaled(value, unit, bases)
+    if isinstance(value, list):
+        return [in_code_units(v, unit, bases) for v in value]
+    if isinstance(value, BaseModel):
+        update = {}
+        for name in type(value).model_fields:
+            field_value = getattr(value, name)
+            declared = _field_unit(value, name)
+            if declared is not None:
+                update[name] = in_code_units(field_value, unit if declared == "leaf" else declared, bases)
+            elif isinstance(field_value, BaseModel) or (isinstance(field_value, list) and any(isinstance(v, BaseModel) for v in field_value)):
+                update[name] = in_code_units(field_value, unit, bases)  # nested: its own declared fields
+        return value.model_copy(update=update) if update else value
+    return value
 
 
 class Strict(BaseModel):
@@ -95,11 +155,10 @@ class Leaf(Strict, Generic[T]):
         return current
 
     def at(self, day: dt.date):
-        """Value in force on `day`; percent leaves are returned as fractions (20.67 → 0.2067)."""
-        value = self.raw_at(day)
-        if self.unit == "percent" and isinstance(value, (int, float)):
-            return value / 100
-        return value
+        """Value in force on `day` with percent as fractions (20.67 → 0.2067), also the `Percent`
+        fields of a structured value; amounts stay in the leaf's unit (the rules lookup,
+        rules/lookup.py, also turns base amounts into SEK)."""
+        return in_code_units(self.raw_at(day), self.unit)
 
     def dated_values(self) -> list[tuple[dt.date | None, T]]:
         if self.values is None:
@@ -111,9 +170,9 @@ class Piece(Strict):
     """One band of a schedule as the law writes it: above `over`, `base` plus `rate` percent of
     the part above `over`. `over` and `base` are in the leaf's unit (prisbasbelopp or SEK)."""
 
-    over: float = Field(ge=0)
-    base: float
-    rate: float  # percent of the income above `over` (or of the whole income, with of: total)
+    over: Annotated[InLeafUnit, Field(ge=0)]
+    base: InLeafUnit
+    rate: Percent  # of the income above `over` (or of the whole income, with of: total)
     of: Literal["excess", "total"] = "excess"
 
 
@@ -182,6 +241,25 @@ class IncomeTax(Strict):
     temporary_work_reduction: Schedule | None = None  # lag (2021:930), 2021–2022 only
     public_service: PublicService
     withholding_table_fees: Number  # %-points of fees the withholding tables assume
+    withholding_intervals: WithholdingIntervals  # the monthly tables' pay intervals
+
+
+class WithholdingInterval(Strict):
+    """Monthly pay above `over` up to `up_to` falls in intervals `width` kronor wide (SKV 433)."""
+
+    over: float = Field(ge=0)
+    up_to: float
+    width: float = Field(gt=0)
+
+
+class WithholdingIntervals(Leaf[list[WithholdingInterval]]):
+    @model_validator(mode="after")
+    def _intervals_follow(self) -> "WithholdingIntervals":
+        for _, intervals in self.dated_values():
+            if not intervals or intervals[0].over != 0 or any(i.up_to <= i.over for i in intervals) or any(
+                    b.over != a.up_to for a, b in zip(intervals, intervals[1:])):
+                raise ValueError("withholding intervals must start at over: 0 and each start where the one before ends (up_to)")
+        return self
 
 
 class LocalTax(Strict):
@@ -196,7 +274,7 @@ class LocalTax(Strict):
 class ReducedContribution(Strict):
     born_from: int
     born_to: int
-    rate: float  # percent
+    rate: Percent
     monthly_pay_cap: float | None = None  # SEK; pay above it at the full rate
     months: list[int] | None = None  # calendar months it applies in; all when absent
 
@@ -231,7 +309,7 @@ class ChildBand(Strict):
 
     min_age: int = Field(ge=0)
     max_age: int = Field(ge=0)
-    amount: float = Field(ge=0)
+    amount: Annotated[InLeafUnit, Field(ge=0)]
 
 
 class Forsorjningsstod(Strict):
@@ -265,8 +343,8 @@ class AKassaDaily(Strict):
     basic_amount_per_day: float  # grundbelopp, full time
     max_per_day_first_100: float  # highest income-related dagpenning, days 1–100
     max_per_day_after_100: float
-    percent_days_1_200: float  # of dagsförtjänst
-    percent_after_200: float
+    percent_days_1_200: Percent  # of dagsförtjänst
+    percent_after_200: Percent
     karens_days: int
     income_days_per_month: float  # dagsförtjänst = average monthly income in the ramtid / this
     step_days: list[int]  # ersättningsdagar after which the max (first) and the percent (second) step down
@@ -277,9 +355,9 @@ class AKassaMonthly(Strict):
 
     variant: Literal["monthly"]
     income_ceiling_per_month: float  # högsta ersättningsgrundande inkomst
-    percent_member: list[float]  # member ≥ 12 months: days 1–100, 101–200, 201–300
-    percent_short_member: list[float]  # member 6–<12 months
-    percent_non_member: list[float]
+    percent_member: Percents  # member ≥ 12 months: days 1–100, 101–200, 201–300
+    percent_short_member: Percents  # member 6–<12 months
+    percent_non_member: Percents
     step_days: list[int]  # ersättningsdagar after which the percent steps down
     days_per_month: float  # a month of full benefit = this many ersättningsdagar
     karens_days: int
@@ -295,7 +373,7 @@ class Sjukpenning(Strict):
 
 class GuaranteeBand(Strict):
     min_age: int  # from this age (years, inclusive) until the next band's
-    level: float  # garantinivå for full benefit, prisbasbelopp per year
+    level: InLeafUnit  # garantinivå for full benefit per year (the leaf's unit: prisbasbelopp)
 
 
 class SjukOchAktivitetsersattning(Strict):

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 from . import benefits, insurance, studies, unemployment, work
 
 
@@ -22,6 +24,7 @@ class State:
     flows: Callable | None  # None: not modelled yet
     kind: str  # benefit | work | subsidised_work | studies | same
     topped_up: bool = True  # försörjningsstöd tops income up to the norm in this state
+    needs: tuple[str, ...] = ()  # participant inputs its function reads beyond age, extent and the months (checked before a run)
 
 
 STATES: dict[str, State] = {
@@ -31,16 +34,16 @@ STATES: dict[str, State] = {
         State("aktivitetsstod", "Aktivitetsstöd", "both", benefits.aktivitetsstod, "benefit"),
         State("etableringsersattning", "Etableringsersättning", "both", benefits.etableringsersattning, "benefit"),
         State("utvecklingsersattning", "Utvecklingsersättning", "both", benefits.utvecklingsersattning, "benefit"),
-        State("a_kassa", "A-kassa", "both", unemployment.a_kassa, "benefit"),
-        State("sjukpenning", "Sjukpenning", "both", insurance.sjukpenning, "benefit"),
-        State("sjukersattning", "Sjukersättning", "both", insurance.sjukersattning, "benefit"),
-        State("aktivitetsersattning", "Aktivitetsersättning", "both", insurance.aktivitetsersattning, "benefit"),
+        State("a_kassa", "A-kassa", "both", unemployment.a_kassa, "benefit", needs=("prior_income",)),
+        State("sjukpenning", "Sjukpenning", "both", insurance.sjukpenning, "benefit", needs=("prior_income",)),
+        State("sjukersattning", "Sjukersättning", "both", insurance.sjukersattning, "benefit", needs=("prior_income",)),
+        State("aktivitetsersattning", "Aktivitetsersättning", "both", insurance.aktivitetsersattning, "benefit", needs=("prior_income",)),
         State("ingen_ersattning", "Ingen ersättning", "both", benefits.ingen_ersattning, "benefit", topped_up=False),
-        State("arbete", "Arbete (osubventionerat)", "after", work.arbete, "work"),
-        State("introduktionsjobb", "Introduktionsjobb", "after", work.introduktionsjobb, "subsidised_work"),
-        State("nystartsjobb", "Nystartsjobb", "after", work.nystartsjobb, "subsidised_work"),
-        State("extratjanst", "Extratjänst", "after", work.extratjanst, "subsidised_work"),
-        State("lonebidrag", "Lönebidrag", "after", work.lonebidrag, "subsidised_work"),
+        State("arbete", "Arbete (osubventionerat)", "after", work.arbete, "work", needs=("wage",)),
+        State("introduktionsjobb", "Introduktionsjobb", "after", work.introduktionsjobb, "subsidised_work", needs=("wage",)),
+        State("nystartsjobb", "Nystartsjobb", "after", work.nystartsjobb, "subsidised_work", needs=("wage", "months_unemployed")),
+        State("extratjanst", "Extratjänst", "after", work.extratjanst, "subsidised_work", needs=("wage",)),
+        State("lonebidrag", "Lönebidrag", "after", work.lonebidrag, "subsidised_work", needs=("wage",)),
         State("studier", "Studier med studiemedel", "after", studies.studier, "studies"),
         State("oforandrad", "Oförändrad", "after", None, "same"),
     ]
@@ -49,6 +52,16 @@ STATES: dict[str, State] = {
 CODES = {sid: i for i, sid in enumerate(STATES)}
 IDS = list(STATES)
 OFORANDRAD = "oforandrad"
+
+
+def state_after(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """The state each participant is in after the transition: `after`, or for oförändrad the before state."""
+    return np.where(after == OFORANDRAD, before, after)
+
+
+def needing(column: str) -> list[str]:
+    """The states whose function reads this participant input (State.needs)."""
+    return [sid for sid, s in STATES.items() if column in s.needs]
 
 
 def normalise_state(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cells import Cells, MonthRules
+from .cells import Cells, MonthRules, benefit_days_per_month
 
 
 def forsorjningsstod(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
@@ -14,17 +14,22 @@ def forsorjningsstod(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
 
 def aktivitetsstod(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     # Förordning (2017:819) 2 kap. 7 §: grundbelopp per day, at most five days a week; taxable
-    return {"aktivitetsstod": r["aktivitetsstod_daily"][c.month] * r.days_per_month[c.month]}
+    daily = r.at("transfers.aktivitetsstod.daily_amount")
+    return {"aktivitetsstod": daily[c.month] * benefit_days_per_month(r)[c.month]}
 
 
 def etableringsersattning(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     # Förordning (2017:819) 2 kap. 13 §: per day, at most five days a week; tax-free
-    return {"etableringsersattning": r["etablering_daily"][c.month] * r.days_per_month[c.month]}
+    daily = r.at("transfers.etableringsersattning.daily_amount")
+    return {"etableringsersattning": daily[c.month] * benefit_days_per_month(r)[c.month]}
 
 
 def utvecklingsersattning(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
-    # Förordning (2017:819) 2 kap. 10–11 §§: per day, at most five days a week; tax-free
-    return {"utvecklingsersattning": r["utvecklingsersattning_daily"][c.month] * r.days_per_month[c.month]}
+    # Förordning (2017:819) 2 kap. 10–11 §§: per day, at most five days a week; tax-free. The
+    # higher amount with a gymnasieexamen, the lower at the studiehjälp level: the scenario's choice.
+    level = r.scenario.benefits.utvecklingsersattning_level  # higher | lower
+    daily = r.at(f"transfers.utvecklingsersattning.daily_amount_{level}")
+    return {"utvecklingsersattning": daily[c.month] * benefit_days_per_month(r)[c.month]}
 
 
 def ingen_ersattning(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cells import Cells, MonthRules
+from .cells import Cells, MonthRules, benefit_days_per_month
 
 
 def days_in_bands(first_day: np.ndarray, days: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -28,38 +28,45 @@ def months_on_benefit(c: Cells) -> np.ndarray:
 
 
 def a_kassa(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
-    k = c.month
     months = months_on_benefit(c)
-    member = r["akassa_income_related"][k] == 1
-    monthly_law = r["akassa_monthly"][k] == 1
+    membership = r.scenario.benefits.a_kassa_membership  # member | short_member | non_member
     out = np.zeros(len(c))
-
-    # lag (1997:238) 26 §, förordning (1997:835) 3–4 §§: per ersättningsdag, five days a week
-    old = ~monthly_law
-    if old.any():
-        dpm = r.days_per_month[k]
-        # dagsförtjänst: average monthly income in the ramtid / 22 (IAF försäkringsbestämmelser avsnitt 6)
-        per_day = c.prior_income / 12 / r["akassa_income_days"][k]
-        pct1, pct2 = r["akassa_pct_1_200"][k], r["akassa_pct_after_200"][k]
-        max1, max2 = r["akassa_max_first_100"][k], r["akassa_max_after_100"][k]
-        basic = r["akassa_basic_per_day"][k]
-        by_band = np.stack([  # days 1–100, 101–200, 201–
-            np.minimum(pct1 * per_day, max1),
-            np.minimum(pct1 * per_day, max2),
-            np.minimum(pct2 * per_day, max2),
-        ], axis=1)
-        # the income-related dagpenning is never below the grundbelopp; without 12 months' membership only the grundbelopp
-        by_band = np.where(member[:, None], np.maximum(by_band, basic[:, None]), basic[:, None])
-        bounds = r["akassa_step_days"][k]
-        days = days_in_bands(months * dpm, dpm, bounds)
-        out = np.where(old, (days * by_band).sum(axis=1), out)
-
-    # lag (2024:506) 5 kap. 2, 4–6, 10 §§, förordning (2024:1350) 7 §: a share of the
-    # ersättningsgrundande inkomst up to the ceiling, stepping down after 100 and 200 days
-    if monthly_law.any():
-        dpm = r["akassa_days_per_month"][k]
-        egi = np.minimum(c.prior_income / 12, r["akassa_ceiling"][k])
-        days = days_in_bands(months * dpm, dpm, r["akassa_step_days"][k])
-        pct = r["akassa_pct"][k]  # (cells, 3) for the scenario's membership
-        out = np.where(monthly_law, (days / dpm[:, None] * pct).sum(axis=1) * egi, out)
+    for in_rule, rule in r.cell_groups("transfers.a_kassa", c.month):  # the law in force in the cells' months
+        if rule.variant == "daily":
+            out[in_rule] = _dagpenning(c, r, in_rule, months[in_rule], rule, membership)
+        else:
+            out[in_rule] = _monthly_benefit(c, in_rule, months[in_rule], rule, membership)
     return {"a_kassa": out}
+
+
+def _dagpenning(c: Cells, r: MonthRules, sel: np.ndarray, months: np.ndarray, rule, membership: str) -> np.ndarray:
+    """Lag (1997:238) 26 §, förordning (1997:835) 3–4 §§: per ersättningsdag, five days a week."""
+    dpm = benefit_days_per_month(r)[c.month[sel]]
+    # dagsförtjänst: average monthly income in the ramtid / the income days of a month (IAF försäkringsbestämmelser avsnitt 6)
+    per_day = c.prior_income[sel] / 12 / rule.income_days_per_month
+    pct1, pct2 = rule.percent_days_1_200, rule.percent_after_200
+    max1, max2 = rule.max_per_day_first_100, rule.max_per_day_after_100
+    by_band = np.stack([  # the bands between the step days: the max steps down first, then the percent
+        np.minimum(pct1 * per_day, max1),
+        np.minimum(pct1 * per_day, max2),
+        np.minimum(pct2 * per_day, max2),
+    ], axis=1)
+    # the income-related dagpenning is never below the grundbelopp; without 12 months' membership only the grundbelopp
+    basic = rule.basic_amount_per_day
+    by_band = np.maximum(by_band, basic) if membership == "member" else np.full_like(by_band, basic)
+    days = days_in_bands(months * dpm, dpm, _step_days(rule, len(dpm)))
+    return (days * by_band).sum(axis=1)
+
+
+def _monthly_benefit(c: Cells, sel: np.ndarray, months: np.ndarray, rule, membership: str) -> np.ndarray:
+    """Lag (2024:506) 5 kap. 2, 4–6, 10 §§, förordning (2024:1350) 7 §: a share of the
+    ersättningsgrundande inkomst up to the ceiling, stepping down after the step days."""
+    dpm = rule.days_per_month
+    egi = np.minimum(c.prior_income[sel] / 12, rule.income_ceiling_per_month)
+    days = days_in_bands(months * dpm, np.full(len(months), dpm), _step_days(rule, len(months)))
+    pct = np.array(getattr(rule, f"percent_{membership}"))  # by band, for the scenario's membership
+    return (days / dpm * pct).sum(axis=1) * egi
+
+
+def _step_days(rule, n: int) -> np.ndarray:
+    return np.broadcast_to(np.array(rule.step_days, dtype=float), (n, len(rule.step_days)))

@@ -14,27 +14,27 @@ from .cells import Cells, MonthRules
 def gross_pay(c: Cells, r: MonthRules) -> tuple[np.ndarray, np.ndarray]:
     """(monthly pay, semesterersättning on top of it when the scenario says so)."""
     pay = c.wage * c.extent
-    # Semesterlagen (1977:480) 16 b §: semesterersättning, only when the scenario adds it on top
-    holiday = pay * r["holiday_pay_rate"][c.month] if r.holiday_pay else np.zeros_like(pay)
+    # Semesterlagen (1977:480) 16 b §: semesterersättning, only when the scenario adds it on top (wages.holiday_pay)
+    holiday = pay * r.at("economy.holiday_pay_rate")[c.month] if r.scenario.wages.holiday_pay else np.zeros_like(pay)
     return pay, holiday
 
 
 def employer_contributions(gross: np.ndarray, c: Cells, r: MonthRules) -> np.ndarray:
     """Arbetsgivaravgifter with the reductions for the person's birth year and month."""
     # Socialavgiftslagen (2000:980) 2 kap. 26 §: full rate; 2 kap. 27 § and temporary laws: reductions
-    full = r["aga_full"][c.month]
+    full = r.at("employer_contributions.full_rate")[c.month]
     fees = full * gross
-    for months, reductions in r.month_groups("aga_reductions"):
+    calendar_month = r.month_of_year[c.month]
+    for in_rule, reductions in r.cell_groups("employer_contributions.reductions", c.month):
         for red in reductions:
-            active = months if red.months is None else months[np.isin(r.month_of_year[months], list(red.months))]
-            if not active.size:
-                continue
-            hit = np.isin(c.month, active) & (c.birth_year >= red.born_from) & (c.birth_year <= red.born_to)
+            hit = in_rule & (c.birth_year >= red.born_from) & (c.birth_year <= red.born_to)
+            if red.months is not None:
+                hit &= np.isin(calendar_month, red.months)
             if not hit.any():
                 continue
             cap = np.inf if red.monthly_pay_cap is None else red.monthly_pay_cap
             g = gross[hit]
-            fees[hit] = red.rate / 100 * np.minimum(g, cap) + full[hit] * np.maximum(0.0, g - cap)
+            fees[hit] = red.rate * np.minimum(g, cap) + full[hit] * np.maximum(0.0, g - cap)
     return fees
 
 
@@ -46,6 +46,12 @@ def _employment(c: Cells, r: MonthRules) -> tuple[dict[str, np.ndarray], np.ndar
     return {"lon": pay, "semesterersattning": holiday, "arbetsgivaravgift": fees}, gross, effective_rate
 
 
+def _wage_subsidy(gross: np.ndarray, rate: np.ndarray, c: Cells, share, wage_cap: np.ndarray) -> np.ndarray:
+    """A share of the lönekostnad (pay and employer contributions) on pay up to the cap, pro rata for part time."""
+    capped = np.minimum(gross, wage_cap[c.month] * c.extent)
+    return share * capped * (1 + rate)
+
+
 def arbete(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     flows, _, _ = _employment(c, r)
     return flows
@@ -54,31 +60,28 @@ def arbete(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
 def introduktionsjobb(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     flows, gross, rate = _employment(c, r)
     # Förordning (2018:42): share of the lönekostnad on pay up to the cap (pro rata for part time)
-    capped = np.minimum(gross, r["intro_wage_cap"][c.month] * c.extent)
-    flows["stod_introduktionsjobb"] = r["intro_share"][c.month] * capped * (1 + rate)
+    share = r.at("subsidies.introduktionsjobb.share")[c.month]
+    flows["stod_introduktionsjobb"] = _wage_subsidy(gross, rate, c, share, r.at("subsidies.introduktionsjobb.wage_cap"))
     # handledarstöd for the first months of the employment
-    first_months = c.months_in_state < r["intro_supervisor_months"][c.month]
-    flows["stod_handledare"] = np.where(first_months, r["intro_supervisor_support"][c.month], 0.0)
+    first_months = c.months_in_state < r.at("subsidies.introduktionsjobb.supervisor_months")[c.month]
+    flows["stod_handledare"] = np.where(first_months, r.at("subsidies.introduktionsjobb.supervisor_support")[c.month], 0.0)
     return flows
 
 
 def nystartsjobb_level(c: Cells, r: MonthRules) -> np.ndarray:
     """Support level 1, 2, 3 by age and months away from work, or the newly-arrived level; 0 = none."""
     level = np.zeros(len(c), dtype=int)
-    for months, bands in r.month_groups("nystartsjobb_bands"):
-        in_months = np.isin(c.month, months)
-        if not in_months.any():
-            continue
+    for in_rule, bands in r.cell_groups("subsidies.nystartsjobb.bands", c.month):
         for band in bands:
             upper = np.inf if band.max_months is None else band.max_months
             hit = (
-                in_months
+                in_rule
                 & (c.age >= band.min_age) & (c.age <= band.max_age)
                 & (c.months_unemployed >= band.min_months) & (c.months_unemployed <= upper)
             )
             level[hit] = band.level
     newly = c.newly_arrived
-    level[newly] = r["nystartsjobb_newly_arrived_level"][c.month][newly].astype(int)
+    level[newly] = r.at("subsidies.nystartsjobb.newly_arrived_level")[c.month][newly].astype(int)
     return level
 
 
@@ -86,9 +89,9 @@ def nystartsjobb(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     flows, gross, rate = _employment(c, r)
     # Förordning (2018:43) 11, 16–17 §§: a multiple of the employer contributions due on pay up to the cap
     level = nystartsjobb_level(c, r)
-    multiples = r["nystartsjobb_multiples"][c.month]  # (cells, levels)
+    multiples = r.at("subsidies.nystartsjobb.multiples")[c.month]  # (cells, levels)
     multiple = np.where(level > 0, np.take_along_axis(multiples, np.clip(level - 1, 0, None)[:, None], axis=1)[:, 0], 0.0)
-    capped = np.minimum(gross, r["nystartsjobb_wage_cap"][c.month] * c.extent)
+    capped = np.minimum(gross, r.at("subsidies.nystartsjobb.wage_cap")[c.month] * c.extent)
     flows["stod_nystartsjobb"] = multiple * rate * capped
     flows["warning:nystartsjobb_not_qualifying"] = level == 0
     return flows
@@ -96,15 +99,18 @@ def nystartsjobb(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
 
 def extratjanst(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     flows, gross, rate = _employment(c, r)
-    # Förordning (2018:42): share of the lönekostnad on pay up to the cap
-    capped = np.minimum(gross, r["extratjanst_wage_cap"][c.month] * c.extent)
-    flows["stod_extratjanst"] = r["extratjanst_share"][c.month] * capped * (1 + rate)
+    # Förordning (2018:42): share of the lönekostnad on pay up to the cap. The rule is absent from 2023
+    # (no new extratjänster): a counted month without it is refused with the inputs (engine), and a month
+    # outside the horizon after it ended is paid without subsidy (default 0).
+    share = r.at("subsidies.extratjanst.share", default=0.0)[c.month]
+    flows["stod_extratjanst"] = _wage_subsidy(gross, rate, c, share, r.at("subsidies.extratjanst.wage_cap", default=0.0))
     return flows
 
 
 def lonebidrag(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     flows, gross, rate = _employment(c, r)
-    # Förordning (2017:462) 21 §: the scenario's share of the lönekostnad on pay up to the cap
-    capped = np.minimum(gross, r["lonebidrag_wage_cap"][c.month] * c.extent)
-    flows["stod_lonebidrag"] = r["lonebidrag_share"][c.month] * capped * (1 + rate)
+    # Förordning (2017:462) 21 §: the scenario's share of the lönekostnad (decided per person by
+    # Arbetsförmedlingen; the engine requires subsidies.lonebidrag_share when anyone goes to lonebidrag)
+    share = r.scenario.subsidies.lonebidrag_share
+    flows["stod_lonebidrag"] = _wage_subsidy(gross, rate, c, share, r.at("subsidies.lonebidrag.wage_cap"))
     return flows

@@ -1,0 +1,263 @@
+"""The chunk loop: participants sorted by exit month, computed a chunk at a time (in forked worker
+processes when there are several), each chunk's flows summed per situation, category, calendar
+month and month since exit, and added to the run's sums in chunk order."""
+
+from __future__ import annotations
+
+import os
+from contextlib import closing
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import states as st
+from ..actors import ACTORS, UNIT_COST_PAYERS
+from ..ledger import Ledger, categories
+from ..notes import render as render_notes
+from ..participants import Participants
+from ..rules.loader import RuleBook
+from ..rules.lookup import MonthRules
+from ..scenario import LoadedScenario
+from . import topup
+from .inputs import run_notes
+from .plan import Plan, setup
+from .result import EngineResult, Grid, flag_summary, flag_warnings
+from .situations import Situation, chunk_situations, mix_after, state_items
+from .taxation import situation_tax
+
+# Participant-months per chunk. A chunk holds ~30 items × 4 situations of this many float64 cells
+# (~200 MB); smaller chunks stay in the CPU caches better: on the benchmark 2 000–3 000 participants
+# a chunk were fastest (bench/README.md). Results do not depend on it (tests/test_chunks.py).
+CHUNK_CELLS = 200_000
+
+
+def chunk_participants(horizon: int) -> int:
+    """Default participants per chunk for a horizon: a chunk spans about horizon + 12 months."""
+    return max(1, CHUNK_CELLS // (horizon + 12))
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class Chunk:
+    flows: dict[str, dict[str, np.ndarray]]  # situation → category → participants × chunk months (absent = 0)
+    exit_local: np.ndarray  # each participant's exit month in the chunk's months (sorted ascending)
+    offset: int  # grid month of the chunk's first month
+    flags: dict[str, np.ndarray]
+    tax: dict[str, dict[int, dict[str, np.ndarray]]]  # situation → calendar year → income-tax components per participant
+
+
+@dataclass
+class _Context:
+    """What the situations of one chunk share."""
+
+    mr: MonthRules  # the chunk's months
+    grid: Grid  # the chunk's months
+    plan: Plan
+    rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # the chunk participants'
+    norm: np.ndarray  # the försörjningsstöd norm, chunk participants × months
+    p: Participants  # the chunk's participants
+    ls: LoadedScenario
+
+
+def _potential_wage(inputs: dict, ls: LoadedScenario) -> np.ndarray:
+    """The potential: everyone in unsubsidised work from the exit month at their wage, else the
+    scenario's default wage (NaN where neither: the potential is then not computed)."""
+    d = ls.scenario.wages.default
+    return np.where(np.isnan(inputs["wage"]), np.nan if d is None else d, inputs["wage"])
+
+
+def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.ndarray, potential_wage: np.ndarray | None) -> Chunk:
+    """The ledger of participants idx (sorted by exit month) over the calendar years their horizons span."""
+    horizon = plan.grid.horizon
+    exits = plan.grid.exit_index[idx]
+    offset = int(exits.min() // 12 * 12)
+    stop = int((exits.max() + horizon - 1) // 12 * 12 + 12)
+    grid = Grid(plan.grid.first_year + offset // 12, stop - offset, exits - offset, horizon)
+    mr = plan.mr.window(offset, stop)
+    p = p_all.take(idx)
+    inputs = {k: v[idx] for k, v in plan.inputs.items()}
+    codes = {k: v[idx] for k, v in plan.codes.items()}
+    situations, mixing = chunk_situations(p, codes, inputs, plan.duration[idx], grid, ls,
+                                          None if potential_wage is None else potential_wage[idx])
+    ctx = _Context(mr, grid, plan, {year: tuple(a[idx] for a in plan.rates[year]) for year in grid.years},
+                   topup.norm(inputs, mr, ls), p, ls)
+    ledger: dict[str, dict[str, np.ndarray]] = {}
+    flags: dict[str, np.ndarray] = {}
+    tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
+    for sit in situations:
+        ledger[sit.name], situation_flags, tax_detail[sit.name] = _situation_flows(sit, ctx)
+        if sit.warns:
+            flags = situation_flags
+    mix_after(ledger, mixing, grid)
+    return Chunk(flows=ledger, exit_local=grid.exit_index, offset=offset, flags=flags, tax=tax_detail)
+
+
+def _situation_flows(sit: Situation, ctx: _Context) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict]:
+    """Every category's flows in one situation (rows × months), the states' warnings and the tax per year."""
+    s = ctx.ls.scenario
+    items, warnings = state_items(sit, ctx.mr)
+    flows = dict(items)
+    # production value at market price (seed 004): factor cost to the employer, the rest to the state
+    if "lon" in items:
+        zeros = np.zeros(sit.codes.shape)
+        factor_cost = items["lon"] + items.get("semesterersattning", zeros) + items.get("arbetsgivaravgift", zeros)
+        flows["produktion_faktorkostnad"] = factor_cost
+        flows["produktion_indirekta_skatter"] = factor_cost * (ctx.mr.at("economy.production_market_price_factor")[None, :] - 1)
+    # the state's claim on future repayment of the study loan
+    if "studielan" in items:
+        flows["studielan_fordran"] = items["studielan"].copy()
+    tax = situation_tax(sit, items, ctx.grid, ctx.plan.tax_rules, ctx.rates, s.tax.temporary_work_reduction, ctx.p)
+    flows.update(tax.flows)
+    flows["forsorjningsstod"] = topup.forsorjningsstod(sit, items, tax.taxable, tax.total, ctx.norm)
+    # scenario unit costs: real resource use per person-month in a state, paid by a public actor
+    for actor in UNIT_COST_PAYERS:
+        for sid, per_actor in s.unit_costs.items():
+            if actor in per_actor:
+                cost = (sit.codes == st.CODES[sid]) * float(per_actor[actor])
+                key = f"enhetskostnad_{actor}"
+                flows[key] = flows[key] + cost if key in flows else cost
+    return flows, warnings, tax.by_year
+
+
+def _accumulate(chunk: Chunk, cats: dict, horizon: int) -> tuple[dict, np.ndarray]:
+    """The chunk's in-horizon flows summed per situation and category as arrays chunk month × months
+    since exit, and each participant's first-year effect per actor (after − before, participants × ACTORS)."""
+    n = len(chunk.exit_local)
+    exits, starts = np.unique(chunk.exit_local, return_index=True)  # exit_local is sorted
+    rows = exits[:, None] + np.arange(horizon)[None, :]  # chunk month of each (exit group, month since exit)
+    cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
+    k = min(12, horizon)
+    first_year = np.zeros((n, len(ACTORS)))
+    gather = None
+    local: dict[str, dict[str, np.ndarray]] = {}
+    for sit, flows in chunk.flows.items():
+        sign = {"after": 1.0, "before": -1.0}.get(sit)
+        for cid, c in cats.items():  # in the categories' fixed order: the per-participant sums do not depend on the chunk
+            a = flows.get(cid)
+            if a is None:
+                continue
+            m_count = a.shape[1]
+            if gather is None:  # flat index of each participant's months since exit 0 … horizon − 1
+                gather = (np.arange(n) * m_count + chunk.exit_local)[:, None] + np.arange(horizon)[None, :]
+            relative = a.reshape(-1)[gather]  # participants × months since exit
+            out = local.setdefault(sit, {})[cid] = np.zeros((m_count, horizon))
+            out[rows, cols] = np.add.reduceat(relative, starts, axis=0)  # (row, col) distinct: one exit month per group
+            if sign is not None:
+                total = relative[:, :k].sum(axis=1)
+                for j, actor in enumerate(ACTORS):
+                    w = (c.payee == actor) - (c.payer == actor)
+                    if w:
+                        first_year[:, j] += sign * w * total
+    return local, first_year
+
+
+# what forked worker processes compute on: set in the parent before the pool forks (no pickling)
+_SHARED: dict = {}
+
+
+def _chunk_result(w: dict, k: int) -> tuple:
+    """Chunk k of the run described by w: (participant indices, grid offset, the chunk's sums as
+    chunk month × months since exit arrays, first-year effects, flags, the chunk)."""
+    idx = w["chunks"][k]
+    chunk = _compute_chunk(w["plan"], w["p"], w["ls"], idx, w["potential_wage"])
+    local, first_year = _accumulate(chunk, w["cats"], w["plan"].grid.horizon)
+    return idx, chunk.offset, local, first_year, chunk.flags, chunk
+
+
+def _chunk_result_light(k: int) -> tuple:
+    """In a forked worker: chunk k of the run in _SHARED, without the chunk's ledger."""
+    return _chunk_result(_SHARED, k)[:5] + (None,)
+
+
+def _chunk_results(shared: dict, workers: int):
+    """Every chunk's result in chunk order, computed here or by forked workers."""
+    if workers <= 1:
+        yield from (_chunk_result(shared, k) for k in range(len(shared["chunks"])))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _SHARED.update(shared)  # inherited by the forked workers
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield from pool.map(_chunk_result_light, range(len(shared["chunks"])))
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _SHARED.clear()
+
+
+@dataclass
+class _Sums:
+    """A run's running totals, added chunk by chunk."""
+
+    flows: dict[str, dict[str, np.ndarray]]
+    first_naive: np.ndarray
+    flags: dict[str, np.ndarray]
+    ledger: Ledger | None = None
+    tax: dict | None = None
+
+    def add(self, result: tuple, cats: dict, keep_ledger: bool, order: np.ndarray) -> int:
+        idx, offset, local, first_year, chunk_flags, chunk = result
+        n = len(self.first_naive)
+        for sit, flows in local.items():
+            for cid, a in flows.items():
+                self.flows[sit][cid][offset:offset + a.shape[0]] += a
+        self.first_naive[idx] = first_year
+        for key, mask in chunk_flags.items():
+            self.flags.setdefault(key, np.zeros(n, dtype=bool))[idx] = mask
+        if keep_ledger:  # one chunk of every participant: back in the participants' order
+            inverse = np.empty(n, dtype=int)
+            inverse[order] = np.arange(n)
+            self.ledger = Ledger(categories=cats, flows={
+                sit: {cid: a[inverse] for cid, a in flows.items()} for sit, flows in chunk.flows.items()})
+            self.ledger.check_balance()
+            self.tax = {sit: {y: {k: v[inverse] for k, v in comp.items()} for y, comp in years.items()}
+                        for sit, years in chunk.tax.items() if sit != "after_fallback"}
+        return len(idx)
+
+
+def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None, *, chunk_size: int | None = None,
+               keep_ledger: bool = False, progress=None, workers: int | None = None) -> EngineResult:
+    """Compute the ledger chunk by chunk and keep only its sums per situation, category, grid month
+    and month since exit (and each participant's first-year effect per actor). keep_ledger=True
+    also keeps the ledger per participant-month (one chunk; for tests and small runs).
+    workers: processes computing chunks in parallel (default: the CPUs available; 1 = this process);
+    the chunks' sums are added in chunk order, so the result does not depend on it.
+    progress(done, total) is called after each chunk."""
+    s = ls.scenario
+    plan = setup(p, ls, book or RuleBook())
+    grid, n = plan.grid, len(p)
+    potential_wage = _potential_wage(plan.inputs, ls)
+    potential_missing = int(np.isnan(potential_wage).sum())
+    notes = list(plan.notes) + run_notes(p, plan.duration, grid.horizon, potential_missing, ls)
+
+    cats = categories(s.fees.public_service, s.fees.begravning)
+    situations = ["before", "after"] + (["potential"] if not potential_missing else [])
+    sums = _Sums({sit: {cid: np.zeros((grid.n_months, grid.horizon)) for cid in cats} for sit in situations},
+                 np.zeros((n, len(ACTORS))), {})
+    order = np.argsort(grid.exit_index, kind="stable")  # chunks of neighbouring exit months span few calendar years
+    size = n if keep_ledger else max(1, chunk_size or chunk_participants(grid.horizon))
+    chunks = [order[start:start + size] for start in range(0, n, size)]
+    workers = max(1, min(workers or available_cpus(), len(chunks) // 2))  # a pool only pays off over several chunks each
+    shared = dict(plan=plan, p=p, ls=ls, cats=cats, chunks=chunks, potential_wage=None if potential_missing else potential_wage)
+    done = 0
+    with closing(_chunk_results(shared, workers)) as results:  # closing: the pool goes down also on an error here
+        for result in results:  # in chunk order, whoever computed them
+            done += sums.add(result, cats, keep_ledger, order)
+            if progress is not None:
+                progress(done, n)
+
+    aggregates = Ledger(categories=cats, flows=sums.flows)
+    aggregates.check_balance(relative=1e-9)
+    return EngineResult(
+        aggregates=aggregates, first_year_naive=sums.first_naive, grid=grid, participants=p, month_rules=plan.mr,
+        rules_used=plan.rules_used, projected_months=plan.projected, assumptions=render_notes(notes, n), notes=notes,
+        warnings=flag_warnings(flag_summary(sums.flags, p)), resolved=plan.inputs, ledger=sums.ledger, tax=sums.tax or {},
+        chunks=len(chunks), flags=sums.flags, workers=workers,
+    )

@@ -1,0 +1,304 @@
+"""The participants' inputs as the engine uses them: scenario defaults where a column is empty,
+the checks that need the scenario and the rules, the local tax rates, and the assumptions a run
+states.
+
+The assumption texts are data (the tables below); the functions fill them in with counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .. import states as st
+from ..errors import InputError, Problem
+from ..notes import Note, always, counted, literal
+from ..participants import Participants
+from ..rules.loader import RuleBook
+from ..rules.lookup import MonthRules
+from ..scenario import LoadedScenario, LocalRates, parse_month
+from .result import Grid
+
+ROWS_NAMED = 50  # rows an input error names per column
+
+
+@dataclass(frozen=True)
+class Fill:
+    """A participant column that takes the scenario's default where it is empty."""
+
+    column: str  # the Participants attribute
+    default: str  # the scenario key of its default, e.g. "participant_defaults.age"
+    note: str  # the assumption stated when the default is used; {default} is its value
+    needed: Callable[[Participants, dict], np.ndarray] | None = None  # the rows that need a value (given the values so far); None: all
+    why: str = ""  # added to the error for a row that needs a value when the scenario sets no default
+
+
+def _after_needs(column: str) -> Callable[[Participants, dict], np.ndarray]:
+    """Rows whose after state reads the column (State.needs)."""
+    return lambda p, values: np.isin(p.after, st.needing(column))
+
+
+def _either_needs(column: str) -> Callable[[Participants, dict], np.ndarray]:
+    """Rows whose before or after state reads the column."""
+    return lambda p, values: np.isin(p.before, st.needing(column)) | np.isin(st.state_after(p.before, p.after), st.needing(column))
+
+
+FILLS = (
+    Fill("age", "participant_defaults.age", "age missing, scenario default {default} used"),
+    Fill("newly_arrived", "participant_defaults.newly_arrived", "newly_arrived missing, scenario default {default} used"),
+    Fill("extent", "participant_defaults.extent", "extent missing, scenario default {default:g} used"),
+    # a newly arrived person gets the newly-arrived level whatever the months (subsidies.nystartsjobb.newly_arrived_level)
+    Fill("months_unemployed", "participant_defaults.months_unemployed",
+         "months_unemployed missing, scenario default {default} used for the nystartsjobb level",
+         needed=lambda p, v: _after_needs("months_unemployed")(p, v) & (v["newly_arrived"] != 1),
+         why=" (needed for the nystartsjobb level)"),
+    Fill("wage", "wages.extratjanst", "wage missing, scenario wage (extratjanst) {default:.0f} SEK/month used",
+         needed=lambda p, v: p.after == "extratjanst", why=" (needed for work states)"),
+    Fill("wage", "wages.default", "wage missing, scenario wage (default) {default:.0f} SEK/month used",
+         needed=lambda p, v: _after_needs("wage")(p, v) & (p.after != "extratjanst"), why=" (needed for work states)"),
+    Fill("prior_income", "participant_defaults.prior_income",
+         "prior_income missing, scenario default {default:.0f} SEK/year used as the basis of a-kassa, SGI or antagandeinkomst",
+         needed=_either_needs("prior_income"),
+         why=" (needed for a_kassa, sjukpenning, sjukersattning and aktivitetsersattning: the yearly income before the benefit)"),
+)
+EXIT_FILL = Fill("exit_month", "period.exit_month", "exit_month missing, scenario default {default} used")
+
+# What the model leaves out for a state: stated with the count of participants in it before or after
+STATE_NOTES = (
+    (("a_kassa",), "a-kassa modelled for a scenario-wide membership ({membership}, benefits.a_kassa_membership) "
+                   "at full time, without the two karensdagar and without the end of the ersättningsperiod (the last level continues)"),
+    (("sjukpenning",), "sjukpenning at the normalnivå (80 %) throughout; the fortsättningsnivå after day 364 is not modelled"),
+    (("sjukersattning", "aktivitetsersattning"), "sjuk-/aktivitetsersättning is taxed without the skattereduktion för sjuk- och "
+                   "aktivitetsersättning (IL 67 kap. 9 a–c §§), which is not modelled: their tax is overstated; full benefit and "
+                   "full försäkringstid for the garantinivå assumed"),
+)
+AKASSA_BEFORE_NOTE = ("a_kassa before the project: months_unemployed missing, benefits.a_kassa_months_before = {months} "
+                      "months on a-kassa at the transition used for the benefit level")
+HOUSEHOLD_NOTE = "household for the försörjningsstöd norm: {singles} single adults, {couples} couples (sambor), {count} with children"
+ADULTS_NOTE = "adults missing, scenario default {adults} used for the household (participant_defaults.adults)"
+CHILDREN_NOTE = "children_ages missing, scenario default {ages} used for the household (participant_defaults.children_ages)"
+PARTNER_NOTE = ("the norm is the couple's household norm, the partner's own income is taken as 0 and the whole household's "
+                "försörjningsstöd is counted as the participant's")
+CHILDREN_AGE_NOTE = ("children age by calendar year from their age at the exit month (riksnorm age bands); a child older than the "
+                     "table's oldest band leaves the household; barnbidrag and underhållsstöd are not counted as household income")
+
+
+def _scenario_value(scenario, key: str):
+    value = scenario
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _fill(fill: Fill, values: np.ndarray, needed: np.ndarray, default, p: Participants,
+          problems: list[Problem], notes: list[Note], shown=None) -> np.ndarray:
+    """The column with the default where a needed value is missing (NaN, or < 0 for a month index);
+    the rows without a default to problems, and the note of the default's use (made whenever there
+    is a default, whatever its count: notes.merge relies on the same templates in every group)."""
+    missing = needed & (np.isnan(values) if values.dtype.kind == "f" else values < 0)
+    if default is None:
+        for row in p.rows[missing][:ROWS_NAMED]:
+            problems.append(Problem(p.file, f"{fill.column} is empty and the scenario sets no default{fill.why}", row=int(row), column=fill.column))
+        return values
+    notes.append(counted(int(missing.sum()), fill.note.format(default=default if shown is None else shown)))
+    if not missing.any():
+        return values
+    out = values.copy()
+    out[missing] = default
+    return out
+
+
+def resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.ndarray], list[Note]]:
+    """Every input the states read, per participant, with the notes on the defaults used.
+    Raises InputError naming every row whose needed value is missing without a default."""
+    s = ls.scenario
+    problems: list[Problem] = []
+    notes: list[Note] = []
+    values: dict[str, np.ndarray] = {}
+    for fill in FILLS:
+        needed = np.ones(len(p), dtype=bool) if fill.needed is None else fill.needed(p, values)
+        current = values.get(fill.column, getattr(p, fill.column))
+        values[fill.column] = _fill(fill, current, needed, _scenario_value(s, fill.default), p, problems, notes)
+    notes += _state_notes(p, s)
+    # a-kassa in the before state: months already on the benefit at the transition (its level is held over the horizon)
+    months_before = np.where(np.isnan(p.months_unemployed), s.benefits.a_kassa_months_before, p.months_unemployed)
+    notes.append(counted(int(((p.before == "a_kassa") & np.isnan(p.months_unemployed)).sum()),
+                         AKASSA_BEFORE_NOTE.format(months=s.benefits.a_kassa_months_before)))
+    default_exit = None
+    if s.period.exit_month is not None:
+        dm = parse_month(s.period.exit_month)
+        default_exit = dm.year * 12 + dm.month - 1
+    exit_idx = _fill(EXIT_FILL, p.exit_month, np.ones(len(p), dtype=bool), default_exit, p, problems, notes, shown=s.period.exit_month)
+    household, household_notes = _household(p, s)
+    if problems:
+        raise InputError(problems, f"{p.file}: values needed for the calculation are missing")
+    age = values["age"]
+    return {
+        "age": age,
+        "newly_arrived": values["newly_arrived"] == 1,
+        "extent": values["extent"],
+        "months_unemployed": values["months_unemployed"],
+        "wage": values["wage"],
+        "exit_index": exit_idx,
+        "birth_year": exit_idx // 12 - age,
+        "prior_income": values["prior_income"],
+        "months_before": months_before,
+        "adults": household["adults"],
+        "child_birth_year": exit_idx[:, None] // 12 - household["children"],
+        "children_ages": household["children"],
+    }, notes + household_notes
+
+
+def _state_notes(p: Participants, s) -> list[Note]:
+    used = st.state_after(p.before, p.after)
+    return [counted(int((np.isin(p.before, states) | np.isin(used, states)).sum()),
+                    text.format(membership=s.benefits.a_kassa_membership)) for states, text in STATE_NOTES]
+
+
+def _household(p: Participants, s) -> tuple[dict[str, np.ndarray], list[Note]]:
+    """Adults and the children's ages (scenario defaults where empty), and the notes on the household."""
+    d = s.participant_defaults
+    adults = np.where(np.isnan(p.adults), d.adults, p.adults)
+    k = max(p.children_ages.shape[1], len(d.children_ages))
+    children = np.full((len(p), k), np.nan)
+    children[:, : p.children_ages.shape[1]] = p.children_ages
+    children[~p.children_given, : len(d.children_ages)] = d.children_ages
+    n_couples, n_with_children = int((adults == 2).sum()), int((~np.isnan(children)).any(axis=1).sum())
+    notes = [
+        Note(HOUSEHOLD_NOTE, {"singles": len(p) - n_couples, "couples": n_couples, "count": n_with_children}, shown_by=None),
+        counted(int(np.isnan(p.adults).sum()), ADULTS_NOTE.format(adults=d.adults)),
+        counted(int((~p.children_given).sum()), CHILDREN_NOTE.format(ages=d.children_ages or "none")),
+        Note("{count} of {n} participants live with a partner: " + literal(PARTNER_NOTE), {"count": n_couples}),
+        Note(literal(CHILDREN_AGE_NOTE), {"count": n_with_children}),
+    ]
+    return {"adults": adults, "children": children}, notes
+
+
+def local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(kommun, region, begravning) rates per participant for each calendar year of the grid: the
+    participant's municipality, else the scenario's rates, else the year's national averages."""
+    s = ls.scenario
+    out = {}
+    problems: list[Problem] = []
+    where, names = pd.factorize(p.municipality)  # hash-based: no sort of a million strings
+    for year in grid.years:
+        day = s.period.rules_date or dt.date(year, 1, 1)
+        loaded, _ = book.year_for(day.year)
+        lt = loaded.rules.local_tax
+        if isinstance(s.local_tax, LocalRates):
+            base = (s.local_tax.kommun / 100, s.local_tax.region / 100, s.local_tax.begravning / 100)  # the scenario's percent
+        else:
+            base = (lt.average_kommun_rate.at(day), lt.average_region_rate.at(day), lt.begravning_rate.at(day))
+        table = np.tile(np.array(base, dtype=float), (len(names), 1))  # per distinct name: kommun, region, begravning
+        for j, name in enumerate(names):
+            if name == "":
+                continue
+            m = book.municipality(loaded, name)
+            if m is None:
+                if year == grid.years[0]:
+                    problems += _unknown_municipality(p, book, loaded, name)
+                continue
+            table[j] = (m.kommun_rate, m.region_rate, m.begravning_rate)
+        out[year] = tuple(table[where, i] for i in range(3))
+    if problems:
+        raise InputError(problems, f"{p.file}: unknown municipalities")
+    return out
+
+
+def _unknown_municipality(p: Participants, book: RuleBook, loaded, name: str) -> list[Problem]:
+    guess = book.suggest_municipality(loaded, name)
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    path = loaded.municipalities_path or f"rules/municipalities/{loaded.rules.year}.csv"
+    return [Problem(p.file, f"municipality not found in {path}{hint}", row=int(row), column="municipality", value=name)
+            for row in p.rows[p.municipality == name][:20]]
+
+
+def check_scenario_choices(p: Participants, duration: np.ndarray, ls: LoadedScenario) -> None:
+    """Scenario values the participants make necessary: raise, naming the key, when one is missing."""
+    s = ls.scenario
+    problems: list[Problem] = []
+    if (p.after == "lonebidrag").any() and s.subsidies.lonebidrag_share is None:
+        rows = ", ".join(str(r) for r in p.rows[p.after == "lonebidrag"][:10])
+        problems.append(Problem(str(ls.path), f"participants go to lonebidrag (rows {rows}) but the scenario does not say which share of "
+                                  "the lönekostnad the subsidy pays (decided per person by Arbetsförmedlingen)",
+                                  column="subsidies.lonebidrag_share", value="null"))
+    ends_in_horizon = np.isfinite(duration) & (duration < s.period.horizon_months)
+    if ends_in_horizon.any() and s.persistence.keep_job_probability is None:
+        rows = ", ".join(str(r) for r in p.rows[ends_in_horizon][:10]) + (" …" if ends_in_horizon.sum() > 10 else "")
+        problems.append(Problem(
+            str(ls.path), f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the {s.period.horizon_months}-month horizon "
+            f"(participant rows {rows}); set the share who keep the job unsubsidised afterwards (0–1) — the rest fall back to their before state",
+            column="persistence.keep_job_probability", value="null"))
+    if problems:
+        raise InputError(problems, "the scenario must say more for these participants")
+
+
+def check_children(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> None:
+    """Children's ages are checked against the riksnorm table in force in each participant's exit month."""
+    children = inputs["children_ages"]
+    oldest_by_month = np.zeros(len(mr))
+    for months, bands in mr.groups("transfers.forsorjningsstod.riksnorm_personal_children"):
+        oldest_by_month[months] = max(b.max_age for b in bands)
+    oldest = oldest_by_month[grid.exit_index]
+    bad = np.flatnonzero((children > oldest[:, None]).any(axis=1))
+    if not bad.size:
+        return
+    problems = []
+    for i in bad[:20]:
+        ages = " ".join(f"{a:.0f}" for a in children[i][~np.isnan(children[i])])
+        why = (f"a child older than {oldest[i]:.0f}: the riksnorm (transfers.forsorjningsstod.riksnorm_personal_children) counts children "
+               f"up to {oldest[i]:.0f} (hemmavarande skolungdom); an older child is a household of its own")
+        if p.children_given[i]:
+            problems.append(Problem(p.file, why, row=int(p.rows[i]), column="children_ages", value=ages))
+        else:
+            problems.append(Problem(str(ls.path), why + f" (participant row {p.rows[i]})", column="participant_defaults.children_ages", value=ages))
+    raise InputError(problems, "children too old for the riksnorm")
+
+
+def check_states_exist(p: Participants, grid: Grid, mr: MonthRules, duration: np.ndarray) -> None:
+    """A state whose rule is absent in some years (extratjänst: no new ones from 2022, rule
+    subsidies.extratjanst absent from 2023): a counted month of it without the rule is an input error."""
+    sel = p.after == "extratjanst"
+    if not sel.any():
+        return
+    exists = mr.has("subsidies.extratjanst")
+    missing_before = np.concatenate([[0], np.cumsum(~exists)])  # months without the rule before m
+    start = grid.exit_index[sel]
+    stop = np.minimum(start + np.minimum(duration[sel], grid.horizon), grid.n_months).astype(int)
+    bad = (missing_before[stop] - missing_before[start]) > 0
+    if bad.any():
+        year = mr.view(int(np.flatnonzero(~exists)[0])).year
+        raise InputError(
+            [Problem(p.file, f"extratjänst does not exist in the rules for {year} (no new extratjänster from 2022; "
+                     f"rule subsidies.extratjanst is absent) but this participant's horizon reaches it",
+                     row=int(r), column="after", value="extratjanst") for r in p.rows[sel][bad][:20]],
+            "extratjänst outside the years it existed",
+        )
+
+
+def run_notes(p: Participants, duration: np.ndarray, horizon: int, potential_missing: int, ls: LoadedScenario) -> list[Note]:
+    """The assumptions a run adds to those of the inputs (every note made, whatever its count)."""
+    s = ls.scenario
+    notes: list[Note] = [Note(literal("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the "
+                                      "scenario sets no wages.default"), {"count": potential_missing})]
+    ends_in_horizon = np.isfinite(duration) & (duration < horizon)
+    keep_p = s.persistence.keep_job_probability
+    by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
+    after = ("afterwards they fall back to their before state" if keep_p is None  # no job ends (a scenario without the choice is refused when one does)
+             else f"afterwards {keep_p:.0%} keep the job unsubsidised and {1 - keep_p:.0%} fall back to their before state")
+    notes.append(Note("{count} participants' subsidised jobs end inside the horizon ({detail}); "
+                      + literal(after + " (persistence.keep_job_probability)"), {"count": int(ends_in_horizon.sum())}, by_state))
+    if s.persistence.monthly_dropoff > 0:
+        notes.append(always(f"each month {s.persistence.monthly_dropoff:.1%} of those still in the after state fall back to the before state "
+                            "(persistence.monthly_dropoff)"))
+    for col, values in (("before_amount", p.before_amount), ("after_amount", p.after_amount)):
+        notes.append(counted(int(np.isfinite(values).sum()), f"observed monthly försörjningsstöd ({col}) used instead of the modelled "
+                             "top-up (see the per-participant table)"))
+    for sid, per_actor in s.unit_costs.items():
+        notes.append(always(f"unit cost in {sid}: " + ", ".join(f"{a} {v:,.0f} SEK per person-month" for a, v in per_actor.items())
+                            + " (scenario unit_costs; real resource use, category enhetskostnad_<actor>)"))
+    return notes

@@ -1,0 +1,86 @@
+"""What every chunk of a run shares (`Plan`): the resolved inputs, the month grid, the rules of
+each month and of each tax year, the local tax rates, each participant's subsidy duration and
+state codes. `prepare` is a run's checks without the computation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import states as st
+from ..notes import Note
+from ..participants import Participants
+from ..rules.loader import LoadedYear, RuleBook
+from ..rules.lookup import MonthRules, RuleView
+from ..scenario import LoadedScenario
+from ..tax import year_rules
+from .inputs import check_children, check_scenario_choices, check_states_exist, local_rates, resolve_inputs
+from .result import Grid
+from .situations import durations
+
+
+@dataclass
+class Plan:
+    inputs: dict[str, np.ndarray]
+    notes: list[Note]
+    grid: Grid
+    mr: MonthRules
+    tax_rules: dict[int, RuleView]  # calendar year → the income tax's rules
+    rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # calendar year → (kommun, region, begravning) per participant
+    duration: np.ndarray  # months each participant's subsidised job lasts (inf: no end)
+    codes: dict[str, np.ndarray]  # "before", "after": each participant's state code (oförändrad → the before state)
+
+    @property
+    def rules_used(self) -> dict[int, LoadedYear]:
+        return self.mr.rules_used
+
+    @property
+    def projected(self) -> list[str]:
+        return self.mr.projected_months
+
+
+def _grid(inputs: dict, horizon: int) -> Grid:
+    """Months from January of the first exit year to December of the year the last horizon ends."""
+    exit_index = inputs["exit_index"]
+    first_year = int(exit_index.min() // 12)
+    last_month = int((exit_index + horizon - 1).max())
+    n_months = (last_month // 12 - first_year + 1) * 12
+    return Grid(first_year, n_months, (exit_index - first_year * 12).astype(int), horizon)
+
+
+def _tax_rules(grid: Grid, mr: MonthRules) -> dict[int, RuleView]:
+    """Each calendar year's income-tax rules: those of its January (its own year, or the scenario's
+    period.rules_date), in force on 1 January of the rule year."""
+    views: dict[int, RuleView] = {}
+    out = {}
+    for k, year in enumerate(grid.years):
+        rules = mr.view(12 * k).rules
+        out[year] = views.setdefault(rules.year, year_rules(rules))
+    return out
+
+
+def setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
+    s = ls.scenario
+    inputs, notes = resolve_inputs(p, ls)
+    grid = _grid(inputs, s.period.horizon_months)
+    mr = MonthRules.build(book, grid.first_year * 12 + np.arange(grid.n_months), s)
+    rates = local_rates(p, grid, ls, book)
+    duration = durations(p, inputs, grid, mr, ls)
+    check_scenario_choices(p, duration, ls)
+    check_states_exist(p, grid, mr, duration)
+    check_children(p, inputs, grid, mr, ls)
+    code_of = pd.Series(st.CODES)
+    codes = {
+        "before": code_of.reindex(p.before).to_numpy(dtype=np.int64),
+        "after": code_of.reindex(st.state_after(p.before, p.after)).to_numpy(dtype=np.int64),
+    }
+    return Plan(inputs, notes, grid, mr, _tax_rules(grid, mr), rates, duration, codes)
+
+
+def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[Note]:
+    """Everything a run checks before computing (missing values, rule years, municipalities);
+    raises InputError with every problem, else returns the notes on the inputs (render with
+    notes.render(…, len(p)); notes of several files add up with notes.merge)."""
+    return setup(p, ls, book or RuleBook()).notes
