@@ -50,5 +50,5 @@ def run_people(tmp_path: Path, rows: list[dict], scenario: dict | None = None, *
 
 def monthly_effect(analysis, person_id: str) -> dict[str, float]:
     """First-year effect per actor for one participant, per month (12-month horizon)."""
-    row = analysis.per_participant.set_index("id").loc[person_id]
+    row = analysis.per_participant.to_frame().set_index("id").loc[person_id]
     return {a: float(row[a]) / 12 for a in ("individ", "kommun", "region", "stat", "arbetsgivare", "offentlig_sektor")}

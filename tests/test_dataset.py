@@ -18,6 +18,7 @@ from nyttokalk.engine import run_engine
 from nyttokalk.errors import InputError
 from nyttokalk.participants import read_participants
 from nyttokalk.scenario import load_scenario
+from nyttokalk.spool import Spool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import generate  # noqa: E402
@@ -81,12 +82,12 @@ def test_a_folder_of_csv_parts_gives_what_the_whole_file_gives(tmp_path):
     folder = _parts(df, tmp_path / "parts", [100, 1, 139])
     res = run_dataset(folder, ls)
     merged = analyse(res, ls)
-    assert res.partitions == 3 and res.population.n == 240 and res.participants is None  # counts and a spool, not the rows
+    assert res.partitions == 3 and res.population.n == 240 and isinstance(res.rows, Spool)  # counts and a spool, not the rows
     f1, a1 = _figures(one)
     f2, a2 = _figures(merged)
     assert f2 == f1
     assert a2 == a1  # the assumptions are derived from the whole population
-    assert merged.per_participant.to_frame().drop(columns="id").equals(one.per_participant.drop(columns="id"))
+    assert merged.per_participant.to_frame().drop(columns="id").equals(one.per_participant.to_frame().drop(columns="id"))
 
 
 def test_dask_gives_the_same_totals_on_a_partitioned_parquet_dataset(tmp_path):
@@ -192,7 +193,7 @@ def test_partitions_that_differ_in_years_and_counts_merge_to_the_whole_files_fig
     assert "4 of 60 participants: observed monthly försörjningsstöd (before_amount)" in text
     assert "4 of 60 participants live with a partner" in text
     assert "participants' subsidised jobs end inside the horizon (" in text
-    assert merged.per_participant.to_frame().drop(columns="id").equals(one.per_participant.drop(columns="id"))
+    assert merged.per_participant.to_frame().drop(columns="id").equals(one.per_participant.to_frame().drop(columns="id"))
 
 
 def test_a_comparison_group_takes_the_moved_share_of_all_partitions(tmp_path):
@@ -215,9 +216,9 @@ def test_the_per_participant_rows_are_on_disk_and_removed_with_the_result(tmp_pa
     whole, folder = _uneven(tmp_path)
     ls = load_scenario(str(write_scenario(tmp_path / "s.yaml", STREAM_SCENARIO)))
     res = run_dataset(folder, ls, workers=1)
-    spool_folder = res.spool.folder
-    assert res.participants is None and res.first_year_naive is None
-    assert len(list(spool_folder.iterdir())) == 2 and res.spool.n == 60  # one file per partition
+    spool_folder = res.rows.folder
+    assert isinstance(res.rows, Spool) and res.detail is None
+    assert len(list(spool_folder.iterdir())) == 2 and res.rows.n == 60  # one file per partition
     assert spool_folder.stat().st_mode & 0o777 == 0o700  # the rows hold ids: only this user may read them
     del res
     gc.collect()
@@ -352,7 +353,7 @@ def test_a_long_file_read_in_blocks_gives_what_reading_it_whole_gives(tmp_path, 
     assert res.blocks == 9 and res.partitions == 1  # 60 rows in blocks of 7: 8 full and one of 4
     assert _figures(a) == _figures(one)
     assert a.meta["input"] == one.meta["input"]  # the same file name and digest
-    pd.testing.assert_frame_equal(a.per_participant.to_frame(), one.per_participant)  # ids too: the same file
+    pd.testing.assert_frame_equal(a.per_participant.to_frame(), one.per_participant.to_frame())  # ids too: the same file
 
 
 def test_problems_in_several_blocks_are_all_reported_with_the_files_rows(tmp_path):

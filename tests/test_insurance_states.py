@@ -44,7 +44,7 @@ SP_STATE_TAX = (16_300 - 16_300 - 1_228 + 1_327 + 531) / 12
 def test_sjukpenning_is_80_percent_of_97_percent_of_the_sgi_per_calendar_day(tmp_path):
     res, _ = one(tmp_path, "sjukpenning", "arbete", age=30, wage=21_500, prior_income=300_000)
     assert res.ledger.flows["before"]["sjukpenning"][0, :12] == pytest.approx(np.full(12, SP))  # 19 400
-    tax = res.tax["before"][2022]
+    tax = res.detail.tax["before"][2022]
     assert tax["total"][0] == pytest.approx(SP_TAX)
     assert tax["pension_fee"][0] == 16_300 and tax["jobbskatteavdrag"][0] == 0
 
@@ -82,7 +82,7 @@ def test_sjukersattning_garantiniva_pays_no_pension_fee_and_kommun_tops_up(tmp_p
     res, _ = one(tmp_path, "sjukersattning", "arbete", age=35, wage=21_500, prior_income=100_000)
     f = res.ledger.flows["before"]
     assert f["sjukersattning"][0, :12] == pytest.approx(np.full(12, SA))  # 11 189.50
-    tax = res.tax["before"][2022]
+    tax = res.detail.tax["before"][2022]
     assert tax["pension_fee"][0] == 0  # sjukersättning is not in the allmän pensionsavgift's base
     assert tax["jobbskatteavdrag"][0] == 0
     assert tax["total"][0] == pytest.approx(SA_TAX)
@@ -195,7 +195,7 @@ AK = 0.8 * 300_000 / 12 / 22 * DAYS
 def test_a_kassa_is_taxed_with_pension_fee_and_no_jobbskatteavdrag(tmp_path):
     res, a = one(tmp_path, "a_kassa", "arbete", age=30, wage=21_500, prior_income=300_000, months_unemployed=0)
     assert res.ledger.flows["before"]["a_kassa"][0, :12] == pytest.approx(np.full(12, AK))
-    tax = res.tax["before"][2022]
+    tax = res.detail.tax["before"][2022]
     assert tax["total"][0] == pytest.approx(67_553)
     assert tax["pension_fee"][0] == 16_500 and tax["jobbskatteavdrag"][0] == 0
     e = monthly_effect(a, "A")
@@ -220,7 +220,7 @@ def test_forsorjningsstod_to_a_kassa_is_a_gain_for_kommun_and_a_cost_for_the_sta
     #   kommunalskatt floor(200 200 × 32.23 %) = 64 524; pensionsavgift 16 065 → 16 100, offset;
     #   förvärvsinkomst 0.75 % × 160 200 = 1 201.5 → 1 201; public service 1 327; begravning 522.5 → 522
     # the lowest month nets 17 234.85 × (1 − 65 172 / 229 545.45) = 12 341 > 10 750: no top-up
-    row = a.per_participant.set_index("id").loc["A"]
+    row = a.per_participant.to_frame().set_index("id").loc["A"]
     assert row["kommun"] == pytest.approx(12 * NORM + 64_524 * K, abs=0.01)  # 129 000 + 41 381.04: a gain
     assert row["region"] == pytest.approx(64_524 * R, abs=0.01)
     assert row["stat"] == pytest.approx(-year + (-1_201 + 1_327 + 522), abs=0.01)  # −228 897.45: a cost

@@ -39,7 +39,7 @@ def test_the_ledger_balances_and_income_never_falls_below_the_norm(tmp_path_fact
     res, _ = run_people(tmp_path_factory.mktemp("p"), _rows(people), SCENARIO)
     res.ledger.check_balance()  # raises on imbalance
     fs = "transfers.forsorjningsstod."  # a single adult's riksnorm: personal costs + one person's common costs
-    norm = res.month_rules.at(fs + "riksnorm_personal_single") + res.month_rules.at(fs + "riksnorm_common_one_person") + 6_500
+    norm = res.detail.month_rules.at(fs + "riksnorm_personal_single") + res.detail.month_rules.at(fs + "riksnorm_common_one_person") + 6_500
     # ingen_ersattning: no public support and no top-up, by definition
     none_before = np.array([q["before"] == "ingen_ersattning" for q in people])
     none_after = none_before | np.array([q["after"] == "ingen_ersattning" for q in people])

@@ -206,7 +206,7 @@ def test_observed_forsorjningsstod_replaces_the_model_and_is_reported(tmp_path):
     rows = [{"id": "A", "before": "forsorjningsstod", "after": "arbete", **BASE, "before_amount": 9000, "after_amount": 0},
             {"id": "B", "before": "forsorjningsstod", "after": "arbete", **BASE}]
     _, a = run_people(tmp_path, rows, scenario())
-    pp = a.per_participant.set_index("id")
+    pp = a.per_participant.to_frame().set_index("id")
     assert pp.loc["A", "kommun"] / 12 == pytest.approx(9_000 + WORK_KOMMUN, abs=0.01)
     assert pp.loc["A", "individ"] / 12 == pytest.approx(WORK_NET - 9_000, abs=0.01)
     assert pp.loc["B", "kommun"] / 12 == pytest.approx(R01["kommun"], abs=0.01)

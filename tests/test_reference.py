@@ -175,7 +175,7 @@ def test_engine_gives_a_participant_the_same_effect_whoever_else_is_in_the_file(
     (tmp_path / "pair").mkdir()
     _, alone = run_people(tmp_path / "alone", [B], PERSISTENCE)
     _, pair = run_people(tmp_path / "pair", [A, B], PERSISTENCE)
-    b_alone = alone.per_participant.set_index("id").loc["B"]
-    b_pair = pair.per_participant.set_index("id").loc["B"]
+    b_alone = alone.per_participant.to_frame().set_index("id").loc["B"]
+    b_pair = pair.per_participant.to_frame().set_index("id").loc["B"]
     for actor in ALL:
         assert b_pair[actor] == pytest.approx(b_alone[actor], abs=TOLERANCE), actor

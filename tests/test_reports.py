@@ -105,7 +105,7 @@ def test_per_participant_rows_are_the_analysis_rows(book, example):
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 1 + len(a.per_participant)
     header = rows[0]
-    for got, want in zip(rows[1:], a.per_participant.itertuples(index=False)):
+    for got, want in zip(rows[1:], a.per_participant.to_frame().itertuples(index=False)):
         want = want._asdict()
         assert got[0] == want["id"] and got[1] == want["before"] and got[2] == want["after"]
         for x in ACTORS:
@@ -222,7 +222,7 @@ def test_too_many_participants_for_a_sheet_go_to_a_formula_safe_csv(tmp_path, mo
     with target.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["id"] for r in rows] == ["'=HYPERLINK(1)", "'@SUM", "'-1"]
-    for r, want in zip(rows, a.per_participant.itertuples(index=False)):
+    for r, want in zip(rows, a.per_participant.to_frame().itertuples(index=False)):
         assert float(r["offentlig_sektor"]) == pytest.approx(want.offentlig_sektor)
     wb = load_workbook(out)
     assert len(list(wb["Per deltagare"].iter_rows())) == 1

@@ -19,7 +19,7 @@ from .engine import EngineResult, Grid
 from .ledger import Ledger
 from .participants import Population
 from .scenario import LoadedScenario
-from .spool import SpooledTable, participant_rows
+from .spool import SpooledTable
 from .states import STATES
 
 
@@ -31,7 +31,7 @@ class Analysis:
     per_year: list[dict]
     payback: dict[str, dict]
     monthly: pd.DataFrame  # effect per actor per month from the first transition month
-    per_participant: pd.DataFrame | SpooledTable  # a SpooledTable (on disk) after a dataset run
+    per_participant: SpooledTable  # per participant, read a part at a time (frames()) or whole (to_frame()): in memory or on disk alike
     by_category: pd.DataFrame
     meta: dict
     assumptions: list[str] = field(default_factory=list)
@@ -319,12 +319,10 @@ def stat_split(agg: Ledger, e: Effects) -> dict[str, float]:
     return out
 
 
-def per_participant_table(res: EngineResult, kept: float) -> pd.DataFrame | SpooledTable:
+def per_participant_table(res: EngineResult, kept: float) -> SpooledTable:
     """Each participant's first-year effect per actor; a dataset's rows stay on disk and are read
     (and scaled) when written out."""
-    if res.spool is not None:
-        return SpooledTable(res.spool, lambda raw: participant_table(raw, kept))
-    return participant_table(participant_rows(res.participants, res.first_year_naive), kept)
+    return SpooledTable(res.rows, lambda raw: participant_table(raw, kept))
 
 
 def category_table(agg: Ledger, first: np.ndarray) -> pd.DataFrame:

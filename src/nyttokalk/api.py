@@ -107,8 +107,7 @@ class Result:
     def per_participant(self) -> "pd.DataFrame":
         """One row per participant: id, states and each actor's first-year effect (after deadweight).
         A dataset's rows wait on disk until asked for."""
-        pp = self.analysis.per_participant
-        return pp if _is_frame(pp) else pp.to_frame()
+        return self.analysis.per_participant.to_frame()
 
     def to_json(self) -> dict:
         """The object `nyttokalk run --json` prints."""
@@ -119,12 +118,6 @@ class Result:
         from .reports.excel import write_workbook
 
         return write_workbook(self.analysis, self.engine, Path(path), scenario=self.scenario, lang=lang or self.lang, charts=False)
-
-
-def _is_frame(x) -> bool:
-    import pandas as pd
-
-    return isinstance(x, pd.DataFrame)
 
 
 def _per_actor_year(a: "Analysis") -> "pd.DataFrame":

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .engine import FLAG_ROWS_SHOWN, EngineResult, Grid, available_cpus, flag_summary, flag_warnings, prepare, run_engine
+from .engine import FLAG_ROWS_SHOWN, EngineResult, Grid, available_cpus, flag_warnings, prepare, run_engine
 from .errors import InputError, Problem
 from .ledger import Ledger
 from .notes import Note
@@ -32,7 +32,7 @@ from .notes import merge as merge_notes
 from .notes import render as render_notes
 from .participants import BlockedFile, Population, participants_from_frame, read_participants
 from .scenario import LoadedScenario
-from .spool import Spool, participant_rows
+from .spool import Spool
 
 PART_SUFFIXES = (".parquet", ".csv", ".xlsx")
 DASK_HINT = "install with pip install 'nyttokalk[dask]'"
@@ -67,11 +67,11 @@ class PartResult:
 
 def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, where: str | None, book=None) -> PartResult:
     """Compute one group of participants (a partition, a block) and keep what the merge needs."""
-    r = run_engine(p, ls, book, chunk_size=chunk_size, workers=workers)
+    r = run_engine(p, ls, book, chunk_size=chunk_size, workers=workers, where=where)
     base = r.grid.first_year * 12
     return PartResult(
         aggregates=r.aggregates, first_year=r.grid.first_year, first_exit=base + r.grid.first_exit, last_exit=base + r.grid.last_exit,
-        notes=r.notes, population=r.population, flags=flag_summary(r.flags, p, where), rows=participant_rows(p, r.first_year_naive),
+        notes=r.notes, population=r.population, flags=r.flags, rows=r.rows.rows,
         lines=p.rows, rules_used=r.rules_used, projected_months=r.projected_months, chunks=r.chunks, workers=r.workers,
     )
 
@@ -250,16 +250,16 @@ class _Merge:
                                                            for f, sha in zip(self.sources, self.shas)).encode()).hexdigest()
         first_year = self.first_exit // 12
         last_month = self.last_exit + horizon - 1
-        grid = Grid(first_year, (last_month // 12 - first_year + 1) * 12,
-                    np.array([self.first_exit, self.last_exit]) - first_year * 12, horizon)
+        grid = Grid(first_year, (last_month // 12 - first_year + 1) * 12, horizon, self.first_exit - first_year * 12,
+                    self.last_exit - first_year * 12)
         aggregates = self.sums.ledger()
         assert aggregates.flows["before"][next(iter(aggregates.categories))].shape[0] == grid.n_months
         aggregates.check_balance(relative=1e-9)
         return EngineResult(
-            aggregates=aggregates, first_year_naive=None, grid=grid, participants=None, month_rules=None,
-            rules_used=dict(sorted(self.rules_used.items())), projected_months=sorted(self.projected),
-            assumptions=render_notes(self.notes, pop.n), notes=self.notes, warnings=flag_warnings(self.flags),
-            chunks=self.chunks, partitions=self.partitions, workers=self.workers, population=pop, spool=self.spool, blocks=len(self.sources),
+            aggregates=aggregates, grid=grid, population=pop, rows=self.spool, rules_used=dict(sorted(self.rules_used.items())),
+            projected_months=sorted(self.projected), notes=self.notes, assumptions=render_notes(self.notes, pop.n),
+            warnings=flag_warnings(self.flags), flags=dict(self.flags), chunks=self.chunks, partitions=self.partitions,
+            workers=self.workers, blocks=len(self.sources),
         )
 
     def __enter__(self) -> "_Merge":

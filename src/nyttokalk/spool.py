@@ -53,20 +53,41 @@ class Spool:
         self._cleanup()
 
 
-class SpooledTable:
-    """A table read from a Spool one partition at a time, each frame passed through `transform`.
-    The writers (reports/files.py) stream it; to_frame() builds it whole (small runs only)."""
+class MemoryRows:
+    """Per-participant rows held in memory: the same interface as a Spool (a run read whole)."""
 
-    def __init__(self, spool: Spool, transform: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    def __init__(self, rows: pd.DataFrame) -> None:
+        self.rows = rows
+        self.n = len(rows)
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        yield self.rows
+
+    def close(self) -> None:
+        pass
+
+
+class SpooledTable:
+    """A table read from per-participant rows (a Spool on disk, or MemoryRows) a part at a time,
+    each frame passed through `transform`. The writers (reports/files.py) stream it; to_frame()
+    builds it whole."""
+
+    def __init__(self, spool: "Spool | MemoryRows", transform: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
         self.spool = spool
         self.transform = transform
 
     def __len__(self) -> int:
         return self.spool.n
 
+    @property
+    def in_memory(self) -> bool:
+        """True when the rows are held in memory (a run read whole), False when they wait on disk."""
+        return isinstance(self.spool, MemoryRows)
+
     def frames(self) -> Iterator[pd.DataFrame]:
         for raw in self.spool.frames():
             yield self.transform(raw)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.concat(list(self.frames()), ignore_index=True)
+        frames = list(self.frames())
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

@@ -14,14 +14,15 @@ from .. import states as st
 from ..actors import ACTORS, UNIT_COST_PAYERS
 from ..ledger import Ledger, categories
 from ..notes import render as render_notes
-from ..participants import Participants
+from ..participants import Participants, Population
 from ..rules.loader import RuleBook
 from ..rules.lookup import MonthRules
 from ..scenario import LoadedScenario
+from ..spool import MemoryRows, participant_rows
 from . import topup
 from .inputs import run_notes
 from .plan import Plan, setup
-from .result import EngineResult, Grid, flag_summary, flag_warnings
+from .result import Detail, EngineResult, ExitGrid, flag_summary, flag_warnings
 from .situations import Situation, chunk_situations, mix_after, state_items
 from .taxation import situation_tax
 
@@ -57,7 +58,7 @@ class _Context:
     """What the situations of one chunk share."""
 
     mr: MonthRules  # the chunk's months
-    grid: Grid  # the chunk's months
+    grid: ExitGrid  # the chunk's months
     plan: Plan
     rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # the chunk participants'
     norm: np.ndarray  # the försörjningsstöd norm, chunk participants × months
@@ -78,7 +79,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
     exits = plan.grid.exit_index[idx]
     offset = int(exits.min() // 12 * 12)
     stop = int((exits.max() + horizon - 1) // 12 * 12 + 12)
-    grid = Grid(plan.grid.first_year + offset // 12, stop - offset, exits - offset, horizon)
+    grid = ExitGrid(plan.grid.first_year + offset // 12, stop - offset, exits - offset, horizon)
     mr = plan.mr.window(offset, stop)
     p = p_all.take(idx)
     inputs = {k: v[idx] for k, v in plan.inputs.items()}
@@ -223,13 +224,14 @@ class _Sums:
 
 
 def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None, *, chunk_size: int | None = None,
-               keep_ledger: bool = False, progress=None, workers: int | None = None) -> EngineResult:
+               keep_ledger: bool = False, progress=None, workers: int | None = None, where: str | None = None) -> EngineResult:
     """Compute the ledger chunk by chunk and keep only its sums per situation, category, grid month
-    and month since exit (and each participant's first-year effect per actor). keep_ledger=True
-    also keeps the ledger per participant-month (one chunk; for tests and small runs).
-    workers: processes computing chunks in parallel (default: the CPUs available; 1 = this process);
-    the chunks' sums are added in chunk order, so the result does not depend on it.
-    progress(done, total) is called after each chunk."""
+    and month since exit, and each participant's first-year effect per actor (the result's rows).
+    keep_ledger=True also keeps the ledger per participant-month (one chunk; for tests and small
+    runs: EngineResult.detail). workers: processes computing chunks in parallel (default: the
+    CPUs available; 1 = this process); the chunks' sums are added in chunk order, so the result
+    does not depend on it. where: how the warnings name this file's rows ('where:row'; a
+    dataset's part). progress(done, total) is called after each chunk."""
     s = ls.scenario
     plan = setup(p, ls, book or RuleBook())
     grid, n = plan.grid, len(p)
@@ -255,9 +257,13 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
 
     aggregates = Ledger(categories=cats, flows=sums.flows)
     aggregates.check_balance(relative=1e-9)
+    flags = flag_summary(sums.flags, p, where)
+    detail = None
+    if keep_ledger:
+        detail = Detail(participants=p, exits=grid.exit_index, month_rules=plan.mr, resolved=plan.inputs, ledger=sums.ledger,
+                        tax=sums.tax or {}, flags=sums.flags, first_year_naive=sums.first_naive)
     return EngineResult(
-        aggregates=aggregates, first_year_naive=sums.first_naive, grid=grid, participants=p, month_rules=plan.mr,
-        rules_used=plan.rules_used, projected_months=plan.projected, assumptions=render_notes(notes, n), notes=notes,
-        warnings=flag_warnings(flag_summary(sums.flags, p)), resolved=plan.inputs, ledger=sums.ledger, tax=sums.tax or {},
-        chunks=len(chunks), flags=sums.flags, workers=workers,
+        aggregates=aggregates, grid=grid.summary(), population=Population.of(p), rows=MemoryRows(participant_rows(p, sums.first_naive)),
+        rules_used=plan.rules_used, projected_months=plan.projected, notes=notes, assumptions=render_notes(notes, n),
+        warnings=flag_warnings(flags), flags=flags, chunks=len(chunks), workers=workers, detail=detail,
     )

@@ -21,7 +21,7 @@ from ..participants import Participants
 from ..rules.loader import RuleBook
 from ..rules.lookup import MonthRules
 from ..scenario import LoadedScenario, LocalRates, parse_month
-from .result import Grid
+from .result import ExitGrid
 
 ROWS_NAMED = 50  # rows an input error names per column
 
@@ -178,7 +178,7 @@ def _household(p: Participants, s) -> tuple[dict[str, np.ndarray], list[Note]]:
     return {"adults": adults, "children": children}, notes
 
 
-def local_rates(p: Participants, grid: Grid, ls: LoadedScenario, book: RuleBook) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def local_rates(p: Participants, grid: ExitGrid, ls: LoadedScenario, book: RuleBook) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(kommun, region, begravning) rates per participant for each calendar year of the grid: the
     participant's municipality, else the scenario's rates, else the year's national averages."""
     s = ls.scenario
@@ -237,7 +237,7 @@ def check_scenario_choices(p: Participants, duration: np.ndarray, ls: LoadedScen
         raise InputError(problems, "the scenario must say more for these participants")
 
 
-def check_children(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> None:
+def check_children(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls: LoadedScenario) -> None:
     """Children's ages are checked against the riksnorm table in force in each participant's exit month."""
     children = inputs["children_ages"]
     oldest_by_month = np.zeros(len(mr))
@@ -259,7 +259,7 @@ def check_children(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls
     raise InputError(problems, "children too old for the riksnorm")
 
 
-def check_states_exist(p: Participants, grid: Grid, mr: MonthRules, duration: np.ndarray) -> None:
+def check_states_exist(p: Participants, grid: ExitGrid, mr: MonthRules, duration: np.ndarray) -> None:
     """A state whose rule is absent in some years (extratjänst: no new ones from 2022, rule
     subsidies.extratjanst absent from 2023): a counted month of it without the rule is an input error."""
     sel = p.after == "extratjanst"

@@ -17,7 +17,7 @@ from ..rules.lookup import MonthRules, RuleView
 from ..scenario import LoadedScenario
 from ..tax import year_rules
 from .inputs import check_children, check_scenario_choices, check_states_exist, local_rates, resolve_inputs
-from .result import Grid
+from .result import ExitGrid
 from .situations import durations
 
 
@@ -25,7 +25,7 @@ from .situations import durations
 class Plan:
     inputs: dict[str, np.ndarray]
     notes: list[Note]
-    grid: Grid
+    grid: ExitGrid
     mr: MonthRules
     tax_rules: dict[int, RuleView]  # calendar year → the income tax's rules
     rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # calendar year → (kommun, region, begravning) per participant
@@ -41,16 +41,16 @@ class Plan:
         return self.mr.projected_months
 
 
-def _grid(inputs: dict, horizon: int) -> Grid:
+def _grid(inputs: dict, horizon: int) -> ExitGrid:
     """Months from January of the first exit year to December of the year the last horizon ends."""
     exit_index = inputs["exit_index"]
     first_year = int(exit_index.min() // 12)
     last_month = int((exit_index + horizon - 1).max())
     n_months = (last_month // 12 - first_year + 1) * 12
-    return Grid(first_year, n_months, (exit_index - first_year * 12).astype(int), horizon)
+    return ExitGrid(first_year, n_months, (exit_index - first_year * 12).astype(int), horizon)
 
 
-def _tax_rules(grid: Grid, mr: MonthRules) -> dict[int, RuleView]:
+def _tax_rules(grid: ExitGrid, mr: MonthRules) -> dict[int, RuleView]:
     """Each calendar year's income-tax rules: those of its January (its own year, or the scenario's
     period.rules_date), in force on 1 January of the rule year."""
     views: dict[int, RuleView] = {}

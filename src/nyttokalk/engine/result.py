@@ -13,14 +13,17 @@ from ..notes import Note
 from ..participants import Participants, Population
 from ..rules.loader import LoadedYear
 from ..rules.lookup import MonthRules
-from ..spool import Spool
+from ..spool import MemoryRows, Spool
 
 
 @dataclass
-class Grid:
+class ExitGrid:
+    """The engine's month grid: calendar months from January of the first exit year, and each
+    participant's exit month on it (engine-internal; a result carries a Grid)."""
+
     first_year: int
     n_months: int
-    exit_index: np.ndarray  # per participant: grid month of the first month in the after state (a dataset's merged grid: only the earliest and the latest)
+    exit_index: np.ndarray  # per participant: grid month of the first month in the after state
     horizon: int
 
     @property
@@ -38,38 +41,70 @@ class Grid:
     def month_date(self, m: int) -> dt.date:
         return dt.date(self.first_year + m // 12, m % 12 + 1, 1)
 
-    def in_horizon(self) -> np.ndarray:
-        m = np.arange(self.n_months)[None, :]
-        start = self.exit_index[:, None]
-        return (m >= start) & (m < start + self.horizon)
+    def summary(self) -> "Grid":
+        return Grid(self.first_year, self.n_months, self.horizon, self.first_exit, self.last_exit)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The months a result covers: from January of `first_year`, `n_months` calendar months (whole
+    years); grid month m is first_year-01 + m. `first_exit` and `last_exit` are the grid months of
+    the earliest and the latest exit; every participant's horizon is `horizon` months from its exit."""
+
+    first_year: int
+    n_months: int
+    horizon: int
+    first_exit: int
+    last_exit: int
+
+    @property
+    def years(self) -> list[int]:
+        return [self.first_year + k for k in range(self.n_months // 12)]
+
+    def month_date(self, m: int) -> dt.date:
+        return dt.date(self.first_year + m // 12, m % 12 + 1, 1)
+
+
+@dataclass
+class Detail:
+    """What a small run keeps per participant and month (run_engine(..., keep_ledger=True); tests
+    and small runs): nothing in it is needed by the analysis or the reports."""
+
+    participants: Participants
+    exits: np.ndarray  # each participant's exit month on the grid
+    month_rules: MonthRules  # the rules of the grid's months, by path (rules/lookup.py)
+    resolved: dict[str, np.ndarray]  # per-participant inputs as used
+    ledger: Ledger  # per participant-month
+    tax: dict[str, dict[int, dict[str, np.ndarray]]]  # situation → calendar year → income-tax components per participant
+    flags: dict[str, np.ndarray]  # per participant: the states' warnings
+    first_year_naive: np.ndarray  # participants × ACTORS: after − before over each one's first 12 months, before deadweight
 
 
 @dataclass
 class EngineResult:
+    """A run's result, the same in every mode (a file, a long file in blocks, a folder of files):
+    sums, counts and the per-participant rows (in memory or spooled on disk, read the same way)."""
+
     aggregates: Ledger  # per situation and category: (grid months × months since exit) sums over participants
-    first_year_naive: np.ndarray | None  # participants × ACTORS: after − before over each one's first 12 months, before deadweight (None: in spool)
     grid: Grid
-    participants: Participants | None  # None after a dataset run (population and spool instead)
-    month_rules: MonthRules | None  # the rules of the grid's months, by path (rules/lookup.py)
+    population: Population  # the counts the analysis needs
+    rows: "Spool | MemoryRows"  # per-participant rows (spool.participant_rows): frames(), n
     rules_used: dict[int, LoadedYear]  # rule year → loaded file
     projected_months: list[str]  # YYYY-MM computed with carried-forward rules
-    assumptions: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # the assumptions with their counts
+    assumptions: list[str] = field(default_factory=list)  # the notes rendered
     warnings: list[str] = field(default_factory=list)
-    resolved: dict[str, np.ndarray] = field(default_factory=dict)  # per-participant inputs as used
-    ledger: Ledger | None = None  # per participant-month, only with keep_ledger=True (tests, small runs)
-    tax: dict[str, dict[int, dict[str, np.ndarray]]] = field(default_factory=dict)  # with keep_ledger: situation → year → components
+    flags: dict[str, tuple[int, list[str]]] = field(default_factory=dict)  # each state warning's count and first rows
     chunks: int = 1
-    flags: dict[str, np.ndarray] = field(default_factory=dict)  # per participant: the states' warnings (merged across partitions)
     partitions: int = 1  # files of a dataset computed separately and merged (distributed.py)
     blocks: int = 1  # groups of participants computed separately and merged (a dataset's files, or a long file's blocks)
     workers: int = 1  # processes that computed the chunks
-    population: Population | None = None  # the counts the analysis needs (set from participants when not given)
-    notes: list[Note] = field(default_factory=list)  # the assumptions with their counts (what `assumptions` renders)
-    spool: "Spool | None" = None  # a dataset run: the per-participant rows on disk (participant_rows)
+    detail: Detail | None = None  # per participant-month, only with keep_ledger=True
 
-    def __post_init__(self) -> None:
-        if self.population is None and self.participants is not None:
-            self.population = Population.of(self.participants)
+    @property
+    def ledger(self) -> Ledger | None:
+        """The ledger per participant-month (keep_ledger=True), else None."""
+        return self.detail.ledger if self.detail is not None else None
 
 
 FLAG_ROWS_SHOWN = 10  # rows a warning names

@@ -18,7 +18,7 @@ from ..participants import Participants
 from ..rules.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..states.cells import Cells
-from .result import Grid
+from .result import ExitGrid
 
 
 _STATE_ITEMS = frozenset(STATE_ITEMS)
@@ -51,7 +51,7 @@ class Mixing:
     dropoff: float
 
 
-def durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
+def durations(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
     """Months each participant's subsidised job lasts (inf: no end): the scenario's durations, else
     the rules in force in the exit month (nystartsjobb by age at the start of the job)."""
     s = ls.scenario
@@ -77,7 +77,7 @@ def durations(p: Participants, inputs: dict, grid: Grid, mr: MonthRules, ls: Loa
     return dur
 
 
-def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, grid: Grid,
+def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, grid: ExitGrid,
                      ls: LoadedScenario, potential_wage: np.ndarray | None) -> tuple[list[Situation], Mixing]:
     """The situations of a chunk's participants over the chunk's months (grid: the chunk's)."""
     s = ls.scenario
@@ -172,7 +172,7 @@ def _cells(sit: Situation, person: np.ndarray, month: np.ndarray, idx: np.ndarra
     )
 
 
-def mix_after(ledger: dict[str, dict[str, np.ndarray]], mixing: Mixing, grid: Grid) -> None:
+def mix_after(ledger: dict[str, dict[str, np.ndarray]], mixing: Mixing, grid: ExitGrid) -> None:
     """The expected after situation, in place: keep (p) and fall back (1 − p), then a monthly
     drop-off back to the before state. Both are linear mixtures of balanced ledgers, so the ledger
     still balances. Removes the fall-back situation."""

@@ -12,7 +12,7 @@ from ..ledger import TAX_CATEGORIES, TAXABLE_BENEFIT, TAXABLE_NO_FEE, TAXABLE_WO
 from ..participants import Participants
 from ..rules.lookup import RuleView
 from ..tax import AgeNotModelled, income_tax
-from .result import Grid
+from .result import ExitGrid
 from .situations import Situation
 
 
@@ -28,7 +28,7 @@ def _total(items: dict[str, np.ndarray], ids: tuple[str, ...], zeros: np.ndarray
     return sum((items.get(k, zeros) for k in ids), zeros)
 
 
-def situation_tax(sit: Situation, items: dict[str, np.ndarray], grid: Grid, year_rules: dict[int, RuleView],
+def situation_tax(sit: Situation, items: dict[str, np.ndarray], grid: ExitGrid, year_rules: dict[int, RuleView],
                   rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]], temporary_reduction: bool, p: Participants) -> YearlyTax:
     """The situation's income tax; rates: each calendar year's (kommun, region, begravning) per chunk participant."""
     zeros = np.zeros(sit.codes.shape)

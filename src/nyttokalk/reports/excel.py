@@ -210,7 +210,7 @@ def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None
         s = Sheet(wb, L["sheet.per_participant"], [120])
         s.row([L["note.csv_sheet"].format(file=csv_file.name, n=len(pp), limit=EXCEL_MAX_DATA_ROWS)])
         return s
-    if not isinstance(pp, pd.DataFrame):  # a dataset run's rows on disk: few enough for the sheet
+    if not isinstance(pp, pd.DataFrame):  # a few enough for the sheet (checked above): whole
         pp = pp.to_frame()
     header = [L[c] if (c in acts or c in ("id", "before", "after")) else str(c) for c in pp.columns]
     formats = [sek if c in acts else (NUMBER_FORMAT if pd.api.types.is_numeric_dtype(pp[c].dtype) else None) for c in pp.columns]

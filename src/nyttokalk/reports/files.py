@@ -71,6 +71,14 @@ def _frames(table) -> Iterator[pd.DataFrame]:
         yield from table.frames()
 
 
+def _whole(table):
+    """The table as one DataFrame when it is one already (or held in memory), else itself (on disk)."""
+    if isinstance(table, pd.DataFrame):
+        return table
+    whole = getattr(table, "in_memory", None)
+    return table.to_frame() if whole else table
+
+
 def write_csv(table, path: Path) -> Path:
     """A CSV a spreadsheet opens safely (UTF-8, comma, formula-safe text), written atomically.
     table: a DataFrame, or a SpooledTable written a partition at a time."""
@@ -82,6 +90,7 @@ def write_csv(table, path: Path) -> Path:
 
 def write_json(table, path: Path) -> Path:
     """A JSON array of records, written atomically (a SpooledTable a partition at a time)."""
+    table = _whole(table)
     with atomic_path(path) as tmp:
         if isinstance(table, pd.DataFrame):
             table.to_json(tmp, orient="records", force_ascii=False, indent=1, double_precision=15)
@@ -114,6 +123,7 @@ def require_pyarrow() -> None:
 
 def write_parquet(table, path: Path) -> Path:
     require_pyarrow()
+    table = _whole(table)
     with atomic_path(path) as tmp:
         if isinstance(table, pd.DataFrame):
             table.to_parquet(tmp, index=False, engine="pyarrow")
