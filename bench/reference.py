@@ -11,7 +11,7 @@ effects per actor).
 What it reuses from nyttokalk, and nothing else:
 - the participant reader (`read_participants`), the scenario loader (`load_scenario`) and the
   rules loader (`RuleBook`): the inputs, already validated;
-- the income tax, `nyttokalk.tax.income_tax`, called with arrays of length 1 for one person and
+- the income tax, `nyttokalk.incometax.income_tax`, called with arrays of length 1 for one person and
   one calendar year. The tax function is checked on its own against Skatteverket's withholding
   tables (tests/test_withholding_tables.py); re-implementing it here would double the code
   without testing anything the tables do not.
@@ -41,9 +41,9 @@ from pathlib import Path
 import numpy as np
 
 from nyttokalk.participants import Participants, read_participants
-from nyttokalk.rules.loader import RuleBook
+from nyttokalk.ruleset.loader import RuleBook
 from nyttokalk.scenario import LoadedScenario, LocalRates, load_scenario, parse_month
-from nyttokalk.tax import income_tax, year_rules
+from nyttokalk.incometax import income_tax, year_rules
 
 ACTORS = ("individ", "kommun", "region", "stat", "arbetsgivare")
 PUBLIC = ("kommun", "region", "stat")
@@ -292,7 +292,7 @@ class Reference:
         return self._rates[key]
 
     def year_tax(self, year: int, work: float, benefit: float, x: Person) -> dict[str, float]:
-        """Final tax of one calendar year, every component (nyttokalk.tax.income_tax on length-1 arrays)."""
+        """Final tax of one calendar year, every component (nyttokalk.incometax.income_tax on length-1 arrays)."""
         k, r, b = self.local_rates(year, x.municipality)
         age = year - x.birth_year - 1  # 2.4: age at the start of the year
         key = (year, work, benefit, k, r, b, age)

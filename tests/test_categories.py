@@ -9,7 +9,7 @@ import pytest
 from helpers import run_people
 from nyttokalk import ledger
 from nyttokalk import states as st
-from nyttokalk.tax import COMPONENTS
+from nyttokalk.incometax import COMPONENTS
 
 
 def test_the_tax_treatment_of_the_state_items_follows_the_law():

@@ -15,7 +15,7 @@ from nyttokalk.commands.rules import format_value, leaf_table
 from nyttokalk.engine import run_engine
 from nyttokalk.participants import read_participants
 from nyttokalk.reports.labels import labels
-from nyttokalk.rules.loader import load_year
+from nyttokalk.ruleset.loader import load_year
 from nyttokalk.scenario import load_scenario
 
 runner = CliRunner(env={"COLUMNS": "200"})

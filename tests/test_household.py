@@ -23,7 +23,7 @@ from helpers import RAMBOLL_LIKE, monthly_effect, run_people, write_csv, write_s
 from nyttokalk.errors import InputError
 from nyttokalk.household import parse_adults, parse_children_ages
 from nyttokalk.participants import read_participants
-from nyttokalk.rules.loader import RuleBook
+from nyttokalk.ruleset.loader import RuleBook
 from nyttokalk.scenario import load_scenario
 
 REASONABLE = 6_500

@@ -10,8 +10,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from nyttokalk.rules.loader import RuleBook, load_year
-from nyttokalk.rules.lookup import MissingRule, MonthRules, RuleView
+from nyttokalk.ruleset.loader import RuleBook, load_year
+from nyttokalk.ruleset.lookup import MissingRule, MonthRules, RuleView
 from nyttokalk.scenario import load_scenario
 
 from helpers import write_scenario

@@ -163,7 +163,7 @@ def test_native_charts_are_in_the_workbook(book):
 
 
 def test_parameters_list_every_leaf_with_its_reference(book, example):
-    from nyttokalk.rules.schema import iter_leaves
+    from nyttokalk.ruleset.schema import iter_leaves
 
     _, wb = book
     _, res, _ = example

@@ -7,7 +7,7 @@ import pytest
 
 from nyttokalk.errors import InputError
 from nyttokalk.paths import rules_dir
-from nyttokalk.rules import iter_leaves, load_year
+from nyttokalk.ruleset import iter_leaves, load_year
 from nyttokalk.scenario import load_scenario
 
 APRIL = dt.date(2022, 4, 1)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from helpers import RAMBOLL_LIKE, write_csv, write_scenario
 from nyttokalk.cli import app
 from nyttokalk.commands.sensitivity import parse_ranges, sensitivity
-from nyttokalk.rules.loader import load_year
+from nyttokalk.ruleset.loader import load_year
 from nyttokalk.scenario import load_scenario
 
 runner = CliRunner(env={"COLUMNS": "200"})

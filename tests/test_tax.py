@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nyttokalk.rules.loader import load_year
-from nyttokalk.rules.lookup import RuleView
-from nyttokalk.tax import income_tax, withholding, year_rules
+from nyttokalk.ruleset.loader import load_year
+from nyttokalk.ruleset.lookup import RuleView
+from nyttokalk.incometax import income_tax, withholding, year_rules
 
 
 def params(year: int) -> RuleView:

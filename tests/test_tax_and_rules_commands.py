@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from helpers import run_people
 from nyttokalk.cli import app
-from nyttokalk.rules.loader import RuleBook, _load
-from nyttokalk.rules.schema import iter_leaves
+from nyttokalk.ruleset.loader import RuleBook, _load
+from nyttokalk.ruleset.schema import iter_leaves
 
 runner = CliRunner(env={"COLUMNS": "250"})  # rich draws tables this wide: no wrapped cells
 

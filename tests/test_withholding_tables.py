@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from nyttokalk.rules.loader import load_year
-from nyttokalk.rules.lookup import RuleView
-from nyttokalk.tax import AgeNotModelled, withholding, year_rules
+from nyttokalk.ruleset.loader import load_year
+from nyttokalk.ruleset.lookup import RuleView
+from nyttokalk.incometax import AgeNotModelled, withholding, year_rules
 
 FIXTURES = Path(__file__).parent / "fixtures" / "skattetabeller"
 YEARS = (2022, 2023, 2024, 2025, 2026)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from .analysis import Analysis
     from .engine import EngineResult
-    from .rules.loader import LoadedYear, RuleBook
+    from .ruleset.loader import LoadedYear, RuleBook
     from .scenario import LoadedScenario, Scenario
 
 ParticipantsLike = "str | Path | pd.DataFrame | None"
@@ -148,7 +148,7 @@ def result_of(a: "Analysis", res: "EngineResult", ls: "LoadedScenario", lang: st
 
 
 def _book(rules_dir: str | Path | None) -> "RuleBook":
-    from .rules.loader import RuleBook
+    from .ruleset.loader import RuleBook
 
     return RuleBook(Path(rules_dir).expanduser() if rules_dir is not None else None)
 
@@ -246,7 +246,7 @@ class Rules:
     def table(self) -> "pd.DataFrame":
         import pandas as pd
 
-        from .rules.schema import iter_leaves
+        from .ruleset.schema import iter_leaves
 
         rows = []
         for path, leaf in iter_leaves(self.loaded.rules):

@@ -358,7 +358,7 @@ def rules_list() -> None:
         from rich.table import Table
 
         from .commands.rules import status_counts
-        from .rules.loader import available_years, load_year
+        from .ruleset.loader import available_years, load_year
 
         years = available_years()
         if not years:
@@ -387,7 +387,7 @@ def rules_show(
         from rich.table import Table
 
         from .commands.rules import format_reference, format_value, resolve_year, select
-        from .rules.loader import RuleBook
+        from .ruleset.loader import RuleBook
 
         loaded = resolve_year(year, RuleBook())
         hits = select(loaded.rules, path)
@@ -414,7 +414,7 @@ def rules_diff(
         from rich.table import Table
 
         from .commands.rules import diff, format_reference, format_value
-        from .rules.loader import RuleBook
+        from .ruleset.loader import RuleBook
 
         book = RuleBook()
         ra, rb = book.year_for(a)[0], book.year_for(b)[0]
@@ -442,7 +442,7 @@ def rules_validate(
     def go():
         from .commands.rules import validate_file
         from .paths import rules_dir
-        from .rules.loader import available_years
+        from .ruleset.loader import available_years
 
         files = [file] if file else [rules_dir() / f"{y}.yaml" for y in available_years()]
         if file is not None and not file.exists():

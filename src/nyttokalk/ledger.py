@@ -14,7 +14,7 @@ import numpy as np
 
 from .actors import ACTORS, EXTERNAL
 
-# A category's tax treatment: how it counts in the individual's income (tax.income_tax, the top-up)
+# A category's tax treatment: how it counts in the individual's income (incometax.income_tax, the top-up)
 WORK = "work"  # taxable arbetsinkomst: allmän pensionsavgift and jobbskatteavdrag
 BENEFIT = "benefit"  # taxable and pension-qualifying, no jobbskatteavdrag (aktivitetsstöd, a-kassa, sjukpenning)
 NO_FEE = "no_fee"  # taxable, no allmän pensionsavgift and no jobbskatteavdrag (sjuk- and aktivitetsersättning)
@@ -39,7 +39,7 @@ class Category:
     stat_unit: str = "statsbudget"  # who in the state pays or receives: af | fk | csn | statsbudget
     tax: str = NOT_INCOME  # WORK | BENEFIT | NO_FEE | TAX_FREE | NOT_INCOME
     source: str = STATE  # STATE | ENGINE
-    tax_component: str | None = None  # the component of tax.income_tax this category carries
+    tax_component: str | None = None  # the component of incometax.income_tax this category carries
 
 
 def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> dict[str, Category]:
@@ -102,7 +102,7 @@ TAXABLE_WORK = _state_items_taxed(WORK)
 TAXABLE_BENEFIT = _state_items_taxed(BENEFIT)
 TAXABLE_NO_FEE = _state_items_taxed(NO_FEE)
 TAX_FREE_ITEMS = _state_items_taxed(TAX_FREE)  # the states' tax-free income (the top-up counts it; not its own försörjningsstöd)
-TAX_CATEGORIES = {c.tax_component: cid for cid, c in _CATEGORIES.items() if c.tax_component}  # tax.income_tax component → category
+TAX_CATEGORIES = {c.tax_component: cid for cid, c in _CATEGORIES.items() if c.tax_component}  # incometax.income_tax component → category
 
 
 class LedgerImbalance(AssertionError):

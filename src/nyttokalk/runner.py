@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .engine import EngineResult
     from .notes import Note
     from .participants import BlockedFile, Participants
-    from .rules.loader import RuleBook
+    from .ruleset.loader import RuleBook
     from .scenario import LoadedScenario
 
 Progress = Callable[[int, int], None]

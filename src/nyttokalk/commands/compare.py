@@ -93,7 +93,7 @@ def build_variants(scenarios: list, rules_years: list[int], participants) -> lis
     if len(scenarios) * len(years) < 2:
         raise InputError([Problem(file="command line", column="SCENARIOS",
                                   problem="give two or more scenarios, or one scenario with two or more --rules-year")], "nothing to compare")
-    from ..rules.loader import RuleBook
+    from ..ruleset.loader import RuleBook
 
     oldest = RuleBook().years[0] if RuleBook().years else None
     for y in years:

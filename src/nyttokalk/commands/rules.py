@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError, Problem
-from ..rules.loader import (
+from ..ruleset.loader import (
     LoadedYear,
     RuleBook,
     _load,
@@ -18,7 +18,7 @@ from ..rules.loader import (
     load_year,
     projected_data,
 )
-from ..rules.schema import Leaf, RuleYear, iter_leaves
+from ..ruleset.schema import Leaf, RuleYear, iter_leaves
 
 # A value more than this many times (or less than 1/this of) the year before is flagged.
 JUMP_FACTOR = 3.0

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError, Problem
-from ..rules.loader import RuleBook
-from ..rules.lookup import RuleView
-from ..tax import COMPONENTS, WITHHOLDING_COLUMNS, income_tax, withholding, year_rules
+from ..ruleset.loader import RuleBook
+from ..ruleset.lookup import RuleView
+from ..incometax import COMPONENTS, WITHHOLDING_COLUMNS, income_tax, withholding, year_rules
 
 LABELS = {
     "income": "Inkomst",

@@ -15,8 +15,8 @@ from ..actors import ACTORS, UNIT_COST_PAYERS
 from ..ledger import Ledger, categories
 from ..notes import render as render_notes
 from ..participants import Participants, Population
-from ..rules.loader import RuleBook
-from ..rules.lookup import MonthRules
+from ..ruleset.loader import RuleBook
+from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..spool import MemoryRows, participant_rows
 from . import topup

@@ -18,8 +18,8 @@ from .. import states as st
 from ..errors import InputError, Problem
 from ..notes import Note, always, counted, literal
 from ..participants import Participants
-from ..rules.loader import RuleBook
-from ..rules.lookup import MonthRules
+from ..ruleset.loader import RuleBook
+from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario, LocalRates, parse_month
 from .result import ExitGrid
 

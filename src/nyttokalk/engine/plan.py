@@ -12,10 +12,10 @@ import pandas as pd
 from .. import states as st
 from ..notes import Note
 from ..participants import Participants
-from ..rules.loader import LoadedYear, RuleBook
-from ..rules.lookup import MonthRules, RuleView
+from ..ruleset.loader import LoadedYear, RuleBook
+from ..ruleset.lookup import MonthRules, RuleView
 from ..scenario import LoadedScenario
-from ..tax import year_rules
+from ..incometax import year_rules
 from .inputs import check_children, check_scenario_choices, check_states_exist, local_rates, resolve_inputs
 from .result import ExitGrid
 from .situations import durations

@@ -11,8 +11,8 @@ import numpy as np
 from ..ledger import Ledger
 from ..notes import Note
 from ..participants import Participants, Population
-from ..rules.loader import LoadedYear
-from ..rules.lookup import MonthRules
+from ..ruleset.loader import LoadedYear
+from ..ruleset.lookup import MonthRules
 from ..spool import MemoryRows, Spool
 
 

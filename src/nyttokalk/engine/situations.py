@@ -15,7 +15,7 @@ import numpy as np
 from .. import states as st
 from ..ledger import STATE_ITEMS
 from ..participants import Participants
-from ..rules.lookup import MonthRules
+from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..states.cells import Cells
 from .result import ExitGrid

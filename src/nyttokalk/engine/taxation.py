@@ -1,4 +1,4 @@
-"""The income tax of a situation: per participant and calendar year (tax.income_tax with that
+"""The income tax of a situation: per participant and calendar year (incometax.income_tax with that
 year's rules), spread over the year's months in proportion to each month's taxable income."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import numpy as np
 from ..errors import InputError, Problem
 from ..ledger import TAX_CATEGORIES, TAXABLE_BENEFIT, TAXABLE_NO_FEE, TAXABLE_WORK
 from ..participants import Participants
-from ..rules.lookup import RuleView
-from ..tax import AgeNotModelled, income_tax
+from ..ruleset.lookup import RuleView
+from ..incometax import AgeNotModelled, income_tax
 from .result import ExitGrid
 from .situations import Situation
 
@@ -21,7 +21,7 @@ class YearlyTax:
     flows: dict[str, np.ndarray]  # tax category → rows × months
     total: np.ndarray  # rows × months: the tax and fees net of reductions
     taxable: np.ndarray  # rows × months: the taxable income
-    by_year: dict[int, dict[str, np.ndarray]]  # calendar year → every component of tax.income_tax per row
+    by_year: dict[int, dict[str, np.ndarray]]  # calendar year → every component of incometax.income_tax per row
 
 
 def _total(items: dict[str, np.ndarray], ids: tuple[str, ...], zeros: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ import numpy as np
 from .. import states as st
 from ..household import household_norm
 from ..ledger import TAX_FREE_ITEMS
-from ..rules.lookup import MonthRules
+from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from .situations import Situation
 

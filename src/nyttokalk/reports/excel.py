@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from ..analysis import Analysis
 from ..engine import EngineResult
 from ..flat import flatten, model_leaves, show
-from ..rules.schema import iter_leaves
+from ..ruleset.schema import iter_leaves
 from .charts import chart_paths, cumulative_chart
 from .files import write_csv
 from .labels import SEK_FORMATS, Labels, labels

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..rules.lookup import MonthRules
+from ..ruleset.lookup import MonthRules
 
 __all__ = ["Cells", "MonthRules", "benefit_days_per_month"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rules.lookup import RuleView
-from .rules.schema import Piece, RuleYear
+from .ruleset.lookup import RuleView
+from .ruleset.schema import Piece, RuleYear
 
 # Tolerance for floating-point products that should be whole kronor (e.g. 0.01 × 132 700).
 _EPS = 1e-6
