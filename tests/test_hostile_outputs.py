@@ -130,7 +130,7 @@ def test_a_failure_after_the_charts_leaves_no_chart_behind(work, monkeypatch):
     def broken(*a, **k):
         raise OSError(errno.EIO, "Input/output error", "r.xlsx")
 
-    monkeypatch.setattr(excel, "save", broken)
+    monkeypatch.setattr(excel, "save", broken)  # fails after the charts and every sheet are written
     before = files_under(work)
     assert invoke("run", "p.csv", "--scenario", "example", "--out", "r.xlsx").exit_code == 2
     assert files_under(work) == before  # the PNG and SVG written before the workbook are gone too
@@ -176,3 +176,120 @@ def test_sigterm_during_the_save_leaves_no_file_and_exit_143(tmp_path):
     assert proc.returncode == 143, stderr.decode()
     assert list(out.iterdir()) == []
     assert b"Traceback" not in stderr
+
+
+def _dataset(tmp_path: Path, parts: int, rows: int) -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate  # noqa: E402
+
+    folder = tmp_path / "data"
+    folder.mkdir(parents=True)
+    for k in range(parts):
+        generate(rows, seed=k + 1, first_id=k * rows).to_csv(folder / f"part-{k}.csv", index=False)
+    return folder
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    """Processes whose command line holds `text` (a forked worker has its parent's command line)."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if text.encode() in (d / "cmdline").read_bytes():
+                    found.append(int(d.name))
+            except OSError:
+                pass
+    return found
+
+
+def _wait_for(predicate, timeout: float) -> bool:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_dataset_run_leaves_no_workers_and_its_temporary_files_go(tmp_path, sig):
+    """SIGTERM: exit 143, the spool and the id buckets removed, the workers gone. SIGKILL (nothing can
+    clean up after it): the workers end with the parent, and the next run removes the folders left."""
+    folder = _dataset(tmp_path, parts=3, rows=40_000)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    scenario = str(Path(__file__).resolve().parent.parent / "bench" / "scenario.yaml")
+    cmd = [sys.executable, "-m", "nyttokalk", "run", str(folder), "--scenario", scenario, "--json", "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert _wait_for(lambda: len(_processes_mentioning(str(folder))) >= 3 or proc.poll() is not None, 120)  # the parent and its workers
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert _wait_for(lambda: not _processes_mentioning(str(folder)), 10), "workers outlived the run"
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 143, stderr.decode()
+        assert b"Traceback" not in stderr
+        assert list(tmp.iterdir()) == []
+    else:
+        assert any(d.name.startswith("nyttokalk-") for d in tmp.iterdir())  # left behind by the kill
+        small = _dataset(tmp_path / "again", parts=1, rows=10)
+        done = subprocess.run([sys.executable, "-m", "nyttokalk", "run", str(small), "--scenario", scenario, "--json"],
+                              env=env, capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
+        assert list(tmp.iterdir()) == []
+
+
+# ---- privacy and reproducibility ---------------------------------------------------------------
+
+PNR = "19811218-9876"  # made up, valid check digit
+
+
+def test_a_file_named_after_a_personnummer_is_masked_in_every_output(work):
+    shutil.copy(work / "p.csv", work / f"{PNR}.csv")
+    res = invoke("run", f"{PNR}.csv", "--scenario", "example", "--json", "--out", "r.xlsx")
+    assert res.exit_code == 0, res.output
+    assert "9876" not in res.stdout
+    from openpyxl import load_workbook
+
+    wb = load_workbook(work / "r.xlsx")
+    cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not any("9876" in c for c in cells)
+
+
+def _meta_and_figures(env_rules: Path, work: Path) -> tuple[dict, dict]:
+    import json
+
+    res = CliRunner(env={"NYTTOKALK_RULES_DIR": str(env_rules)}).invoke(app, ["run", "p.csv", "--scenario", "example", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    return doc["meta"], doc["first_year"]
+
+
+def test_the_metadata_changes_when_a_municipal_rate_changes(work, tmp_path):
+    """Every file that shapes a result is hashed: a kommun's rate changed the figures while every
+    recorded hash stayed the same (issue 20)."""
+    from nyttokalk.paths import rules_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    (work / "p.csv").write_text("id,before,after,age,wage,municipality\nA,forsorjningsstod,arbete,30,21500,Malmö\n", encoding="utf-8")
+    meta1, fig1 = _meta_and_figures(rules, work)
+    table = rules / "municipalities" / "2022.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines = [ln.replace("Malmö,21.24", "Malmö,22.24") if ln.startswith("1280,") else ln for ln in lines]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    meta2, fig2 = _meta_and_figures(rules, work)
+    assert fig1["kommun"] != fig2["kommun"]
+    assert meta1["rules"]["2022"]["municipalities"]["sha256"] != meta2["rules"]["2022"]["municipalities"]["sha256"]
+    assert meta1["rules"]["2022"]["sha256"] == meta2["rules"]["2022"]["sha256"]  # the year file itself did not change
+
+
+def test_the_metadata_hashes_the_defaults_and_the_indices(work):
+    import json
+
+    res = invoke("run", "p.csv", "--scenario", "example", "--json")
+    meta = json.loads(res.stdout)["meta"]
+    assert len(meta["scenario"]["defaults_sha256"]) == 64
+    assert len(meta["indices"]["sha256"]) == 64

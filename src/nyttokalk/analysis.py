@@ -19,6 +19,7 @@ from .engine import EngineResult, Grid
 from .ledger import Ledger
 from .participants import Population
 from .scenario import LoadedScenario
+from .privacy import mask
 from .spool import SpooledTable
 from .states import STATES
 
@@ -383,6 +384,38 @@ def warning_texts(res: EngineResult, deadweight: float) -> list[str]:
     return out
 
 
+def _rule_year_digest(loaded) -> dict:
+    """A rule year's file and its municipal tax table, each with its sha256 (a projected year's
+    digest covers its base year and the indices)."""
+    from .ruleset.loader import file_digest
+
+    out = {"file": str(loaded.path), "sha256": loaded.sha256, "projected_from": loaded.projected_from}
+    m = loaded.municipalities_path
+    out["municipalities"] = {"file": str(m), "sha256": file_digest(m)} if m is not None and m.exists() else None
+    return out
+
+
+def _indices_digest(rules_used: dict) -> dict | None:
+    """rules/indices.yaml (the uprating of projected years), beside the rule years a run used."""
+    from .ruleset.loader import file_digest
+
+    folders = {l.path.parent for l in rules_used.values()}
+    for folder in sorted(folders):
+        path = folder / "indices.yaml"
+        if path.exists():
+            return {"file": str(path), "sha256": file_digest(path)}
+    return None
+
+
+def _defaults_digest() -> dict:
+    """scenarios/defaults.yaml, which every scenario is merged over."""
+    from .paths import scenarios_dir
+    from .ruleset.loader import file_digest
+
+    path = scenarios_dir() / "defaults.yaml"
+    return {"defaults_file": str(path), "defaults_sha256": file_digest(path)}
+
+
 def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
     """What was run, on what, with which rules: program, scenario, input, rule files (with hashes),
     how it was computed, and the cost, funding and discount rate."""
@@ -390,10 +423,11 @@ def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
     return {
         "program": "nyttokalk",
         "version": __version__,
-        "scenario": {"name": s.name, "title": s.title, "file": str(ls.path), "sha256": ls.sha256},
-        "input": {"file": pop.file, "sha256": pop.sha256, "ids_pseudonymised": pop.ids_pseudonymised},
+        "scenario": {"name": s.name, "title": s.title, "file": mask(str(ls.path)), "sha256": ls.sha256, **_defaults_digest()},
+        "input": {"file": mask(pop.file), "sha256": pop.sha256, "ids_pseudonymised": pop.ids_pseudonymised},
         "participants": pop.n,
-        "rules": {str(y): {"file": str(l.path), "sha256": l.sha256, "projected_from": l.projected_from} for y, l in sorted(res.rules_used.items())},
+        "rules": {str(y): _rule_year_digest(l) for y, l in sorted(res.rules_used.items())},
+        "indices": _indices_digest(res.rules_used),
         "projected_months": res.projected_months,
         "horizon_months": grid.horizon,
         "chunks": res.chunks,

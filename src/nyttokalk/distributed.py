@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,7 +160,9 @@ class _IdIndex:
     RECORD = np.dtype([("h1", "<u8"), ("h2", "<u8"), ("part", "<i4"), ("line", "<i8")])
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="nyttokalk-ids-"))
+        from .outputs import private_tempdir
+
+        self.folder = private_tempdir("ids")
 
     def add(self, part: int, ids: np.ndarray, lines: np.ndarray) -> None:
         values = pd.Series(ids, dtype=object).to_numpy()

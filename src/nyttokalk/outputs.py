@@ -166,3 +166,42 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
+
+
+def private_tempdir(kind: str) -> Path:
+    """A private temporary folder (mode 700) for one run's working files, named with the process id
+    so that a later run can remove it if this process is killed outright (remove_stale_tempdirs)."""
+    import tempfile
+
+    remove_stale_tempdirs()
+    return Path(tempfile.mkdtemp(prefix=f"nyttokalk-{kind}-{os.getpid()}-"))
+
+
+def remove_stale_tempdirs() -> None:
+    """Remove the temporary folders of nyttokalk runs whose process is gone."""
+    import shutil
+    import tempfile
+
+    pattern = re.compile(r"^nyttokalk-[a-z]+-(\d+)-")
+    try:
+        entries = list(Path(tempfile.gettempdir()).iterdir())
+    except OSError:
+        return
+    for d in entries:
+        m = pattern.match(d.name)
+        if m and d.is_dir() and not _alive(int(m.group(1))):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def die_with_parent() -> None:
+    """In a worker process: end when the parent ends, even if it is killed outright (Linux's
+    PR_SET_PDEATHSIG); elsewhere a no-op. SIGTERM in a worker ends it at once (no clean-up of its own)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and shuts the pool down
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

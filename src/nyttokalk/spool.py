@@ -8,7 +8,6 @@ no longer used (or when the program ends)."""
 from __future__ import annotations
 
 import shutil
-import tempfile
 import weakref
 from pathlib import Path
 from typing import Callable, Iterator
@@ -34,7 +33,9 @@ class Spool:
     """Per-participant row frames on disk, in the order they were added."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="nyttokalk-rows-"))
+        from .outputs import private_tempdir
+
+        self.folder = private_tempdir("rows")
         self.files: list[Path] = []
         self.n = 0
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)

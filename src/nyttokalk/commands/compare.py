@@ -318,36 +318,37 @@ def write_workbook(c: Comparison, path: Path, lang: str) -> Path:
 
     from .. import __version__
     from ..reports.labels import SEK_FORMATS, labels
-    from ..reports.xlsx import BOLD, TITLE, Sheet, column_widths, new_workbook, save
+    from ..reports.xlsx import BOLD, TITLE, Sheet, building, column_widths, new_workbook, save
 
     L = labels(lang)
     sek = SEK_FORMATS[lang]
     wb = new_workbook("nyttokalk – " + " / ".join(v.label for v in c.variants), __version__)
-    header, rows = _figure_rows(c, L)
-    diff_rows = [[r["key"], *r["values"]] for r in c.assumptions] + [[r["key"], *r["values"]] for r in c.rules]
-    widths = [min(w, 48) for w in column_widths(header, rows + diff_rows)]  # long texts wrap
-    widths[0] = max(widths[0], 40)
-    s = Sheet(wb, L["sheet.compare"], widths, freeze="B3")
-    s.row([L["compare.title"] + ": " + " · ".join(v.label for v in c.variants)], font=TITLE)
-    s.row(header, font=BOLD, right_from=1)
-    acts_rows = []
-    for fig, r in zip(c.figures, rows):
-        n = s.row(r, [None] + [sek if fig["kind"] == "sek" else None] * (len(r) - 1), right_from=1)
-        if fig["key"].startswith("first_year."):
-            acts_rows.append(n)
-    for title, items, empty in ((L["compare.assumptions"], c.assumptions, L["compare.no_assumptions"]),
-                                (L["compare.rules"], c.rules, L["compare.no_rules"])):
-        s.blank()
-        s.row([title], font=BOLD)
-        if not items:
-            s.row([empty])
-            continue
-        s.row([L["key"]] + [v.label for v in c.variants], font=BOLD)
-        for item in items:
-            s.row([item["key"], *item["values"]], wrap=True)
-    if acts_rows:
-        s.ws.add_chart(_first_year_bars(c, L, s.ws, acts_rows[0], acts_rows[-1]), f"{get_column_letter(len(header) + 2)}2")
-    return save(wb, path)
+    with building(wb):
+        header, rows = _figure_rows(c, L)
+        diff_rows = [[r["key"], *r["values"]] for r in c.assumptions] + [[r["key"], *r["values"]] for r in c.rules]
+        widths = [min(w, 48) for w in column_widths(header, rows + diff_rows)]  # long texts wrap
+        widths[0] = max(widths[0], 40)
+        s = Sheet(wb, L["sheet.compare"], widths, freeze="B3")
+        s.row([L["compare.title"] + ": " + " · ".join(v.label for v in c.variants)], font=TITLE)
+        s.row(header, font=BOLD, right_from=1)
+        acts_rows = []
+        for fig, r in zip(c.figures, rows):
+            n = s.row(r, [None] + [sek if fig["kind"] == "sek" else None] * (len(r) - 1), right_from=1)
+            if fig["key"].startswith("first_year."):
+                acts_rows.append(n)
+        for title, items, empty in ((L["compare.assumptions"], c.assumptions, L["compare.no_assumptions"]),
+                                    (L["compare.rules"], c.rules, L["compare.no_rules"])):
+            s.blank()
+            s.row([title], font=BOLD)
+            if not items:
+                s.row([empty])
+                continue
+            s.row([L["key"]] + [v.label for v in c.variants], font=BOLD)
+            for item in items:
+                s.row([item["key"], *item["values"]], wrap=True)
+        if acts_rows:
+            s.ws.add_chart(_first_year_bars(c, L, s.ws, acts_rows[0], acts_rows[-1]), f"{get_column_letter(len(header) + 2)}2")
+        return save(wb, path)
 
 
 def _figure_rows(c: Comparison, L) -> tuple[list, list[list]]:

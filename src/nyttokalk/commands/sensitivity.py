@@ -335,16 +335,17 @@ def write_workbook(s: Sensitivity, path: Path, lang: str) -> Path:
     from the base case), Monte Carlo, Antaganden and Om beräkningen."""
     from .. import __version__
     from ..reports.labels import SEK_FORMATS, labels
-    from ..reports.xlsx import new_workbook, save
+    from ..reports.xlsx import building, new_workbook, save
 
     L = labels(lang)
     sek = SEK_FORMATS[lang]
     wb = new_workbook(f"nyttokalk – {s.scenario.scenario.name} – {L['sheet.tornado']}", __version__)
-    _tornado_sheet(wb, s, L, sek)
-    if s.samples:
-        _monte_carlo_sheet(wb, s, L, sek)
-    _assumptions_and_about(wb, s, L)
-    return save(wb, path)
+    with building(wb):
+        _tornado_sheet(wb, s, L, sek)
+        if s.samples:
+            _monte_carlo_sheet(wb, s, L, sek)
+        _assumptions_and_about(wb, s, L)
+        return save(wb, path)
 
 
 def _tornado_sheet(wb, s: Sensitivity, L, sek: str) -> None:

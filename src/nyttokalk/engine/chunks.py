@@ -184,12 +184,20 @@ def _chunk_results(shared: dict, workers: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from ..outputs import die_with_parent
+
     _SHARED.update(shared)  # inherited by the forked workers
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent)
     try:
         yield from pool.map(_chunk_result_light, range(len(shared["chunks"])))
+    except BaseException:  # an error, Ctrl-C or SIGTERM here: the workers stop now, not after their chunk
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown()
     finally:
-        pool.shutdown(cancel_futures=True)
         _SHARED.clear()
 
 

@@ -26,7 +26,7 @@ from .charts import chart_paths, cumulative_chart
 from .files import write_csv
 from .labels import SEK_FORMATS, Labels, labels
 from .tabular import table_paths
-from .xlsx import BOLD, TITLE, Sheet, column_widths, new_workbook, save
+from .xlsx import BOLD, TITLE, Sheet, building, column_widths, new_workbook, save
 
 # Excel holds 1 048 576 rows a sheet; one is the header. Beyond this, per-participant results go
 # to a CSV beside the workbook (a module constant so that a test can lower it).
@@ -415,19 +415,20 @@ def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None,
         notes.append(L["note.charts"].format(files=", ".join(p.name for p in files)))
 
     wb = new_workbook(f"nyttokalk – {a.meta['scenario']['name']}", a.meta.get("version", ""))
-    summary = _summary(wb, a, L, sek, notes)
-    per_year, n_years, _ = _per_year(wb, a, L, sek)
-    _per_participant(wb, a, L, sek, csv_file)
-    _flows(wb, a, L, sek)
-    monthly, n_months, first_cum, n_actors, marks = _monthly(wb, a, L, sek)
-    acts = a.actors
-    _parameters(wb, res, L)
-    _assumptions(wb, a, scenario, L)
-    _about(wb, a, L)
+    with building(wb):
+        summary = _summary(wb, a, L, sek, notes)
+        per_year, n_years, _ = _per_year(wb, a, L, sek)
+        _per_participant(wb, a, L, sek, csv_file)
+        _flows(wb, a, L, sek)
+        monthly, n_months, first_cum, n_actors, marks = _monthly(wb, a, L, sek)
+        acts = a.actors
+        _parameters(wb, res, L)
+        _assumptions(wb, a, scenario, L)
+        _about(wb, a, L)
 
-    anchor_col = get_column_letter(len(a.actors) + 3)
-    summary.ws.add_chart(_cumulative_chart(L, monthly.ws, n_months, first_cum, acts, marks), f"{anchor_col}4")
-    summary.ws.add_chart(_per_year_chart(L, per_year.ws, n_years, n_actors), f"{anchor_col}28")
-    monthly.ws.add_chart(_cumulative_chart(L, monthly.ws, n_months, first_cum, acts, marks), f"B{n_months + 3}")
-    per_year.ws.add_chart(_per_year_chart(L, per_year.ws, n_years, n_actors), f"B{n_years + 4}")
-    return save(wb, path)
+        anchor_col = get_column_letter(len(a.actors) + 3)
+        summary.ws.add_chart(_cumulative_chart(L, monthly.ws, n_months, first_cum, acts, marks), f"{anchor_col}4")
+        summary.ws.add_chart(_per_year_chart(L, per_year.ws, n_years, n_actors), f"{anchor_col}28")
+        monthly.ws.add_chart(_cumulative_chart(L, monthly.ws, n_months, first_cum, acts, marks), f"B{n_months + 3}")
+        per_year.ws.add_chart(_per_year_chart(L, per_year.ws, n_years, n_actors), f"B{n_years + 4}")
+        return save(wb, path)

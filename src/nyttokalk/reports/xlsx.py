@@ -10,12 +10,14 @@ out elsewhere (reports/excel.py, and the compare and sensitivity commands).
 
 from __future__ import annotations
 
+import contextlib
+
 import dataclasses
 import datetime as dt
 import math
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -258,10 +260,44 @@ def new_workbook(title: str, version: str) -> Workbook:
 
 
 def save(wb: Workbook, path: Path) -> Path:
-    """Write the workbook to a temporary file beside `path`, then rename it into place."""
-    with atomic_path(Path(path)) as tmp:
-        archive = _FixedTimeZip(tmp, "w", ZIP_DEFLATED, allowZip64=True)
-        archive.workbook = wb
-        wb.properties.modified = FIXED_TIME  # openpyxl's save_workbook would stamp the clock here
-        ExcelWriter(wb, archive).save()
+    """Write the workbook to a temporary file beside `path`, then rename it into place. On any
+    failure (a full disk, Ctrl-C) the write-only sheets' own temporary files go too."""
+    try:
+        with atomic_path(Path(path)) as tmp:
+            archive = _FixedTimeZip(tmp, "w", ZIP_DEFLATED, allowZip64=True)
+            archive.workbook = wb
+            wb.properties.modified = FIXED_TIME  # openpyxl's save_workbook would stamp the clock here
+            ExcelWriter(wb, archive).save()
+    except BaseException:
+        discard(wb)
+        raise
     return Path(path)
+
+
+@contextlib.contextmanager
+def building(wb: Workbook) -> Iterator[Workbook]:
+    """The workbook while its sheets are written: on any failure its temporary files go (discard)."""
+    try:
+        yield wb
+    except BaseException:
+        discard(wb)
+        raise
+
+
+def discard(wb: Workbook) -> None:
+    """After a failed save: close each write-only sheet's row writer and remove the temporary file
+    openpyxl keeps for it (it would otherwise wait for the end of the process)."""
+    from openpyxl.worksheet import _writer
+
+    for ws in wb.worksheets:
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            try:
+                rows.close()
+            except Exception:  # the sheet's file may already be closed: nothing more to flush
+                pass
+        out = getattr(getattr(ws, "_writer", None), "out", None)
+        if out:
+            Path(out).unlink(missing_ok=True)
+            if out in _writer.ALL_TEMP_FILES:
+                _writer.ALL_TEMP_FILES.remove(out)

@@ -27,6 +27,18 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def file_digest(path: Path) -> str:
+    """The sha256 of a file that shaped a result (a rules year, the indices, a municipal table),
+    read once per version of the file (cached by path, size and modification time)."""
+    st = Path(path).stat()
+    return _digest(Path(path).resolve(), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _digest(path: Path, size: int, mtime_ns: int) -> str:
+    return file_hash(path)
+
+
 @dataclass(frozen=True)
 class Municipality:
     code: str
@@ -82,8 +94,21 @@ def _load(path: Path, check_name: bool = True) -> LoadedYear:
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path: Path, mtime_ns: int) -> LoadedYear:
+def _load_cached(path: Path, versions: tuple) -> LoadedYear:
+    """A year loaded once per version of its files (the year file and its municipal table)."""
     return _load(path)
+
+
+def _versions(path: Path) -> tuple:
+    """What tells a changed rule year: the modification times and sizes of its file and its municipal table."""
+    out = []
+    for f in (path, path.parent / "municipalities" / f"{path.stem}.csv"):
+        try:
+            st = f.stat()
+            out.append((st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            out.append(None)
+    return tuple(out)
 
 
 def load_year(year: int, directory: Path | None = None) -> LoadedYear:
@@ -97,7 +122,7 @@ def load_year(year: int, directory: Path | None = None) -> LoadedYear:
                      f"To add a year, write rules/{year}.yaml (see docs/rules.md).")],
             f"no rules for {year}",
         )
-    return _load_cached(path.resolve(), path.stat().st_mtime_ns)
+    return _load_cached(path.resolve(), _versions(path))
 
 
 def load_indices(directory: Path | None = None) -> tuple[Indices, Path]:
