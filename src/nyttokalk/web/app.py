@@ -144,7 +144,7 @@ def _submission(form, folder: Path) -> flow.Submission:
     T = texts(lang)
     problems: list[Problem] = []
     people, scen = _filled(form.get("participants")), _filled(form.get("scenario_file"))
-    text = {f.key: str(form.get(f.key) or "") for f in FIELDS + FUNDING_FIELDS}
+    text = {f.key: str(form.get(f.key) or "") for f in FIELDS + FUNDING_FIELDS if f.key in form}  # a field not sent: unchanged
     return flow.Submission(
         lang=lang, scenario=str(form.get("scenario") or flow.EXAMPLE),
         participants=_save(people, folder, PARTICIPANT_SUFFIXES, None, T, "upload.type", problems) if people else None,

@@ -171,6 +171,8 @@ def changes(form: dict[str, str], basis: dict, form_name: str = "form") -> dict[
             problems += exc.problems
     if problems:
         raise InputError(problems, "a choice in the form is not valid")
+    if not any(f.key in form for f in FUNDING_FIELDS):  # the group was not sent (a script posting a few fields)
+        return out
     before = scenario_value(basis, FUNDING)
     after = shares or None
     if (before is None) != (after is None) or (after is not None and (set(after) != set(before)

@@ -10,13 +10,14 @@ looked up by name in the list of bundled scenarios.
 from __future__ import annotations
 
 import functools
+import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import api
 from ..errors import InputError, Problem
-from ..paths import scenarios_dir
+from ..paths import rules_dir, scenarios_dir
 from ..privacy import mask
 from . import choices
 from .texts import texts
@@ -116,6 +117,7 @@ def compute(sub: Submission) -> Outcome:
     """The outcome of a submission: results, or the input problems (then nothing is computed)."""
     T = texts(sub.lang)
     names = {str(u.path): mask(u.name) for u in (sub.participants, sub.scenario_upload) if u is not None}
+    names.update({str(scenarios_dir()) + os.sep: "", str(rules_dir()): "rules"})  # bundled files as example/scenario.yaml, rules/2022.yaml
     out = Outcome(sub, basis={}, basis_id=sub.basis, values=dict(sub.form), names=names)
     try:
         if sub.problems:
@@ -124,7 +126,8 @@ def compute(sub: Submission) -> Outcome:
         out.scenario_title = ls.scenario.title
         out.basis = ls.scenario.model_dump()
         out.basis_id = UPLOAD if sub.scenario_upload is not None else sub.scenario
-        filled_from = api.load(sub.basis).scenario.model_dump() if is_bundled(sub.basis) and sub.scenario_upload is None else out.basis
+        # what the person changed: the fields against the scenario they were filled from (a bundled one, or the uploaded one)
+        filled_from = api.load(sub.basis).scenario.model_dump() if is_bundled(sub.basis) else out.basis
         out.changed = choices.changes(sub.form, filled_from, T["form"])
         from ..commands.compare import with_values
 
