@@ -75,6 +75,12 @@ def bundled() -> tuple[tuple[str, str], ...]:
     return tuple((n, api.load(n).scenario.title) for n in names)
 
 
+def warm() -> None:
+    """Import the engine and read the rules once, before the first person waits for it: the
+    bundled example computed and thrown away (about half a second at start)."""
+    api.run(None, EXAMPLE, workers=1)
+
+
 def is_bundled(name: str) -> bool:
     return name in {n for n, _ in bundled()}
 
@@ -127,7 +133,8 @@ def compute(sub: Submission) -> Outcome:
         out.basis = ls.scenario.model_dump()
         out.basis_id = UPLOAD if sub.scenario_upload is not None else sub.scenario
         # what the person changed: the fields against the scenario they were filled from (a bundled one, or the uploaded one)
-        filled_from = api.load(sub.basis).scenario.model_dump() if is_bundled(sub.basis) else out.basis
+        same = sub.basis == out.basis_id
+        filled_from = api.load(sub.basis).scenario.model_dump() if is_bundled(sub.basis) and not same else out.basis
         out.changed = choices.changes(sub.form, filled_from, T["form"])
         from ..commands.compare import with_values
 

@@ -69,6 +69,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None, e
     sock = bind(host, port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s nyttokalk.web %(message)s", stream=sys.stderr)
     app = create_app(token=token, local_only=is_loopback(host))
+    from .flow import warm
+
+    warm()
     config = uvicorn.Config(app, access_log=False, log_level="warning", server_header=False, proxy_headers=False, lifespan="on")
     echo(f"nyttokalk serve: {url(sock)}" + (" (token required)" if token else "") + " · Ctrl-C stops")
     sys.stdout.flush()
