@@ -166,8 +166,8 @@ def test_the_figures_equal_nyttokalk_run_json_for_the_same_changes(client, tmp_p
 def test_without_a_file_the_page_uses_the_scenarios_own_participants(client, tmp_path):
     r = post(client, scenario="ramboll-2022")
     assert "ramboll-2022/participants.csv (medföljer nyttokalk)" in r.text
-    expected = expected_from_json(cli_json(Path("scenarios/ramboll-2022/participants.csv").resolve(),
-                                           scenario_file(tmp_path, {}, base=Path("scenarios/ramboll-2022/scenario.yaml").resolve())))
+    ramboll = EXAMPLE_PEOPLE.parents[1] / "ramboll-2022"
+    expected = expected_from_json(cli_json(ramboll / "participants.csv", scenario_file(tmp_path, {}, base=ramboll / "scenario.yaml")))
     assert shown_subset(figures(r.text), expected) == expected
 
 
@@ -231,6 +231,8 @@ def test_input_problems_are_a_table_and_nothing_is_computed(client):
     assert ("deltagare <personnummer>.csv", "2", "after", "arbeet", "unknown state; did you mean 'arbete'?") in rows
     assert any(r[:4] == ("deltagare <personnummer>.csv", "3", "age", "<personnummer>") for r in rows)
     assert pnr not in r.text and "19121212" not in r.text
+    assert str(client.web.root) not in r.text and "/tmp/" not in r.text  # never the server's paths
+    assert "deltagare &lt;personnummer&gt;.csv: 2 problem(s) in the participant file." in r.text  # the summary names the upload too
     assert "/download/" not in r.text and '<table id="summary"' not in r.text
     assert len(client.web.store) == 0
 
@@ -241,6 +243,15 @@ def test_a_choice_the_scenario_schema_refuses_is_a_problem_of_the_form(client):
     assert rows and rows[0][0] == "formulär" and rows[0][2] == "project.funding"
     assert "funding shares must sum to 1 (they sum to 1.2)" in rows[0][4]
     assert problem_table(post(client, **{"period.horizon_months": "tolv"}).text) == [("formulär", "", "period.horizon_months", "tolv", "not a number")]
+
+
+def test_a_broken_scenario_upload_is_a_problem_of_the_file_by_its_own_name(client):
+    r = post(client, scenario_yaml=b"title: x\nperiod:\n  horizon_months: [\n")
+    rows = problem_table(r.text)
+    assert rows and rows[0][0] == "mitt-scenario.yaml" and rows[0][1] == "4"  # the YAML line of the error
+    assert str(client.web.root) not in r.text and "/tmp/" not in r.text
+    rows = problem_table(post(client, scenario_yaml=b"period:\n  horizon_months: 0\n").text)
+    assert rows == [("mitt-scenario.yaml", "2", "period.horizon_months", "0", "Input should be greater than or equal to 1")]
 
 
 def test_a_file_of_another_type_is_refused_before_anything_is_read(client):

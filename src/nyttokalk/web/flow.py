@@ -123,6 +123,7 @@ def compute(sub: Submission) -> Outcome:
     """The outcome of a submission: results, or the input problems (then nothing is computed)."""
     T = texts(sub.lang)
     names = {str(u.path): mask(u.name) for u in (sub.participants, sub.scenario_upload) if u is not None}
+    names.update({str(u.path.parent): "" for u in (sub.participants, sub.scenario_upload) if u is not None})  # the private folder itself
     names.update({str(scenarios_dir()) + os.sep: "", str(rules_dir()): "rules"})  # bundled files as example/scenario.yaml, rules/2022.yaml
     out = Outcome(sub, basis={}, basis_id=sub.basis, values=dict(sub.form), names=names)
     try:
@@ -176,14 +177,19 @@ def _present(result, names: dict[str, str]) -> None:
             part["file"] = names.get(str(part["file"])) or _bundled_file(Path(str(part["file"])))
 
 
+def shown_text(x, names: dict[str, str]) -> str:
+    """A text for the page: the server's paths replaced by the names the person knows, personnummer masked."""
+    text = "" if x is None else str(x)
+    for path, name in names.items():
+        text = text.replace(path, name)
+    return mask(text)
+
+
 def problem_rows(exc: InputError, names: dict[str, str]) -> list[tuple[str, str, str, str, str]]:
     """(file, row, column, value, problem) of every problem, in the command line's order, with the
     server's paths replaced by the names the person knows and personnummer masked."""
     def clean(x) -> str:
-        text = "" if x is None else str(x)
-        for path, name in names.items():
-            text = text.replace(path, name)
-        return mask(text)
+        return shown_text(x, names)
 
     problems = sorted(exc.problems, key=lambda p: (p.file, p.row if p.row is not None else (p.line or 0), p.column or ""))
     return [(clean(p.file), clean(p.row if p.row is not None else p.line), clean(p.column), clean(p.value), clean(p.problem))

@@ -11,7 +11,7 @@ from ..actors import ALL, PUBLIC
 from ..reports.labels import labels
 from . import MAX_SHOWN_PROBLEMS, choices
 from .chart import chart
-from .flow import ORIGINAL, Outcome, bundled, problem_rows
+from .flow import ORIGINAL, Outcome, bundled, problem_rows, shown_text
 from .texts import texts
 
 
@@ -58,9 +58,11 @@ class Page:
     chart: object = None
     comparison: list[Row] = field(default_factory=list)
     comparison_labels: list[str] = field(default_factory=list)
+    difference_label: str = ""
     differences: list[tuple[str, str, str]] = field(default_factory=list)
     changed: list[tuple[str, str, str, str]] = field(default_factory=list)  # (label, key, scenario's value, value used)
     problems: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    problem_summary: str = ""
     more_problems: int = 0
     message: tuple[str, str] | None = None  # (title, text) of a page-level message
     token_login: bool = False
@@ -206,6 +208,7 @@ def page(lang: str, *, scenario: str = "example", outcome: Outcome | None = None
     if outcome.error is not None:
         rows = problem_rows(outcome.error, outcome.names)
         p.problems, p.more_problems = rows[:MAX_SHOWN_PROBLEMS], max(0, len(rows) - MAX_SHOWN_PROBLEMS)
+        p.problem_summary = shown_text(outcome.error.summary, outcome.names)
         return p
     first = outcome.runs[0].result
     p.summary, p.summary_line = summary(first, L, T), summary_line(first, L)
@@ -214,6 +217,7 @@ def page(lang: str, *, scenario: str = "example", outcome: Outcome | None = None
     if len(outcome.runs) == 2:
         p.comparison = comparison(outcome.runs, L, T)
         p.comparison_labels = [r.label for r in outcome.runs]
+        p.difference_label = L["compare.difference"].format(a=p.comparison_labels[0], b=p.comparison_labels[1])
         p.differences = differences(outcome.runs)
     return p
 
