@@ -334,6 +334,11 @@ def test_results_expire():
     assert store.get("s1", a) is None
     keys = [store.put("s1", x) for x in "BCD"]  # at most two kept: the oldest goes
     assert store.get("s1", keys[0]) is None and store.get("s1", keys[2]) == "D"
+    heavy = Store(ttl=60, limit=10, budget=100)  # at most 100 participants kept together
+    first, second = heavy.put("s", "E", weight=60), heavy.put("s", "F", weight=60)
+    assert heavy.get("s", first) is None and heavy.get("s", second) == "F"
+    alone = heavy.put("s", "G", weight=500)  # over the budget alone: the newest is kept all the same
+    assert heavy.get("s", alone) == "G" and len(heavy) == 1
 
 
 # ---- safe by default ------------------------------------------------------------------------------

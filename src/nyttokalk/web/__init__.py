@@ -14,7 +14,8 @@ Safe by default (docs/user-guide.md, "The web page"):
   header);
 - an upload is at most MAX_UPLOAD_BYTES; it is saved under a random name in a private temporary
   folder (mode 700) that is removed as soon as the run is done;
-- a result is kept in memory for its session only (RESULT_TTL_SECONDS, at most MAX_RESULTS), so
+- a result is kept in memory for its session only (RESULT_TTL_SECONDS, at most MAX_RESULTS and
+  MAX_KEPT_PARTICIPANTS), so
   that the workbook and the CSVs can be downloaded; the workbook is written on download;
 - nothing is logged but counts.
 """
@@ -27,6 +28,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # one request's body: the participant file,
 MAX_SCENARIO_BYTES = 256 * 1024  # an uploaded scenario YAML (the bundled ones are under 4 kB)
 RESULT_TTL_SECONDS = 30 * 60  # a result is kept for downloads this long after it was computed
 MAX_RESULTS = 24  # results kept at once, all sessions together; the oldest goes first
+MAX_KEPT_PARTICIPANTS = 1_000_000  # participants of all kept results together (about 0.6 kB of memory each); the oldest goes first
 MIN_TOKEN_LENGTH = 16  # characters of a --token: a short one could be guessed
 MAX_SHOWN_PROBLEMS = 200  # rows of the problem table; the count says how many more there are
 

@@ -218,7 +218,8 @@ def _routes(app: FastAPI, web: Web) -> None:
             await form.close()
         if isinstance(outcome, Exception):
             return web.message(request, 500, "internal.title", texts(lang)["internal"].format(kind=type(outcome).__name__), lang)
-        rid = web.store.put(request.state.session, outcome) if outcome.runs else None
+        weight = sum(int(r.result.meta.get("participants") or 0) for r in outcome.runs)
+        rid = web.store.put(request.state.session, outcome, weight) if outcome.runs else None
         p = view.page(outcome.submission.lang, outcome=outcome, result_id=rid)
         if _is_htmx(request):
             return HTMLResponse(web.render("fragment.html", p, oob=True))
