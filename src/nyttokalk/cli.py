@@ -582,6 +582,22 @@ def sensitivity(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on. Default 127.0.0.1: this machine only. Any other (0.0.0.0: every network) needs --token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port; the address is printed).")] = 8000,
+    token: Annotated[Optional[str], typer.Option("--token", envvar="NYTTOKALK_TOKEN", help="A secret of at least 16 characters that every request must carry (a login form sets a cookie). Required with a --host other than localhost.")] = None,
+) -> None:
+    """The web page for finance officers: upload participants, adjust the choices, see and download the results (pip install 'nyttokalk[web]')."""
+
+    def go():
+        from .web.server import serve as run_server
+
+        run_server(host, port, token)
+
+    _guarded(go)
+
+
+@app.command()
 def version() -> None:
     """Print the program version."""
     from . import __version__
