@@ -118,6 +118,7 @@ def _progress(show: bool, label: str = "Beräknar", unit: str | None = "deltagar
 
 
 ID_KEY_HELP = "Key for the pseudonyms of personnummer ids (the same key gives the same pseudonyms). Default: a new random key per run."
+SHEET_HELP = "The sheet of an .xlsx participant file to read. Default: the first visible sheet."
 KEEP_IDS_HELP = "Keep ids that look like personnummer in the outputs (they are personal data)."
 
 
@@ -135,6 +136,7 @@ def run(
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes computing chunks in parallel (default: every CPU available to this program; results do not change).")] = None,
     use_dask: Annotated[bool, typer.Option("--dask", help="With a folder of participant files: compute the files in parallel with Dask (pip install 'nyttokalk[dask]').")] = False,
     dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler: processes (default), threads, synchronous, or a dask.distributed address tcp://host:port.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help=SHEET_HELP)] = None,
 ) -> None:
     """Compute per-actor effects and payback for a participant file under a scenario."""
 
@@ -154,6 +156,8 @@ def run(
         path = participants or ls.participants_path
         if path is None:
             raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk run PARTICIPANTS.csv")
+        if sheet is not None and Path(path).is_dir():
+            raise InputError([Problem(str(path), "--sheet names a sheet of one .xlsx file, not of a folder")], "--sheet with a folder")
         if Path(path).is_dir():
             from .distributed import run_dataset
 
@@ -171,7 +175,7 @@ def run(
                 with _progress(show=not as_json) as progress:
                     res = run_blocks(big, ls, id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, progress=progress)
             else:
-                p = read_participants(path, id_key=id_key, keep_ids=keep_ids)
+                p = read_participants(path, id_key=id_key, keep_ids=keep_ids, sheet=sheet)
                 with _progress(show=not as_json) as progress:
                     res = run_engine(p, ls, chunk_size=chunk_size, progress=progress, workers=workers)
         if res.population.ids_look_like_personnummer:
@@ -198,6 +202,7 @@ def run(
 def validate(
     participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet), or a folder of them. Without it: the scenario's own file.")] = None,
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML.")] = "example",
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help=SHEET_HELP)] = None,
 ) -> None:
     """Check a participant file (or a folder of them) and a scenario without computing: exit 0 when a run would start."""
 
@@ -211,6 +216,8 @@ def validate(
         path = participants or ls.participants_path
         if path is None:
             raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk validate PARTICIPANTS.csv")
+        if sheet is not None and Path(path).is_dir():
+            raise InputError([Problem(str(path), "--sheet names a sheet of one .xlsx file, not of a folder")], "--sheet with a folder")
         if Path(path).is_dir():  # a dataset: every file checked, every problem of every file reported
             from .distributed import check_dataset
 
@@ -220,9 +227,11 @@ def validate(
 
             count, notes = check_blocks(big, ls)
         else:
-            p = read_participants(path, keep_ids=False)
+            p = read_participants(path, keep_ids=False, sheet=sheet)
             count = len(p)
             notes = prepare(p, ls)
+            if p.ids_look_like_personnummer:
+                err.print("[yellow]Obs:[/] the id column holds personnummer; the outputs of a run carry keyed pseudonyms instead.", highlight=False)
         notes = render_notes(notes, count)  # a dataset's or long file's: of all its rows, as a run states them
         Console().print(f"[green]✓[/] {path}: {count} participants, scenario {ls.scenario.name}: no problems found.", highlight=False)
         for n in notes:
