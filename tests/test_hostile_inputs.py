@@ -3,6 +3,7 @@ with the place named (file, line:col or row and column), fast, and without a tra
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -191,3 +192,131 @@ def test_a_municipal_tax_table_in_cp1252_is_exit_2_with_its_row(tmp_path):
     first_non_ascii = next(i for i, ln in enumerate(text.splitlines(), start=1) if not ln.isascii())
     refused(invoke("validate", "--scenario", "example", env={"NYTTOKALK_RULES_DIR": str(rules)}),
             f"2022.csv, row {first_non_ascii}", "not UTF-8")
+
+
+# --- participant files ------------------------------------------------------------------------------
+
+HEADER = "id,before,after,age,wage,exit_month\n"
+
+
+def participant_file(tmp_path: Path, text: str, name: str = "deltagare.csv", encoding: str = "utf-8") -> Path:
+    f = tmp_path / name
+    f.write_bytes(text.encode(encoding))
+    return f
+
+
+@pytest.mark.parametrize("text, needles", [
+    (HEADER + "A,forsorjningsstod,arbete,30,21.500,2022-01\n",
+     ["row 2, column wage", "'21.500'", "ambiguous", "write 21500 or 21 500"]),
+    (HEADER + 'A,forsorjningsstod,arbete,30,"21,500",2022-01\n',
+     ["row 2, column wage", "'21,500'", "ambiguous", "21.5 for the second"]),
+    ("id;före;efter;ålder;lön;avslutsmånad\nA;forsorjningsstod;arbete;30;21,500;2022-01\n",
+     ["row 2, column lön (wage)", "'21,500'", "ambiguous"]),
+    ("id;before;after;age;wage;exit_month\nA;forsorjningsstod;arbete;30;21,5;2022-01\n",
+     ["row 2, column wage", "'21,5'", "below 1000 kr a month"]),
+    (HEADER + "A,forsorjningsstod,arbete,30,21500,2022-01-45\n", ["row 2, column exit_month", "'2022-01-45'", "2022-01 has 31 days"]),
+    (HEADER + "A,forsorjningsstod,arbete,30,21500,2022-02-30\n", ["row 2, column exit_month", "'2022-02-30'", "2022-02 has 28 days"]),
+], ids=["dot_thousands", "comma_thousands", "semicolon_comma_thousands", "wage_floor", "day_45", "february_30"])
+def test_a_wrong_number_or_date_is_never_a_result(tmp_path, text, needles):
+    f = participant_file(tmp_path, text)
+    out = tmp_path / "out.xlsx"
+    refused(invoke("run", f, "--scenario", "example", "--out", out), *needles)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0000-01"])
+def test_an_exit_month_far_outside_the_rules_fails_at_once(tmp_path, month):
+    f = participant_file(tmp_path, HEADER + f"A,forsorjningsstod,arbete,30,21500,{month}\n")
+    result, seconds = timed("run", f, "--scenario", "example", "--json")
+    assert seconds < 1.0
+    refused(result, "row 2, column exit_month", f"'{month}'", "outside the years a run can compute, 1990–2036")
+
+
+def test_a_5_mb_cell_is_refused_with_its_row(tmp_path):
+    f = participant_file(tmp_path, HEADER + "A,forsorjningsstod,arbete,30,21500,2022-01\nB," + "x" * 5_000_000 + ",arbete,30,21500,2022-01\n")
+    result, seconds = timed("validate", f)
+    assert seconds < 1.0
+    refused(result, "deltagare.csv, row 3", "a row may have at most 1048576 bytes")
+
+
+def test_a_cell_longer_than_excel_allows_is_refused_with_row_and_column(tmp_path):
+    f = participant_file(tmp_path, HEADER + "A,forsorjningsstod,arbete,30,21500,2022-01\nB,forsorjningsstod," + "y" * 40_000 + ",30,21500,2022-01\n")
+    refused(invoke("validate", f), "row 3, column after", "a cell of 40000 characters", "at most 32767")
+
+
+def test_a_million_column_header_is_refused_at_once(tmp_path):
+    f = participant_file(tmp_path, "id" + "," * 999_999 + "\nA\n")
+    result, seconds = timed("validate", f)
+    assert seconds < 1.0
+    refused(result, "row 1", "the header has 1000000 columns", "at most 200")
+
+
+def test_a_million_column_row_is_refused(tmp_path):
+    f = participant_file(tmp_path, HEADER + "A,forsorjningsstod,arbete,30,21500,2022-01" + ",x" * 500_000 + "\n")
+    result, seconds = timed("validate", f)
+    assert seconds < 2.0
+    refused(result, "deltagare.csv", "cannot read as CSV", "Expected 6 fields in line 2")
+
+
+def test_an_empty_id_key_is_refused(tmp_path):
+    f = participant_file(tmp_path, HEADER + "19811218-9876,forsorjningsstod,arbete,30,21500,2022-01\n")
+    refused(invoke("run", f, "--json", "--id-key", ""), "--id-key", "the key is empty")
+
+
+def test_a_participant_file_named_after_a_personnummer_is_masked_in_the_outputs(tmp_path):
+    # 19811218-9876 is made up, with a valid check digit
+    f = participant_file(tmp_path, HEADER + "A,forsorjningsstod,arbete,30,21500,2022-01\n", name="19811218-9876.csv")
+    out = tmp_path / "o.xlsx"
+    result = invoke("run", f, "--json", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "9876" not in result.stdout and "<personnummer>.csv" in result.stdout
+    from openpyxl import load_workbook
+
+    text = " ".join(str(c.value) for ws in load_workbook(out) for row in ws.iter_rows() for c in row)
+    assert "9876" not in text
+
+
+def test_a_formula_without_a_saved_value_is_named_by_its_cell_not_read_as_a_missing_wage(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Deltagare"
+    for row in (["id", "before", "after", "age", "wage", "exit_month"], ["A", "forsorjningsstod", "arbete", 30, "=21500*1", "2022-01"]):
+        ws.append(row)
+    wb.save(tmp_path / "d.xlsx")  # openpyxl saves formulas without their values, as any program but Excel
+    result = invoke("run", tmp_path / "d.xlsx", "--json")
+    refused(result, "cell Deltagare!E2 holds a formula (=21500*1) without a saved value", "row 2, column wage")
+    assert "missing" not in result.output
+
+
+def test_a_hidden_first_sheet_is_not_read(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    old = wb.active
+    old.title = "Gammal"
+    old.append(["id", "before", "after", "age", "wage", "exit_month"])
+    old.append(["OLD1", "forsorjningsstod", "arbete", 30, 21500, "2022-01"])
+    old.append(["OLD2", "forsorjningsstod", "arbete", 30, 21500, "2022-01"])
+    old.sheet_state = "hidden"
+    new = wb.create_sheet("Deltagare")
+    new.append(["id", "before", "after", "age", "wage", "exit_month"])
+    new.append(["NEW", "forsorjningsstod", "arbete", 30, 21500, "2022-01"])
+    wb.save(tmp_path / "d.xlsx")
+    result = invoke("validate", tmp_path / "d.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "1 participants" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_in_a_dataset_folder_is_exit_2(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    participant_file(folder, HEADER + "A,forsorjningsstod,arbete,30,21500,2022-01\n", name="a.csv")
+    locked = participant_file(folder, HEADER + "B,forsorjningsstod,arbete,30,21500,2022-01\n", name="b.csv")
+    locked.chmod(0)
+    try:
+        refused(invoke("run", folder, "--json"), "b.csv", "cannot read")
+    finally:
+        locked.chmod(0o600)

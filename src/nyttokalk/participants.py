@@ -436,9 +436,7 @@ def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise _unreadable(path, f"cannot read as CSV: {first}") from None
-    if long_cells:
-        _check_cells(df, path, 1)
-    df.attrs["decimal"] = decimal
+    df.attrs.update(decimal=decimal, long_lines=long_cells)
     return df
 
 
@@ -465,8 +463,10 @@ def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if len(df) == 0:
         raise _unreadable(path, "the file is empty", "empty participant file")
     # the first row is the header (read as data so that repeated names are not renamed)
-    decimal = df.attrs.get("decimal")
+    decimal, long_lines = df.attrs.get("decimal"), df.attrs.get("long_lines")
     df = _named_columns(df.iloc[1:].reset_index(drop=True), [str(c).strip() for c in df.iloc[0]])
+    if long_lines:
+        _check_cells(df, path, 2)
     df.attrs["decimal"] = decimal
     if len(df.columns) != len(set(df.columns)):
         dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
