@@ -403,10 +403,18 @@ def _check_cells(df: pd.DataFrame, path: Path, first_row: int) -> None:
         raise InputError(problems, "cells too long")
 
 
-def _header_fields(text: str) -> tuple[str, str]:
-    """The separator of a CSV file (the header decides: ';' or ',') and its decimal mark (',' with ';')."""
-    header = next((ln for ln in io.StringIO(text) if ln.strip()), "")  # the first non-blank line
-    return (";", ",") if header.count(";") > header.count(",") else (",", ".")
+def _header_fields(text: str) -> tuple[str, str, int]:
+    """The separator of a CSV file (the header decides: ';' or ','), its decimal mark (',' with ';')
+    and the number of columns in the header."""
+    start = 0
+    while True:  # the first non-blank line
+        end = text.find("\n", start)
+        header = text[start:] if end < 0 else text[start:end]
+        if header.strip() or end < 0:
+            break
+        start = end + 1
+    sep, decimal = (";", ",") if header.count(";") > header.count(",") else (",", ".")
+    return sep, decimal, header.count(sep) + 1
 
 
 def _named_columns(df: pd.DataFrame, header: list[str]) -> pd.DataFrame:
@@ -427,8 +435,7 @@ def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    sep, decimal = _header_fields(text)
-    fields = next((ln for ln in io.StringIO(text) if ln.strip()), "").count(sep) + 1
+    sep, decimal, fields = _header_fields(text)
     if fields > MAX_COLUMNS:
         raise _unreadable(path, f"the header has {fields} columns; a participant file may have at most {MAX_COLUMNS}", "too many columns", row=1)
     try:
@@ -561,8 +568,8 @@ class _Table:
 
 def _drop_total_rows(t: _Table) -> None:
     """A 'Summa'/'Totalt' row (in the id column, or anywhere in a row without an id) is one problem,
-    and its cells are not checked as a participant's."""
-    ids = t.text("id").str.strip()
+    and its cells are not checked as a participant's. Leaves the ids stripped of spaces."""
+    ids = t.df["id"] = t.text("id").str.strip()
     total = ids.isin(_TOTALS).to_numpy(copy=True)
     no_id = np.flatnonzero((ids == "").to_numpy())
     if len(no_id):
@@ -679,8 +686,8 @@ def _number(t: _Table, col: str) -> np.ndarray:
 # --- other columns ---------------------------------------------------------------------------------
 
 def _ids(t: _Table) -> tuple[np.ndarray, bool]:
-    """The ids (non-empty, unique) and whether any looks like a personnummer."""
-    id_series = t.text("id").str.strip()
+    """The ids (non-empty, unique) and whether any looks like a personnummer. After _drop_total_rows (ids stripped)."""
+    id_series = t.df["id"]
     ids = id_series.to_numpy(dtype=object)
     # only ids shaped like one (10 or 12 digits) need the check digit
     shaped = id_series.str.match(PERSONNUMMER_SHAPE).to_numpy(dtype=bool)
@@ -700,11 +707,10 @@ def _states(t: _Table) -> dict[str, np.ndarray]:
     """The before and after states as state ids (any case, Swedish spelling); unknown ones are problems."""
     states = {}
     for col, allowed in (("before", valid_before()), ("after", valid_after())):
-        raw_values = t.df[col].to_numpy(dtype=object)
-        mapping = {raw: normalise_state(raw) for raw in pd.unique(raw_values)}
-        norm = pd.Series(raw_values).map(mapping).to_numpy(dtype=object)
-        bad = ~pd.Series(norm).isin(allowed).to_numpy()
-        for i in np.flatnonzero(bad):
+        codes, uniques = pd.factorize(t.text(col))  # each distinct text once
+        norm_u = np.array([normalise_state(u) for u in uniques], dtype=object)
+        norm = norm_u[codes]
+        for i in np.flatnonzero(~np.isin(norm_u, allowed)[codes]):
             sid = norm[i]
             if sid in STATES and not is_modelled(sid):
                 msg = f"state {sid!r} is not modelled in this version; modelled {col} states: {', '.join(allowed)}"
@@ -715,20 +721,20 @@ def _states(t: _Table) -> dict[str, np.ndarray]:
             else:
                 guess = difflib.get_close_matches(sid, list(STATES), n=1, cutoff=0.6)
                 msg = "unknown state" + (f"; did you mean {guess[0]!r}?" if guess else f"; {col} states: {', '.join(allowed)}")
-            t.problem(i, col, msg, value=raw_values[i])
+            t.problem(i, col, msg, value=uniques[codes[i]])
         states[col] = norm
     return states
 
 
 def _newly_arrived(t: _Table) -> np.ndarray:
-    newly = np.full(len(t.df), np.nan)
-    if "newly_arrived" in t.df:
-        text = t.text("newly_arrived").str.strip().str.casefold().to_numpy(dtype=object)
-        is_true, is_false = np.isin(text, list(TRUE)), np.isin(text, list(FALSE))
-        newly[is_true], newly[is_false] = 1.0, 0.0
-        for i in np.flatnonzero(~is_true & ~is_false & (text != "")):
-            t.problem(i, "newly_arrived", "expected true/false (or ja/nej)", value=t.df["newly_arrived"].iloc[i])
-    return newly
+    if "newly_arrived" not in t.df:
+        return np.full(len(t.df), np.nan)
+    codes, uniques = pd.factorize(t.text("newly_arrived"))  # each distinct text once
+    folded = [u.strip().casefold() for u in uniques]
+    value_u = np.array([1.0 if u in TRUE else 0.0 if u in FALSE else np.nan for u in folded])
+    for i in np.flatnonzero(np.array([u not in TRUE and u not in FALSE and u != "" for u in folded], dtype=bool)[codes]):
+        t.problem(i, "newly_arrived", "expected true/false (or ja/nej)", value=t.df["newly_arrived"].iloc[i])
+    return value_u[codes]
 
 
 # a month, or a day of it (Excel turns 2024-03 into a date, midnight)
@@ -764,11 +770,10 @@ def _exit_months(t: _Table) -> np.ndarray:
         # parsed once per distinct value (a file has few distinct months)
         codes, uniques = pd.factorize(text)
         index_u, why_u = _month_problems(pd.Series(uniques, dtype=object))
-        given = codes >= 0
-        exit_month[given] = index_u[codes[given]]
-        for i in np.flatnonzero(given & (text != "").to_numpy()):
-            if why_u[codes[i]] is not None:
-                t.problem(i, "exit_month", why_u[codes[i]], value=text.iloc[i])
+        exit_month[:] = index_u[codes]
+        refused = (why_u != None) & (uniques != "")  # noqa: E711
+        for i in np.flatnonzero(refused[codes]):
+            t.problem(i, "exit_month", why_u[codes[i]], value=text.iloc[i])
     return exit_month
 
 
@@ -1037,7 +1042,7 @@ def _blocked_file(path: Path, block_rows: int) -> BlockedFile | None:
                 utf8 = False
     long_lines |= carry > MAX_CELL_CHARS
     encoding = "utf-8-sig" if utf8 else "cp1252"
-    sep, _ = _header_fields(head.decode(encoding, errors="replace"))
+    sep, _, _ = _header_fields(head.decode(encoding, errors="replace"))
     if lines - 1 <= block_rows:
         return None
     return BlockedFile(path, lines - 1, digest.hexdigest(), block_rows, encoding, sep, long_lines)
