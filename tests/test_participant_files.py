@@ -219,3 +219,16 @@ def test_sheet_is_refused_for_a_csv_file(tmp_path):
     f = write(tmp_path / "d.csv", "id,before,after\nA,forsorjningsstod,arbete\n")
     result = invoke("validate", f, "--sheet", "Blad1")
     assert result.exit_code == 2 and "--sheet names a sheet of an .xlsx workbook" in result.output
+
+
+def test_a_long_file_read_in_blocks_knows_its_headers_and_decimal_mark(tmp_path):
+    from nyttokalk.participants import blocked_file, participants_from_frame
+
+    rows = "".join(f"D{i};forsorjningsstod;arbete;30;21 500 kr;1,000;2022-01\n" for i in range(12))
+    f = write(tmp_path / "d.csv", "Löpnummer;Före;Efter;Ålder;Lön;Omfattning;Avslutsmånad\n" + rows, "cp1252")
+    big = blocked_file(f, 5)
+    assert big is not None
+    parts = [participants_from_frame(b.take(), str(f), first_row=b.first_row, sha256=big.sha256) for b in big.blocks()]
+    assert [len(p) for p in parts] == [4, 5, 3]  # the header is the first of the first block's rows
+    assert all((p.wage == 21_500).all() and (p.extent == 1.0).all() for p in parts)  # '1,000': the file's decimal comma
+    assert parts[2].rows.tolist() == [11, 12, 13]  # line numbers, the header being line 1
