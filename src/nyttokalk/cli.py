@@ -143,7 +143,7 @@ def run(
     def go():
         from .analysis import analyse
         from .engine import run_engine
-        from .participants import blocked_file, read_participants
+        from .participants import blocked_file, check_sheet, read_participants
         from .reports.console import render
         from .reports.excel import write_workbook
         from .reports.labels import labels
@@ -156,8 +156,7 @@ def run(
         path = participants or ls.participants_path
         if path is None:
             raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk run PARTICIPANTS.csv")
-        if sheet is not None and Path(path).is_dir():
-            raise InputError([Problem(str(path), "--sheet names a sheet of one .xlsx file, not of a folder")], "--sheet with a folder")
+        check_sheet(Path(path), sheet)
         if Path(path).is_dir():
             from .distributed import run_dataset
 
@@ -209,15 +208,14 @@ def validate(
     def go():
         from .engine import prepare
         from .notes import render as render_notes
-        from .participants import blocked_file, read_participants
+        from .participants import blocked_file, check_sheet, read_participants
         from .scenario import load_scenario
 
         ls = load_scenario(scenario)
         path = participants or ls.participants_path
         if path is None:
             raise InputError(summary=f"scenario {ls.scenario.name} names no participant file; give one: nyttokalk validate PARTICIPANTS.csv")
-        if sheet is not None and Path(path).is_dir():
-            raise InputError([Problem(str(path), "--sheet names a sheet of one .xlsx file, not of a folder")], "--sheet with a folder")
+        check_sheet(Path(path), sheet)
         if Path(path).is_dir():  # a dataset: every file checked, every problem of every file reported
             from .distributed import check_dataset
 

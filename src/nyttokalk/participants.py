@@ -447,6 +447,13 @@ def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
     return df
 
 
+def check_sheet(path: Path, sheet: str | None) -> None:
+    """--sheet is for one .xlsx workbook: an InputError for a folder or another kind of file."""
+    if sheet is not None and (path.is_dir() or path.suffix.lower() not in (".xlsx", ".xlsm")):
+        raise _unreadable(path, "--sheet names a sheet of an .xlsx workbook; this is " + ("a folder" if path.is_dir() else "not one"),
+                          "--sheet without a workbook")
+
+
 def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     """A participant file as a frame of text, its header as column names; CSV files record their
     decimal mark in attrs["decimal"]."""
@@ -455,8 +462,7 @@ def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if path.is_dir():
         raise _unreadable(path, "is a folder, not a participant file", "not a file")
     suffix = path.suffix.lower()
-    if sheet is not None and suffix not in (".xlsx", ".xlsm"):
-        raise _unreadable(path, "--sheet names a sheet of an .xlsx workbook; this file is not one", "--sheet without a workbook")
+    check_sheet(path, sheet)
     try:
         raw = path.read_bytes() if suffix not in (".xlsx", ".xlsm", ".parquet") else b""
         empty = not raw.strip() if raw else path.stat().st_size == 0
