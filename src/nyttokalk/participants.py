@@ -524,7 +524,7 @@ def _resolve_header(df: pd.DataFrame, file: str, problems: list[Problem]) -> tup
     rename: dict[str, str] = {}
     written: dict[str, str] = {}
     for col in df.columns:
-        if col.startswith(UNNAMED.format("")[:-1]):
+        if col.startswith(UNNAMED.split("{")[0]):
             if df[col].astype(str).str.strip().ne("").any():
                 problems.append(Problem(file, "the column has no name in the header but holds values: name it or remove it", column=col))
             continue
@@ -539,7 +539,7 @@ def _resolve_header(df: pd.DataFrame, file: str, problems: list[Problem]) -> tup
             rename[col], written[column] = column, col
     for col in REQUIRED:
         if col not in written:
-            problems.append(Problem(file, "required column is missing" + (f" (or one of {', '.join(ALIASES[col])})" if ALIASES.get(col) else ""),
+            problems.append(Problem(file, "required column is missing" + (f" (also accepted as {', '.join(ALIASES[col])})" if ALIASES.get(col) else ""),
                                     column=col))
     if any(col not in written for col in REQUIRED):
         raise InputError(problems, f"{file}: the header has problems")
