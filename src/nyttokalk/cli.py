@@ -171,6 +171,7 @@ def _progress(show: bool, label: str = "Beräknar", unit: str | None = "deltagar
 
 
 ID_KEY_HELP = "Key for the pseudonyms of personnummer ids (the same key gives the same pseudonyms). Default: a new random key per run."
+SHEET_HELP = "The sheet of an .xlsx participant file to read. Default: the first visible sheet."
 KEEP_IDS_HELP = "Keep ids that look like personnummer in the outputs (they are personal data)."
 
 
@@ -188,6 +189,7 @@ def run(
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes computing chunks in parallel (default: every CPU available to this program; results do not change).")] = None,
     use_dask: Annotated[bool, typer.Option("--dask", help="With a folder of participant files: compute the files in parallel with Dask (pip install 'nyttokalk[dask]').")] = False,
     dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler: processes (default), threads, synchronous, or a dask.distributed address tcp://host:port.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help=SHEET_HELP)] = None,
 ) -> None:
     """Compute per-actor effects and payback for a participant file under a scenario."""
 
@@ -204,7 +206,8 @@ def run(
         ls = load_scenario(scenario)
         src = source(participants, ls)
         target, planned = _planned_outputs(out, ls, src, with_workbook=out is not None or not as_json, formats=formats or [])
-        opts = Options(id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, use_dask=use_dask, dask_scheduler=dask_scheduler)
+        opts = Options(id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, use_dask=use_dask, dask_scheduler=dask_scheduler,
+                       sheet=sheet)
         with _progress(show=not as_json, unit="filer" if src.kind == "folder" else "deltagare") as progress:
             res = compute(src, ls, opts=opts, progress=progress)
         if res.population.ids_look_like_personnummer:
@@ -271,19 +274,22 @@ def _planned_outputs(out: Path | None, ls, src, *, with_workbook: bool, formats:
 def validate(
     participants: Annotated[Optional[Path], typer.Argument(help="Participant file (CSV, XLSX or Parquet), or a folder of them. Without it: the scenario's own file.")] = None,
     scenario: Annotated[str, typer.Option("--scenario", "-s", help="Bundled scenario name or path to a scenario YAML.")] = "example",
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help=SHEET_HELP)] = None,
 ) -> None:
     """Check a participant file (or a folder of them) and a scenario without computing: exit 0 when a run would start."""
 
     def go():
         from .notes import render as render_notes
-        from .runner import check, source
+        from .runner import Options, check, source
         from .scenario import load_scenario
 
         ls = load_scenario(scenario)
         src = source(participants, ls)
-        count, notes = check(src, ls)  # a dataset's or long file's: every file or block checked
-        notes = render_notes(notes, count)  # of all its rows, as a run states them
-        Console().print(f"[green]✓[/] {shown(src.name)}: {count} participants, scenario {shown(ls.scenario.name)}: no problems found.", highlight=False)
+        checked = check(src, ls, opts=Options(sheet=sheet))  # a dataset's or long file's: every file or block checked
+        if checked.personnummer:
+            err.print("[yellow]Obs:[/] the id column holds personnummer; the outputs of a run carry keyed pseudonyms instead.", highlight=False)
+        notes = render_notes(checked.notes, checked.count)  # of all its rows, as a run states them
+        Console().print(f"[green]✓[/] {shown(src.name)}: {checked.count} participants, scenario {shown(ls.scenario.name)}: no problems found.", highlight=False)
         for n in notes:
             Console().print(f"  • {plain(n, 2000)}", markup=False, highlight=False, soft_wrap=True)
 

@@ -306,13 +306,14 @@ def run_blocks(big: BlockedFile, ls: LoadedScenario, *, id_key: str | None = Non
         return merged.result(ls.scenario.period.horizon_months)
 
 
-def _check(groups, ls: LoadedScenario, summary: str, book=None) -> tuple[int, list[Note]]:
+def _check(groups, ls: LoadedScenario, summary: str, book=None) -> tuple[int, list[Note], bool]:
     """What `validate` does for a dataset or a long file: every group read, validated and prepared
     (not computed), ids checked across groups; every problem raised at once, else the count of
-    participants and the notes of all groups."""
+    participants, the notes of all groups and whether any ids are personnummer."""
     each: list[list[Note]] = []
     sources: list[Path] = []
     sizes: list[int] = []
+    personnummer = [False]
     ids = _IdIndex()
 
     def use(k, p, where):
@@ -320,6 +321,7 @@ def _check(groups, ls: LoadedScenario, summary: str, book=None) -> tuple[int, li
         sources.append(Path(p.file))
         sizes.append(len(p))
         ids.add(k, p.ids, p.rows)
+        personnummer[0] |= bool(p.ids_look_like_personnummer)
 
     try:
         _in_turn(groups, ls, use, summary, book=book)
@@ -328,16 +330,16 @@ def _check(groups, ls: LoadedScenario, summary: str, book=None) -> tuple[int, li
         ids.close()
     if duplicates:
         raise InputError(duplicates, summary)
-    return sum(sizes), merge_notes(each)
+    return sum(sizes), merge_notes(each), personnummer[0]
 
 
-def check_dataset(path: Path, ls: LoadedScenario, book=None) -> tuple[int, list[Note]]:
+def check_dataset(path: Path, ls: LoadedScenario, book=None) -> tuple[int, list[Note], bool]:
     files = dataset_files(path)
     key = secrets.token_hex(32)  # one key: a personnummer in two files gets the same pseudonym, and is found twice
     return _check(_file_groups(files, [f.name for f in files], key, False), ls, f"{path}: problems in the dataset's files", book)
 
 
-def check_blocks(big: BlockedFile, ls: LoadedScenario, book=None) -> tuple[int, list[Note]]:
+def check_blocks(big: BlockedFile, ls: LoadedScenario, book=None) -> tuple[int, list[Note], bool]:
     return _check(_block_groups(big, secrets.token_hex(32), False), ls, f"{big.path}: problems in the participant file", book)
 
 

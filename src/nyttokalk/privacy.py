@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 PERSONNUMMER_SHAPE = r"^\s*(?:\d{2})?\d{6}[-+]?\d{4}\s*$"  # for vectorised pre-filtering (pandas str.match)
 _PNR = re.compile(r"^(?:\d{2})?(\d{6})[-+]?(\d{4})$")
@@ -26,3 +27,10 @@ def looks_like_personnummer(text: str) -> bool:
 def mask(text: str) -> str:
     """The text with every personnummer-like number in it replaced by <personnummer>."""
     return _ANYWHERE.sub(lambda m: "<personnummer>" if looks_like_personnummer(m.group(0)) else m.group(0), str(text))
+
+
+def mask_file_name(path: str) -> str:
+    """A file's path with every personnummer in its name masked (the folders are kept, so that the
+    path stays below the same folder)."""
+    p = PurePath(path)
+    return str(p.with_name(mask(p.name))) if p.name else str(path)

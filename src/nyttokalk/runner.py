@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Callable, Literal, NamedTuple
 
 from .errors import InputError, Problem
 
@@ -141,6 +141,7 @@ def scenario_of(scenario=None) -> "LoadedScenario":
 def compute(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None, opts: Options = Options(),
             progress: Progress | None = None) -> "EngineResult":
     """The engine's result for every participant of the source under the scenario."""
+    _check_sheet(src, opts)
     if opts.use_dask and src.kind != "folder":
         raise InputError([Problem(src.name, "--dask needs a folder of participant files (a partitioned dataset); "
                                   "a single file is computed in chunks on this machine")], "--dask with one file")
@@ -159,18 +160,36 @@ def compute(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None
     return run_engine(src.participants(opts), ls, book, chunk_size=opts.chunk_size, workers=opts.workers, progress=progress)
 
 
-def check(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None, opts: Options = Options()) -> tuple[int, list["Note"]]:
+class Checked(NamedTuple):
+    """What `validate` finds when there is no problem: how many participants, the notes of the
+    inputs, and whether the ids are personnummer (which a run would pseudonymise)."""
+
+    count: int
+    notes: list
+    personnummer: bool
+
+
+def check(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None, opts: Options = Options()) -> Checked:
     """What `validate` does: every participant read and checked with the scenario, nothing
-    computed. Raises InputError with every problem; else the count and the notes of the inputs."""
+    computed. Raises InputError with every problem."""
+    _check_sheet(src, opts)
     if src.kind == "folder":
         from .distributed import check_dataset
 
-        return check_dataset(src.path, ls, book=book)
+        return Checked(*check_dataset(src.path, ls, book=book))
     if src.kind == "blocks":
         from .distributed import check_blocks
 
-        return check_blocks(src.blocked, ls, book=book)
+        return Checked(*check_blocks(src.blocked, ls, book=book))
     from .engine import prepare
 
     p = src.participants(Options(id_key=opts.id_key, keep_ids=opts.keep_ids, sheet=opts.sheet))
-    return len(p), prepare(p, ls, book)
+    return Checked(len(p), prepare(p, ls, book), bool(p.ids_look_like_personnummer))
+
+
+def _check_sheet(src: Source, opts: Options) -> None:
+    """--sheet names a sheet of one .xlsx workbook: refused for a folder or a long CSV/Parquet file."""
+    if opts.sheet is not None and src.kind in ("folder", "blocks"):
+        from .participants import check_sheet
+
+        check_sheet(src.path, opts.sheet)

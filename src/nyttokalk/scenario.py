@@ -10,10 +10,13 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, Problem
+from .limits import (BEGRAVNING_RATE_MAX, KOMMUN_RATE_MAX, MAX_FULL_TIME_WAGE, MAX_PROJECTION_YEARS, MIN_FULL_TIME_WAGE,
+                     REGION_RATE_MAX, exit_years, rule_years)
 from .paths import scenarios_dir
+from .privacy import mask
 from .states import STATES, normalise_state
 from .yamlio import YamlDoc, load_yaml, pydantic_problems
 
@@ -23,7 +26,18 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # nan and inf are refused in every number of a scenario (allow_inf_nan), true/false where a number belongs (Num, Int)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _not_bool(value):
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, not {str(value).lower()}")
+    return value
+
+
+Num = Annotated[float, BeforeValidator(_not_bool)]  # a finite number (the models refuse nan and inf)
+Int = Annotated[int, BeforeValidator(_not_bool)]
 
 
 def parse_month(value: str) -> dt.date:
@@ -33,44 +47,59 @@ def parse_month(value: str) -> dt.date:
     return dt.date(int(y), int(m), 1)
 
 
+def _year_in(year: int, what: str, earliest: int | None, latest: int | None) -> None:
+    if (earliest is not None and year < earliest) or (latest is not None and year > latest):
+        raise ValueError(f"{what} must fall in {earliest}–{latest} (rules years with at most {MAX_PROJECTION_YEARS} projected years; "
+                         "see 'What nyttokalk promises' in docs/user-guide.md)")
+
+
 class Period(Strict):
     exit_month: str | None
-    horizon_months: int = Field(ge=1, le=600)
+    horizon_months: Int = Field(ge=1, le=600)
     rules_date: dt.date | None
 
     @field_validator("exit_month")
     @classmethod
     def _month(cls, v):
         if v is not None:
-            parse_month(str(v))
+            if not _MONTH.match(str(v)):
+                raise ValueError("expected a month as YYYY-MM")
+            _year_in(int(str(v)[:4]), "the exit month", *exit_years())
+        return v
+
+    @field_validator("rules_date")
+    @classmethod
+    def _rules_date(cls, v):
+        if v is not None and (years := rule_years()) is not None:
+            _year_in(v.year, "rules_date", years[0], exit_years()[1])
         return v
 
 
 class ParticipantDefaults(Strict):
-    age: int | None = Field(ge=15, le=100)
+    age: Int | None = Field(ge=15, le=100)
     newly_arrived: bool
-    months_unemployed: int | None = Field(ge=0)
-    extent: float = Field(gt=0, le=1)
-    prior_income: float | None = Field(ge=0)
-    adults: Literal[1, 2]  # household for försörjningsstöd: 1 ensamstående, 2 sambor
-    children_ages: list[Annotated[int, Field(ge=0, le=30)]]  # ages at the exit month; [] = no children
+    months_unemployed: Int | None = Field(ge=0)
+    extent: Num = Field(gt=0, le=1)
+    prior_income: Num | None = Field(ge=0)
+    adults: Annotated[Literal[1, 2], BeforeValidator(_not_bool)]  # household for försörjningsstöd: 1 ensamstående, 2 sambor
+    children_ages: list[Annotated[Int, Field(ge=0, le=30)]]  # ages at the exit month; [] = no children
 
 
 class Wages(Strict):
-    default: float | None = Field(ge=0)
-    extratjanst: float | None = Field(ge=0)
+    default: Num | None = Field(ge=MIN_FULL_TIME_WAGE, le=MAX_FULL_TIME_WAGE)
+    extratjanst: Num | None = Field(ge=MIN_FULL_TIME_WAGE, le=MAX_FULL_TIME_WAGE)
     holiday_pay: bool
 
 
 class LocalRates(Strict):
-    kommun: float = Field(ge=0, le=40)
-    region: float = Field(ge=0, le=20)
-    begravning: float = Field(ge=0, le=2)
+    kommun: Num = Field(ge=0, le=KOMMUN_RATE_MAX)
+    region: Num = Field(ge=0, le=REGION_RATE_MAX)
+    begravning: Num = Field(ge=0, le=BEGRAVNING_RATE_MAX)
 
 
 class Forsorjningsstod(Strict):
     # SEK/month for every household, or by household size {1: 6500, 3: 8000}: the largest size ≤ the household's
-    reasonable_costs: Annotated[float, Field(ge=0)] | dict[Annotated[int, Field(ge=1)], Annotated[float, Field(ge=0)]] | None
+    reasonable_costs: Annotated[Num, Field(ge=0)] | dict[Annotated[Int, Field(ge=1)], Annotated[Num, Field(ge=0)]] | None
 
     @field_validator("reasonable_costs")
     @classmethod
@@ -81,14 +110,14 @@ class Forsorjningsstod(Strict):
 
 
 class Benefits(Strict):
-    weeks_per_year: float = Field(gt=0, le=53)
+    weeks_per_year: Num = Field(gt=0, le=53)
     utvecklingsersattning_level: Literal["higher", "lower"]
     a_kassa_membership: Literal["member", "short_member", "non_member"]
-    a_kassa_months_before: int = Field(ge=0, le=600)
+    a_kassa_months_before: Int = Field(ge=0, le=600)
 
 
 class SubsidyChoices(Strict):
-    lonebidrag_share: float | None = Field(ge=0, le=1)
+    lonebidrag_share: Num | None = Field(ge=0, le=1)
 
 
 class TaxChoices(Strict):
@@ -101,23 +130,23 @@ class Fees(Strict):
 
 
 class Persistence(Strict):
-    keep_job_probability: float | None = Field(ge=0, le=1)
-    monthly_dropoff: float = Field(ge=0, lt=1)
+    keep_job_probability: Num | None = Field(ge=0, le=1)
+    monthly_dropoff: Num = Field(ge=0, lt=1)
 
 
 class Durations(Strict):
-    introduktionsjobb: int | None = Field(ge=1, le=600)
-    nystartsjobb: int | None = Field(ge=1, le=600)
-    extratjanst: int | None = Field(ge=1, le=600)
+    introduktionsjobb: Int | None = Field(ge=1, le=600)
+    nystartsjobb: Int | None = Field(ge=1, le=600)
+    extratjanst: Int | None = Field(ge=1, le=600)
 
 
 class ComparisonGroup(Strict):
-    moved_share: float = Field(ge=0, le=1)  # share of the comparison group that made the move without the project
-    participants_moved_share: float | None = Field(default=None, gt=0, le=1)  # null = from the participant file (after ≠ before)
+    moved_share: Num = Field(ge=0, le=1)  # share of the comparison group that made the move without the project
+    participants_moved_share: Num | None = Field(default=None, gt=0, le=1)  # null = from the participant file (after ≠ before)
 
 
 class Counterfactual(Strict):
-    deadweight: float = Field(ge=0, le=1)
+    deadweight: Num = Field(ge=0, le=1)
     comparison_group: ComparisonGroup | None = None
 
     @model_validator(mode="after")
@@ -129,8 +158,8 @@ class Counterfactual(Strict):
 
 
 class Project(Strict):
-    cost: float = Field(ge=0)
-    funding: dict[Literal["individ", "kommun", "region", "stat", "arbetsgivare"], float] | None
+    cost: Num = Field(ge=0)
+    funding: dict[Literal["individ", "kommun", "region", "stat", "arbetsgivare"], Num] | None
 
     @field_validator("funding")
     @classmethod
@@ -160,10 +189,16 @@ class Scenario(Strict):
     persistence: Persistence
     durations: Durations
     counterfactual: Counterfactual
-    discount_rate: float = Field(ge=0, le=20)
+    discount_rate: Num = Field(ge=0, le=20)
     project: Project
-    unit_costs: dict[str, dict[str, Annotated[float, Field(ge=0)]]]  # state id → actor → SEK per person-month
+    unit_costs: dict[str, dict[str, Annotated[Num, Field(ge=0)]]]  # state id → actor → SEK per person-month
     choices: list[str]
+
+    @field_validator("name", "title", "description", "choices")
+    @classmethod
+    def _no_personnummer(cls, v):
+        # a personnummer written into a scenario's texts is masked like an id, so no output shows it
+        return [mask(x) for x in v] if isinstance(v, list) else mask(v)
 
     @field_validator("unit_costs")
     @classmethod

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
+from .limits import MAX_INT_DIGITS, MAX_YAML_BYTES, MAX_YAML_CHARS, MAX_YAML_DEPTH, MAX_YAML_NODES
 
 Path_ = tuple[Any, ...]
 
@@ -29,6 +30,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue  # `<<: *anchor` merges; explicit keys may override merged ones
         key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a list or a mapping cannot be a key (found an unhashable key)", key_node.start_mark) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -41,20 +47,76 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    if len(node.value) > MAX_INT_DIGITS:  # Python refuses to convert over 4 300 digits; no setting needs 30
+        raise _refuse(node, f"a whole number of {len(node.value)} characters (at most {MAX_INT_DIGITS})")
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+# what YAML accepts as text (PyYAML's reader): no control characters but tab and line ends
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
-def _positions(node: yaml.Node, path: Path_, out: dict[Path_, tuple[int, int]]) -> None:
-    """Record the position of every key (for mappings) and item (for sequences) below node."""
+def _positions(node: yaml.Node, path: Path_, out: dict[Path_, tuple[int, int]], seen: set[int]) -> None:
+    """Record the position of every key (for mappings) and item (for sequences) below node. A node
+    reached again through an alias is not walked again: keys below that alias resolve to its own key."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             sub = path + (key_node.value,)
             out[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _positions(value_node, sub, out)
+            _positions(value_node, sub, out, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             out[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            _positions(item, path + (i,), out)
+            _positions(item, path + (i,), out, seen)
+
+
+def _refuse(node: yaml.Node, problem: str) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Refuse a document that grows too large or too deep once its aliases are expanded (an alias
+    bomb: nine anchors of ten aliases each make a billion items) or whose alias refers to a node that
+    contains it. Each node is measured once (aliases share their node), so this takes time in
+    proportion to the file, not to its expansion."""
+    memo: dict[int, tuple[int, int, int]] = {}  # id(node) → (nodes, characters, height), expanded
+    open_nodes: set[int] = set()
+
+    def measure(node: yaml.Node, depth: int) -> tuple[int, int, int]:
+        key = id(node)
+        if key in open_nodes:
+            raise _refuse(node, "an alias refers to a node that contains it (a recursive alias)")
+        size = memo.get(key)
+        if size is None:
+            if depth > MAX_YAML_DEPTH:
+                raise _refuse(node, f"nested more than {MAX_YAML_DEPTH} levels deep")
+            if isinstance(node, yaml.ScalarNode):
+                size = (1, len(node.value), 1)
+            else:
+                open_nodes.add(key)
+                items = node.value if isinstance(node, yaml.SequenceNode) else [x for pair in node.value for x in pair]
+                nodes, chars, height = 1, 0, 0
+                for item in items:
+                    n, c, h = measure(item, depth + 1)
+                    nodes, chars, height = nodes + n, chars + c, max(height, h)
+                    if nodes > MAX_YAML_NODES or chars > MAX_YAML_CHARS:
+                        raise _refuse(node, f"with its aliases expanded the document holds more than {MAX_YAML_NODES} values or "
+                                      f"{MAX_YAML_CHARS} characters of text (aliases that repeat large parts, as in an alias bomb)")
+                open_nodes.discard(key)
+                size = (nodes, chars, height + 1)
+            memo[key] = size
+        if depth + size[2] - 1 > MAX_YAML_DEPTH:
+            raise _refuse(node, f"nested more than {MAX_YAML_DEPTH} levels deep")
+        return size
+
+    measure(root, 1)
 
 
 class YamlDoc:
@@ -87,18 +149,47 @@ class YamlDoc:
         )
 
 
-def load_yaml(path: Path) -> YamlDoc:
-    """Load one YAML file safely; errors name file, line and column."""
+def _place(data, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset into text or bytes."""
+    newline = "\n" if isinstance(data, str) else b"\n"
+    return data.count(newline, 0, offset) + 1, offset - (data.rfind(newline, 0, offset) + 1) + 1
+
+
+def _read_text(path: Path) -> str:
+    """The file as text: at most MAX_YAML_BYTES, UTF-8, no control characters; else an InputError with the place."""
+    def fail(problem: str, line: int | None = None, col: int | None = None) -> InputError:
+        return InputError([Problem(file=str(path), problem=problem, line=line, col=col)], f"unreadable YAML file {path}")
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise fail(f"the file has {path.stat().st_size} bytes; a scenario or rules file may have at most {MAX_YAML_BYTES}")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError([Problem(file=str(path), problem="file not found")], "file not found")
+        raise InputError([Problem(file=str(path), problem="file not found")], "file not found") from None
+    except OSError as exc:  # a folder, no permission, …
+        raise fail(f"cannot read: {exc.strerror or type(exc).__name__}") from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(file=str(path), problem=f"not UTF-8 text ({exc.reason})")], "unreadable YAML")
+        line, col = _place(raw, exc.start)
+        raise fail(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} ({exc.reason}); save the file as UTF-8", line, col) from None
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        line, col = _place(text, bad.start())
+        raise fail(f"the control character U+{ord(bad.group()):04X} is not allowed in YAML", line, col)
+    return text
+
+
+def load_yaml(path: Path) -> YamlDoc:
+    """Load one YAML file safely, with its aliases expanded under a limit of size and depth; errors
+    name file, line and column."""
+    text = _read_text(path)
     try:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _check_size(node)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -111,10 +202,13 @@ def load_yaml(path: Path) -> YamlDoc:
             problem=f"{exc.problem or exc.context}",
         )
         raise InputError([problem], f"invalid YAML in {path}")
+    except (yaml.YAMLError, RecursionError) as exc:  # errors without a place (the text was checked above)
+        raise InputError([Problem(file=str(path), problem=f"cannot read as YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")],
+                         f"invalid YAML in {path}") from None
     positions: dict[Path_, tuple[int, int]] = {}
     if node is not None:
         positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        _positions(node, (), positions)
+        _positions(node, (), positions, set())
     return YamlDoc(path, data, positions)
 
 

@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import difflib
 import hashlib
+import io
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
+from ..limits import BEGRAVNING_RATE_MAX, KOMMUN_RATE_MAX, REGION_RATE_MAX
 from ..paths import rules_dir as bundled_rules_dir
 from ..yamlio import load_yaml, pydantic_problems
 from .schema import Indices, Leaf, RuleYear, iter_leaves, known_keys
@@ -58,21 +61,70 @@ class LoadedYear:
     projected_from: int | None = None  # the rule year this one was carried forward from
 
 
+MUNICIPALITY_COLUMNS = ("kommunkod", "kommun", "kommunal_procent", "region_procent", "begravning_procent")
+# percent: the lowest and highest plausible rate of each (Gotland has no regional tax: 0)
+RATE_RANGES = {"kommunal_procent": (0.0, KOMMUN_RATE_MAX), "region_procent": (0.0, REGION_RATE_MAX),
+               "begravning_procent": (0.0, BEGRAVNING_RATE_MAX)}
+
+
+def _municipality_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The table's header and its data rows with their line numbers; an InputError when the file is
+    not UTF-8 or the header lacks a column."""
+    def fail(problem: str, row: int | None = None) -> InputError:
+        return InputError([Problem(file=str(path), row=row, problem=problem)], f"bad municipal tax table {path}")
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise fail(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} ({exc.reason}); save the table as UTF-8",
+                   raw.count(b"\n", 0, exc.start) + 1) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise fail(f"cannot read as CSV: {exc}") from None
+    header = [h.strip() for h in rows[0]] if rows else []
+    missing = [c for c in MUNICIPALITY_COLUMNS if c not in header]
+    if missing:
+        raise fail(f"the header lacks {', '.join(missing)} (columns: {','.join(MUNICIPALITY_COLUMNS)})", 1)
+    return header, [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
+
+
 def _read_municipalities(path: Path) -> dict[str, Municipality]:
+    """rules/municipalities/<year>.csv by kommunkod. Every row is checked (complete, a four-digit
+    kommunkod and a name used once, rates in range); every problem is reported at once."""
+    problems: list[Problem] = []
     out: dict[str, Municipality] = {}
-    with path.open(encoding="utf-8") as fh:
-        for i, row in enumerate(csv.DictReader(fh), start=2):
+    first_row: dict[str, int] = {}  # kommunkod and folded name → row
+    header, rows = _municipality_rows(path)
+    for i, row in rows:
+        if len(row) != len(header):
+            problems.append(Problem(str(path), f"the row has {len(row)} fields; the header has {len(header)}", row=i))
+            continue
+        cells = {h: c.strip() for h, c in zip(header, row)}
+        code, name = cells["kommunkod"].zfill(4), cells["kommun"]
+        bad = len(problems)
+        if not (code.isdigit() and len(code) == 4):
+            problems.append(Problem(str(path), "expected a kommunkod of four digits", row=i, column="kommunkod", value=cells["kommunkod"]))
+        if not name:
+            problems.append(Problem(str(path), "the name is empty", row=i, column="kommun"))
+        for key, seen in ((code, "kommunkod"), (name.casefold(), "kommun")):
+            if key in first_row:
+                problems.append(Problem(str(path), f"{seen} given twice (first on row {first_row[key]})", row=i, column=seen, value=cells[seen]))
+            first_row.setdefault(key, i)
+        rates = {}
+        for col, (lo, hi) in RATE_RANGES.items():
             try:
-                m = Municipality(
-                    code=row["kommunkod"].strip().zfill(4),
-                    name=row["kommun"].strip(),
-                    kommun_rate=float(row["kommunal_procent"]) / 100,
-                    region_rate=float(row["region_procent"]) / 100,
-                    begravning_rate=float(row["begravning_procent"]) / 100,
-                )
-            except (KeyError, ValueError) as exc:
-                raise InputError([Problem(file=str(path), row=i, problem=f"bad municipality row: {exc}")], "bad rules data")
-            out[m.code] = m
+                rates[col] = float(cells[col])
+            except ValueError:
+                rates[col] = math.nan
+            if not lo <= rates[col] <= hi:  # also nan
+                problems.append(Problem(str(path), f"expected a rate in percent in [{lo:g}, {hi:g}]", row=i, column=col, value=cells[col]))
+        if len(problems) == bad:
+            out[code] = Municipality(code, name, rates["kommunal_procent"] / 100, rates["region_procent"] / 100,
+                                     rates["begravning_procent"] / 100)
+    if problems:
+        raise InputError(problems, f"bad municipal tax table {path}")
     return out
 
 

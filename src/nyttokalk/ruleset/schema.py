@@ -105,7 +105,20 @@ def in_code_units(value, unit: str | None, bases: dict[str, float] | None = None
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # nan and inf are never a rule's value
+
+
+# Units of amounts, rates, counts and levels: a plain number in any of them cannot be negative.
+# (Schedules hold pieces, not plain numbers: their bases and rates may be.)
+NON_NEGATIVE_UNITS = frozenset(Unit.__args__)  # type: ignore[attr-defined]
+
+
+def _has_bool(value) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, dict):
+        return any(_has_bool(v) for v in value.values())
+    return isinstance(value, list) and any(_has_bool(v) for v in value)
 
 
 class Reference(Strict):
@@ -130,6 +143,14 @@ class Leaf(Strict, Generic[T]):
     note: str | None = None
     uprate_with: Index | None = None  # index that carries this value into a projected year
 
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_not_bools(cls, data):
+        # a leaf's value never holds true/false (pydantic would read true as 1)
+        if isinstance(data, dict) and (_has_bool(data.get("value")) or _has_bool(data.get("values"))):
+            raise ValueError("expected a number, not true/false")
+        return data
+
     @model_validator(mode="after")
     def _one_of_value_or_values(self) -> "Leaf[T]":
         if (self.value is None) == (self.values is None):
@@ -140,6 +161,12 @@ class Leaf(Strict, Generic[T]):
             dates = [v.valid_from for v in self.values]
             if dates != sorted(dates) or len(set(dates)) != len(dates):
                 raise ValueError("'values' must be in increasing valid_from order without repeats")
+        if self.unit in NON_NEGATIVE_UNITS:
+            for day, v in self.dated_values():
+                negative = [x for x in (v if isinstance(v, list) else [v]) if isinstance(x, (int, float)) and x < 0]
+                if negative:
+                    raise ValueError(f"{'value' if day is None else f'the value from {day}'} {negative[0]:g} is negative; "
+                                     f"a leaf in {self.unit} cannot be")
         return self
 
     def raw_at(self, day: dt.date) -> T:
