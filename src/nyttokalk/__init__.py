@@ -7,14 +7,9 @@ The API (run, compare, sensitivity, tax, rules, InputError, …) is imported whe
 that `import nyttokalk` and the command line start fast. See docs/api.md.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .errors import InputError, Problem
 
-try:
-    __version__ = version("nyttokalk")
-except PackageNotFoundError:  # running from a source tree without an install
-    __version__ = "0+unknown"
+__version__ = "0.1.0"  # the one place of the version (pyproject reads it: [tool.hatch.version])
 
 _API = ("run", "compare", "sensitivity", "tax", "rules", "load", "Result", "Payback", "Horizon", "Outcome", "Rules")
 
