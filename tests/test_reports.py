@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -219,11 +220,11 @@ def test_too_many_participants_for_a_sheet_go_to_a_formula_safe_csv(tmp_path, mo
     out = excel.write_workbook(a, res, tmp_path / "o.xlsx", scenario=ls, charts=False)
     target = tmp_path / "o-participants.csv"
     assert target.exists()
-    with target.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    with target.open(encoding="utf-8-sig") as fh:  # beside a Swedish workbook: semicolons, decimal comma, a BOM
+        rows = list(csv.DictReader(fh, delimiter=";"))
     assert [r["id"] for r in rows] == ["'=HYPERLINK(1)", "'@SUM", "'-1"]
     for r, want in zip(rows, a.per_participant.to_frame().itertuples(index=False)):
-        assert float(r["offentlig_sektor"]) == pytest.approx(want.offentlig_sektor)
+        assert float(r["offentlig_sektor"].replace(",", ".")) == pytest.approx(want.offentlig_sektor, abs=0.005)
     wb = load_workbook(out)
     assert len(list(wb["Per deltagare"].iter_rows())) == 1
     assert "o-participants.csv" in wb["Per deltagare"]["A1"].value
@@ -256,7 +257,7 @@ def test_english_labels_for_sheets_and_actors(example, tmp_path):
 
 def test_charts_are_written_as_png_and_svg_beside_the_workbook(example, tmp_path):
     ls, res, a = example
-    excel.write_workbook(a, res, tmp_path / "r.xlsx", scenario=ls)
+    excel.write_workbook(a, res, tmp_path / "r.xlsx", scenario=ls, charts=True)
     png, svg = tmp_path / "r-cumulative.png", tmp_path / "r-cumulative.svg"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     text = svg.read_text(encoding="utf-8")
@@ -274,12 +275,42 @@ def test_run_lang_en_and_every_format(tmp_path):
     assert "Public sector" in result.output and "Municipality" in result.output
     doc = json.loads((tmp_path / "r-participants.json").read_text(encoding="utf-8"))
     assert len(doc) == 40 and set(ACTORS) <= set(doc[0])
-    flows = pd.read_csv(tmp_path / "r-flows.csv")
+    sv = dict(sep=";", decimal=",", encoding="utf-8-sig")  # --format csv: the Swedish dialect by default
+    flows = pd.read_csv(tmp_path / "r-flows.csv", **sv)
     assert set(flows.columns) >= {"category", "payer", "payee", "before", "after", "effect"}
     pq = pd.read_parquet(tmp_path / "r-participants.parquet")
-    csv_pp = pd.read_csv(tmp_path / "r-participants.csv")
-    assert pq["offentlig_sektor"].tolist() == pytest.approx(csv_pp["offentlig_sektor"].tolist())
+    csv_pp = pd.read_csv(tmp_path / "r-participants.csv", **sv)
+    assert pq["offentlig_sektor"].tolist() == pytest.approx(csv_pp["offentlig_sektor"].tolist(), abs=0.005)  # the CSV in öre
     assert sum(d["offentlig_sektor"] for d in doc) == pytest.approx(pq["offentlig_sektor"].sum())
+
+
+def test_run_writes_no_chart_unless_asked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["run"]).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nyttokalk-example.xlsx"]
+    assert runner.invoke(app, ["run", "--charts", "--out", "r.xlsx"]).exit_code == 0
+    assert (tmp_path / "r-cumulative.png").exists() and (tmp_path / "r-cumulative.svg").exists()
+
+
+def test_csv_for_a_swedish_excel_and_for_scripts(tmp_path):
+    """--format csv: semicolons, decimal comma, a byte-order mark and öre (a Swedish Excel opens it
+    with a double-click); --dialect plain: commas and decimal points. Both with the per-year and
+    monthly tables beside the flows and the participants."""
+    res = runner.invoke(app, ["run", "--out", str(tmp_path / "r.xlsx"), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    raw = (tmp_path / "r-per-year.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == "year;kind;individ;kommun;region;stat;arbetsgivare;offentlig_sektor"
+    # the example's first-year kommun effect is 3 678 664.57 kr (README): two decimals, a comma
+    assert lines[1].startswith("1;undiscounted;") and ";3678664,57;" in lines[1]
+    monthly = (tmp_path / "r-monthly.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert monthly[0].startswith("month;individ;") and monthly[1].startswith("2022-01;")
+    res = runner.invoke(app, ["run", "--out", str(tmp_path / "p.xlsx"), "--format", "csv", "--dialect", "plain"])
+    assert res.exit_code == 0, res.output
+    plain = (tmp_path / "p-per-year.csv").read_text(encoding="utf-8")
+    assert not plain.startswith("\ufeff") and ",3678664.57," in plain
+    assert not re.search(r"\de[-+]\d", (tmp_path / "p-flows.csv").read_text(encoding="utf-8"))  # no 5.82e-11: rounded to öre
 
 
 def test_parquet_without_pyarrow_is_a_clear_exit_2(tmp_path, monkeypatch):

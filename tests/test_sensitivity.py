@@ -91,7 +91,7 @@ def test_default_ranges_skip_what_the_scenario_does_not_set(tmp_path):
 def test_sensitivity_json_workbook_and_tornado_charts(case, tmp_path):
     sc, people = case
     out = tmp_path / "k.xlsx"
-    result = runner.invoke(app, ["sensitivity", str(people), "--scenario", sc, "--samples", "5", "--json", "--out", str(out)])
+    result = runner.invoke(app, ["sensitivity", str(people), "--scenario", sc, "--samples", "5", "--json", "--out", str(out), "--charts"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     swings = [r["swing"] for r in doc["tornado"]]

@@ -184,7 +184,9 @@ def run(
     id_key: Annotated[Optional[str], typer.Option("--id-key", help=ID_KEY_HELP, envvar="NYTTOKALK_ID_KEY")] = None,
     keep_ids: Annotated[bool, typer.Option("--keep-ids", help=KEEP_IDS_HELP)] = False,
     lang: Annotated[str, typer.Option("--lang", help="Language of the labels in the console and the workbook: sv (default) or en.")] = "sv",
-    formats: Annotated[Optional[list[str]], typer.Option("--format", help="Also write the ledger summed by category and the per-participant results as <out>-flows.<fmt> and <out>-participants.<fmt>: csv, json or parquet (parquet: pip install 'nyttokalk[parquet]'). Repeatable.")] = None,
+    formats: Annotated[Optional[list[str]], typer.Option("--format", help="Also write the results as tables beside the workbook: <out>-flows, -participants, -per-year and -monthly, as csv, json or parquet (parquet: pip install 'nyttokalk[parquet]'). Repeatable.")] = None,
+    dialect: Annotated[str, typer.Option("--dialect", help="CSV for --format csv: sv (semicolon, decimal comma, UTF-8 with BOM: opens in a Swedish Excel) or plain (comma, decimal point, UTF-8: for scripts).")] = "sv",
+    charts: Annotated[bool, typer.Option("--charts", help="Also write the cumulative chart as PNG and SVG beside the workbook, named after it.")] = False,
     chunk_size: Annotated[Optional[int], typer.Option("--chunk-size", min=1, help="Participants computed at a time (memory grows with it; results do not change). Default: about 200 000 participant-months per chunk.")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes computing chunks in parallel (default: every CPU available to this program; results do not change).")] = None,
     use_dask: Annotated[bool, typer.Option("--dask", help="With a folder of participant files: compute the files in parallel with Dask (pip install 'nyttokalk[dask]').")] = False,
@@ -202,10 +204,10 @@ def run(
         from .scenario import load_scenario
 
         labels(lang)
-        check_formats(formats or [])
+        check_formats(formats or [], dialect)
         ls = load_scenario(scenario)
         src = source(participants, ls)
-        target, planned = _planned_outputs(out, ls, src, with_workbook=out is not None or not as_json, formats=formats or [])
+        target, planned = _planned_outputs(out, ls, src, with_workbook=out is not None or not as_json, formats=formats or [], charts=charts)
         opts = Options(id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, use_dask=use_dask, dask_scheduler=dask_scheduler,
                        sheet=sheet)
         with _progress(show=not as_json, unit="filer" if src.kind == "folder" else "deltagare") as progress:
@@ -220,8 +222,8 @@ def run(
             if target in planned:
                 from .reports.excel import write_workbook
 
-                written = write_workbook(a, res, target, scenario=ls, lang=lang)
-            tables = write_tables(a, target.with_suffix(""), formats) if formats else []
+                written = write_workbook(a, res, target, scenario=ls, lang=lang, charts=charts)
+            tables = write_tables(a, target.with_suffix(""), formats, dialect) if formats else []
         if as_json:
             doc = a.to_json()
             doc["meta"]["workbook"] = str(written) if written else None
@@ -250,7 +252,7 @@ def _inputs(ls, src=None) -> list[Path]:
     return found
 
 
-def _planned_outputs(out: Path | None, ls, src, *, with_workbook: bool, formats: list[str]) -> tuple[Path, list[Path]]:
+def _planned_outputs(out: Path | None, ls, src, *, with_workbook: bool, formats: list[str], charts: bool) -> tuple[Path, list[Path]]:
     """The workbook's path (--out, else nyttokalk-<scenario name as a safe file name>.xlsx here) and
     every file the run will write, each checked before anything is computed (outputs.check_target)."""
     from .outputs import check_target, safe_name
@@ -258,11 +260,11 @@ def _planned_outputs(out: Path | None, ls, src, *, with_workbook: bool, formats:
 
     inputs = _inputs(ls, src)
     target = check_target(out, inputs) if out is not None else Path(f"nyttokalk-{safe_name(ls.scenario.name)}.xlsx")
-    planned = []
-    if with_workbook:
+    planned = [target] if with_workbook else []
+    if with_workbook and charts:
         from .reports.charts import chart_paths
 
-        planned = [target] + list(chart_paths(target).values())
+        planned += list(chart_paths(target).values())
     for fmt in dict.fromkeys(formats):
         planned += list(table_paths(target.with_suffix(""), fmt).values())
     for path in planned:
@@ -542,7 +544,8 @@ def sensitivity(
     vary: Annotated[Optional[list[str]], typer.Option("--vary", help="KEY=LOW:HIGH in the key's unit (discount_rate=0:7) or in percent of the scenario's value (wages.default=-10%:+10%). Repeatable. Default: wages.default ±10 %, forsorjningsstod.reasonable_costs ±20 %, discount_rate 0–7, project.cost ±25 %.")] = None,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo draws (0: tornado only). Each draw is one run of the engine.")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random draws: the same seed gives the same percentiles.")] = 1,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Workbook to write (Tornado, Monte Carlo), with the tornado as PNG and SVG beside it. Default: nyttokalk-<scenario>-sensitivity.xlsx here (not written with --json unless given).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Workbook to write (Tornado, Monte Carlo). Default: nyttokalk-<scenario>-sensitivity.xlsx here (not written with --json unless given).")] = None,
+    charts: Annotated[bool, typer.Option("--charts", help="Also write the tornado as PNG and SVG beside the workbook, named after it.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as one JSON object on stdout; no progress bar.")] = False,
     lang: Annotated[str, typer.Option("--lang", help=LANG_HELP)] = "sv",
     id_key: Annotated[Optional[str], typer.Option("--id-key", help=ID_KEY_HELP, envvar="NYTTOKALK_ID_KEY")] = None,
@@ -562,15 +565,15 @@ def sensitivity(
         target = out or Path(f"nyttokalk-{safe_name(ls.scenario.name)}-sensitivity.xlsx")
         writes = out is not None or not as_json
         if writes:  # checked before anything is computed
-            for path in [target, *sens.chart_paths(target).values()]:
+            for path in [target, *(sens.chart_paths(target).values() if charts else [])]:
                 check_target(path, inputs, "--out" if out is not None else "output")
         with _progress(show=not as_json, label="nyttokalk sensitivity", unit=None) as update:
             s = sens.sensitivity(ls, participants, list(vary or []), samples, seed, id_key, progress=update)
         written = None
-        charts = []
+        chart_files = []
         if writes:
             with OutputSet():  # the workbook and its charts, or none of them
-                charts = sens.write_charts(s, target, lang)
+                chart_files = sens.write_charts(s, target, lang) if charts else []
                 written = sens.write_workbook(s, target, lang)
         if as_json:
             doc = s.to_json()
@@ -582,7 +585,8 @@ def sensitivity(
             if written:
                 L = labels(lang)
                 console.print(f"{L['workbook']}: [bold]{shown(written)}[/]")
-                console.print(f"{L['files']}: " + ", ".join(plain(c) for c in charts), markup=False)
+                if chart_files:
+                    console.print(f"{L['files']}: " + ", ".join(plain(c) for c in chart_files), markup=False)
 
     _guarded(go, out.parent if out is not None and str(out).strip() else None)
 

@@ -399,7 +399,7 @@ def _about(wb, a: Analysis, L: Labels, extra: Sequence[Sequence] = ()) -> Sheet:
     return s
 
 
-def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None, lang: str = "sv", charts: bool = True) -> Path:
+def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None, lang: str = "sv", charts: bool = False) -> Path:
     """Write the workbook (and, with charts=True, the PNG/SVG charts beside it; per-participant
     results to a CSV beside it when they do not fit a sheet). Returns the workbook's path."""
     path = Path(path)
@@ -408,7 +408,7 @@ def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None,
     notes = [L["note.parameters"], L["note.payback"]]
     csv_file = None
     if len(a.per_participant) > EXCEL_MAX_DATA_ROWS:
-        csv_file = write_csv(a.per_participant, participants_csv_path(path))
+        csv_file = write_csv(a.per_participant, participants_csv_path(path), dialect="sv" if lang == "sv" else "plain")
         notes.append(L["note.csv"].format(n=len(a.per_participant), limit=EXCEL_MAX_DATA_ROWS, file=csv_file.name))
     if charts:
         files = cumulative_chart(a, chart_paths(path), lang)

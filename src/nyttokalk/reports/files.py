@@ -79,12 +79,23 @@ def _whole(table):
     return table.to_frame() if whole else table
 
 
-def write_csv(table, path: Path) -> Path:
-    """A CSV a spreadsheet opens safely (UTF-8, comma, formula-safe text), written atomically.
-    table: a DataFrame, or a SpooledTable written a partition at a time."""
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+# CSV dialects: "sv" opens in a Swedish Excel with a double-click (semicolon, decimal comma, UTF-8
+# with a byte-order mark), "plain" is for scripts (comma, decimal point, UTF-8). Both round every
+# decimal number to two places (öre), so no 79761.00000000001 or 5.82e-11 reaches a reader.
+DIALECTS = {
+    "sv": {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"},
+    "plain": {"sep": ",", "decimal": ".", "encoding": "utf-8"},
+}
+
+
+def write_csv(table, path: Path, dialect: str = "plain") -> Path:
+    """A CSV a spreadsheet opens safely (formula-safe text) in the given dialect (DIALECTS),
+    written atomically. table: a DataFrame, or a SpooledTable written a partition at a time."""
+    d = DIALECTS[dialect]
+    with atomic_path(path) as tmp, open(tmp, "w", encoding=d["encoding"], newline="") as out:
         for k, df in enumerate(_frames(table)):
-            csv_safe_frame(df).to_csv(out, index=False, header=k == 0, lineterminator="\n")
+            csv_safe_frame(df).to_csv(out, index=False, header=k == 0, lineterminator="\n", sep=d["sep"], decimal=d["decimal"],
+                                      float_format="%.2f")
     return Path(path)
 
 

@@ -1,40 +1,61 @@
-"""`run --format csv|json|parquet`: the ledger summed by category and the per-participant
-results as tables for further work. Columns are ids (stable for scripts), not labels."""
+"""`run --format csv|json|parquet`: the results as tables for further work — the ledger summed
+by category (flows), each participant's first-year effect (participants), the effect per actor and
+year (per-year) and per calendar month (monthly). Columns are ids (stable for scripts), not labels.
+CSV comes in two dialects (files.DIALECTS): "sv" for a Swedish Excel (the default), "plain" for scripts."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+import pandas as pd
+
 from ..analysis import Analysis
-from .files import require_pyarrow, write_csv, write_json, write_parquet
+from .files import DIALECTS, require_pyarrow, write_csv, write_json, write_parquet
 
 FORMATS = ("csv", "json", "parquet")
-_WRITERS = {"csv": write_csv, "json": write_json, "parquet": write_parquet}
+TABLES = ("flows", "participants", "per-year", "monthly")
 
 
 def table_paths(base: Path, fmt: str) -> dict[str, Path]:
-    """`<base>-flows.<fmt>` and `<base>-participants.<fmt>` beside `base` (a path without suffix)."""
+    """`<base>-<table>.<fmt>` beside `base` (a path without suffix), for every table."""
     base = Path(base)
-    return {"flows": base.with_name(base.name + f"-flows.{fmt}"),
-            "participants": base.with_name(base.name + f"-participants.{fmt}")}
+    return {name: base.with_name(base.name + f"-{name}.{fmt}") for name in TABLES}
 
 
-def check_formats(formats: list[str]) -> None:
+def check_formats(formats: list[str], dialect: str = "sv") -> None:
     """Every format known and writable here, before anything is computed or written."""
     from ..errors import InputError, Problem
 
-    bad = [Problem(file="--format", value=f, problem=f"unknown format; choose from {', '.join(FORMATS)}") for f in formats if f not in _WRITERS]
+    bad = [Problem(file="--format", value=f, problem=f"unknown format; choose from {', '.join(FORMATS)}") for f in formats if f not in FORMATS]
+    if dialect not in DIALECTS:
+        bad.append(Problem(file="--dialect", value=dialect, problem=f"unknown CSV dialect; choose from {', '.join(DIALECTS)}"))
     if bad:
         raise InputError(bad, "unknown format")
     if "parquet" in formats:
         require_pyarrow()
 
 
-def write_tables(a: Analysis, base: Path, formats: list[str]) -> list[Path]:
-    check_formats(formats)
+def per_year_table(a: Analysis) -> pd.DataFrame:
+    """One row per year after the transition and kind (undiscounted, discounted), a column per actor."""
+    rows = [{"year": y["year"], "kind": kind, **y[kind]} for y in a.per_year for kind in ("undiscounted", "discounted")]
+    return pd.DataFrame(rows, columns=["year", "kind", *a.actors])
+
+
+def monthly_table(a: Analysis) -> pd.DataFrame:
+    """One row per calendar month: every participant's effect in that month, a column per actor."""
+    out = a.monthly.copy()
+    out.insert(0, "month", out.index)
+    return out.reset_index(drop=True)
+
+
+def write_tables(a: Analysis, base: Path, formats: list[str], dialect: str = "sv") -> list[Path]:
+    check_formats(formats, dialect)
+    writers = {"csv": partial(write_csv, dialect=dialect), "json": write_json, "parquet": write_parquet}
+    tables = {"flows": a.by_category, "participants": a.per_participant, "per-year": per_year_table(a), "monthly": monthly_table(a)}
     written: list[Path] = []
     for fmt in dict.fromkeys(formats):  # once per format, in the order given
         paths = table_paths(base, fmt)
-        written.append(_WRITERS[fmt](a.by_category, paths["flows"]))
-        written.append(_WRITERS[fmt](a.per_participant, paths["participants"]))
+        for name in TABLES:
+            written.append(writers[fmt](tables[name], paths[name]))
     return written
