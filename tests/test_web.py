@@ -283,11 +283,14 @@ def test_downloads_workbook_and_csvs(client):
     assert round(rows["Effekt första året"][header.index("Kommun")], 2) == METHOD_KOMMUN_FIRST_YEAR
     about = {row[0]: row[1] for row in wb["Om beräkningen"].iter_rows(values_only=True) if row and row[0]}
     assert about["Deltagarfil"] == "metod.csv"  # the name it was uploaded with, not the server's temporary path
-    people = list(csv.DictReader(io.StringIO(client.get(links["participants"].replace("&amp;", "&")).text)))
-    assert [p["id"] for p in people] == ["R01"] and round(float(people[0]["kommun"]), 2) == METHOD_KOMMUN_FIRST_YEAR
-    years = list(csv.reader(io.StringIO(client.get(links["per-actor-year"].replace("&amp;", "&")).text)))
+    # the Swedish page's CSVs open in a Swedish Excel: a byte-order mark, semicolons, decimal comma, öre
+    raw = client.get(links["participants"].replace("&amp;", "&")).content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    people = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert [p["id"] for p in people] == ["R01"] and people[0]["kommun"] == "176850,76"  # METHOD_KOMMUN_FIRST_YEAR
+    years = list(csv.reader(io.StringIO(client.get(links["per-actor-year"].replace("&amp;", "&")).content.decode("utf-8-sig")), delimiter=";"))
     assert years[0][:3] == ["År efter övergång", "Individ", "Kommun"] and "Kommun, diskonterad" in years[0]
-    assert years[1][0] == "1" and round(float(years[1][2]), 2) == METHOD_KOMMUN_FIRST_YEAR
+    assert years[1][0] == "1" and years[1][2] == "176850,76"
 
 
 def test_formula_injection_is_escaped_in_every_download(client):
@@ -297,8 +300,8 @@ def test_formula_injection_is_escaped_in_every_download(client):
     people = f'id,before,after,age,wage\n"{evil.replace(chr(34), chr(34) * 2)}",forsorjningsstod,arbete,30,21500\n'.encode()
     r = post(client, people, "deltagare.csv", scenario_yaml=yaml.safe_dump(METHOD_SCENARIO).encode())
     links = _download_links(r.text)
-    text = client.get(links["participants"].replace("&amp;", "&")).text
-    assert list(csv.DictReader(io.StringIO(text)))[0]["id"] == "'" + evil
+    text = client.get(links["participants"].replace("&amp;", "&")).content.decode("utf-8-sig")
+    assert list(csv.DictReader(io.StringIO(text), delimiter=";"))[0]["id"] == "'" + evil
     wb = openpyxl.load_workbook(io.BytesIO(client.get(links["workbook"].replace("&amp;", "&")).content))
     cells = [c for row in wb["Per deltagare"].iter_rows() for c in row if c.value == evil]
     assert cells and all(c.data_type == "s" for c in cells)  # text, never a formula
@@ -309,8 +312,8 @@ def test_personnummer_are_pseudonymised_as_on_the_command_line(client):
     people = "id,before,after,age,wage\n" + "".join(f"{p},forsorjningsstod,arbete,30,21500\n" for p in pnrs)
     r = post(client, people.encode(), scenario_yaml=yaml.safe_dump(METHOD_SCENARIO).encode())
     assert "Id-kolumnen innehåller personnummer" in r.text
-    text = client.get(_download_links(r.text)["participants"].replace("&amp;", "&")).text
-    ids = [row["id"] for row in csv.DictReader(io.StringIO(text))]
+    text = client.get(_download_links(r.text)["participants"].replace("&amp;", "&")).content.decode("utf-8-sig")
+    ids = [row["id"] for row in csv.DictReader(io.StringIO(text), delimiter=";")]
     assert len(set(ids)) == 2 and not any(p.replace("-", "")[-10:] in i.replace("-", "") for p in pnrs for i in ids)
 
 

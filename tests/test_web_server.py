@@ -65,7 +65,7 @@ def test_several_users_at_once_get_their_own_results(server):
                     r = _post(c, parts[k].encode(), f"del-{k}.csv")
                     assert r.status_code == 200, r.text[-500:]
                     rid = re.search(r"/download/([\w-]+)/participants", r.text).group(1)
-                    people = list(csv.DictReader(io.StringIO(c.get(f"/download/{rid}/participants").text)))
+                    people = list(csv.DictReader(io.StringIO(c.get(f"/download/{rid}/participants").content.decode("utf-8-sig")), delimiter=";"))
                     got.setdefault(k, []).append((figures(r.text), [p["id"] for p in people], rid))
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..reports.files import csv_safe_frame
+from ..reports.files import DIALECTS, csv_safe_frame
 
 KINDS = ("workbook", "participants", "per-actor-year")
 MEDIA = {"workbook": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "participants": "text/csv; charset=utf-8",
@@ -33,17 +33,22 @@ def workbook(result, lang: str) -> bytes:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _csv(frame) -> bytes:
-    return csv_safe_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+def _csv(frame, lang: str) -> bytes:
+    """The CSV dialect of the page's language (reports.files.DIALECTS): Swedish — semicolons,
+    decimal comma, a byte-order mark, so a double-click opens it in a Swedish Excel — or plain
+    for English; amounts in öre, text formula-safe."""
+    d = DIALECTS["sv" if lang == "sv" else "plain"]
+    text = csv_safe_frame(frame).to_csv(index=False, lineterminator="\n", sep=d["sep"], decimal=d["decimal"], float_format="%.2f")
+    return text.encode(d["encoding"])
 
 
-def participants_csv(result) -> bytes:
+def participants_csv(result, lang: str = "sv") -> bytes:
     """One row per participant: id (pseudonymised where it was a personnummer), states and each
     actor's first-year effect, as `nyttokalk run --format csv` writes <out>-participants.csv."""
-    return _csv(result.per_participant)
+    return _csv(result.per_participant, lang)
 
 
-def per_actor_year_csv(result, actors: list[str], L) -> bytes:
+def per_actor_year_csv(result, actors: list[str], L, lang: str = "sv") -> bytes:
     """One row per year after transition; per actor its effect, undiscounted and discounted."""
     import pandas as pd
 
@@ -53,12 +58,12 @@ def per_actor_year_csv(result, actors: list[str], L) -> bytes:
         for a in actors:
             if (kind, a) in table.columns:
                 frame[L[a] + L[f"suffix.{kind}"]] = table[(kind, a)].to_numpy()
-    return _csv(frame)
+    return _csv(frame, lang)
 
 
 def download(result, kind: str, actors: list[str], L, lang: str) -> bytes:
     if kind == "workbook":
         return workbook(result, lang)
     if kind == "participants":
-        return participants_csv(result)
-    return per_actor_year_csv(result, actors, L)
+        return participants_csv(result, lang)
+    return per_actor_year_csv(result, actors, L, lang)
