@@ -20,6 +20,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .household import parse_adults, parse_children_ages
+from .actors import EMPLOYERS, normalise_employer
 from .privacy import PERSONNUMMER_SHAPE, looks_like_personnummer
 from .states import STATES, is_modelled, normalise_state, valid_after, valid_before
 
@@ -37,6 +38,7 @@ OPTIONAL = (
     "prior_income",
     "adults",
     "children_ages",
+    "employer",
 )
 NOT_YET: tuple[str, ...] = ()  # known columns this version cannot use yet
 REPLACED = {"household": "the household is given by the columns adults (1 or 2; also 'ensamstående', 'sambo') and children_ages (e.g. '3 7 15')"}
@@ -65,6 +67,7 @@ class Participants:
     adults: np.ndarray  # float 1/2, NaN = missing (scenario default)
     children_ages: np.ndarray  # (n, k) float ages at exit_month, NaN padding; k ≥ 0
     children_given: np.ndarray  # bool: children_ages was filled in ('-' = no children)
+    employer: np.ndarray  # str: privat, kommun, region, stat, ideell; "" = missing (scenario default)
     ids_pseudonymised: bool = False
     ids_look_like_personnummer: bool = False
     id_key_given: bool = False
@@ -262,6 +265,18 @@ def _read_table(path: Path) -> pd.DataFrame:
     return df
 
 
+def _employer(df, rows, problems, file) -> np.ndarray:
+    """The employer kind of each row (Swedish spellings and any case), "" where empty; each distinct text parsed once."""
+    if "employer" not in df:
+        return np.full(len(df), "", dtype=object)
+    codes, uniques = pd.factorize(df["employer"].astype(str).str.strip())
+    parsed = [normalise_employer(t) if t else "" for t in uniques]
+    for i in np.flatnonzero(np.array([x is None for x in parsed] + [False])[codes]):
+        problems.append(Problem(file, f"unknown employer; one of {', '.join(EMPLOYERS)}", row=int(rows[i]), column="employer",
+                                value=df["employer"].iloc[i]))
+    return np.array([x or "" for x in parsed] + [""], dtype=object)[codes]
+
+
 def _number(df, col, rows, problems, file, *, lo=None, hi=None, lo_open=False, integer=False):
     """Parse a numeric column (decimal comma accepted); every bad cell becomes a Problem."""
     if col not in df:
@@ -433,6 +448,7 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
         children_given = np.array([isinstance(x, list) for x in parsed] + [False])[codes]
 
     municipality = df["municipality"].str.strip().to_numpy(dtype=object) if "municipality" in df else np.full(len(df), "", dtype=object)
+    employer = _employer(df, rows, problems, file)
 
     if problems:
         raise InputError(problems, f"{file}: {len(problems)} problem(s) in the participant file")
@@ -462,6 +478,7 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
         adults=adults,
         children_ages=children_ages,
         children_given=children_given,
+        employer=employer,
         ids_pseudonymised=bool(pseudonymise and not keep_ids),
         ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),

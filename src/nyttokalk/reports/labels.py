@@ -15,8 +15,9 @@ LANGS = ("sv", "en")
 
 # The actors' names per language, in the order of actors.ALL (the actors, then the public sector)
 ACTOR_NAMES = {
-    "sv": ("Individ", "Kommun", "Region", "Stat", "Arbetsgivare", "Offentlig sektor"),
-    "en": ("Individual", "Municipality", "Region", "State", "Employer", "Public sector"),
+    "sv": ("Individ", "Kommun", "Region", "Stat", "Pensionssystemet", "Övriga kommuner och regioner", "Arbetsgivare", "Offentlig sektor"),
+    "en": ("Individual", "Municipality", "Region", "State", "Pension system", "Other municipalities and regions", "Employer",
+           "Public sector"),
 }
 ACTOR_LABELS = dict(zip(ALL, ACTOR_NAMES["sv"], strict=True))
 
