@@ -62,7 +62,7 @@ def test_summary_figures_are_the_analysis_figures(book, example):
     _, _, a = example
     ws = wb["Sammanfattning"]
     header = _row(ws, SV["key_figure"])
-    assert header[1:7] == [SV[x] for x in ACTORS]
+    assert header[1:1 + len(ACTORS)] == [SV[x] for x in ACTORS]
     first = _row(ws, SV["first_year"])
     per_pm = _row(ws, SV["per_participant_month"])
     for i, x in enumerate(ACTORS, start=1):
@@ -250,7 +250,8 @@ def test_english_labels_for_sheets_and_actors(example, tmp_path):
     en = labels("en")
     assert wb.sheetnames[0] == "Summary" and "Per participant" in wb.sheetnames
     header = _row(wb["Summary"], en["key_figure"])
-    assert header[1:7] == ["Individual", "Municipality", "Region", "State", "Employer", "Public sector"]
+    assert header[1:9] == ["Individual", "Municipality", "Region", "State", "Pension system", "Other municipalities and regions", "Employer",
+                           "Public sector"]
     assert _row(wb["Summary"], en["first_year"])[2] == pytest.approx(a.first_year["kommun"])
 
 
