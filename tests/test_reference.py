@@ -88,7 +88,7 @@ def test_reference_agrees_with_run_json_on_the_bundled_example():
         assert abs(ref["horizon"][actor] - doc["horizon"]["undiscounted"][actor]) <= TOLERANCE + 0.005, actor
 
 
-@pytest.mark.parametrize("scenario", ["ramboll-2022", "malmedveten-2022", "samverkan-utan-granser"])
+@pytest.mark.parametrize("scenario", ["ramboll-2022", "malmedveten-2022", "samverkan-utan-granser", "malmokraften", "example"])
 def test_reference_and_engine_agree_on_bundled_scenarios(scenario):
     ls = load_scenario(scenario)
     assert_agree(engine_figures(ls.participants_path, scenario), reference_figures(ls.participants_path, scenario))
