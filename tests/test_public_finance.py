@@ -181,7 +181,7 @@ def test_danderyd_a_paying_kommun_in_a_paying_region_pays_the_avgift_rates(tmp_p
     # förordning (2004:881) 3 § (derived), Stockholms län: kommun 16.98 %, region 9.51 %: 39 308.70 and 22 015.65
     assert flows.loc["utjamning_kommun", "effect"] == pytest.approx(0.1698 * 231_500, abs=0.01)
     assert flows.loc["utjamning_region", "effect"] == pytest.approx(0.0951 * 231_500, abs=0.01)
-    # kommunalskatt floor(231 500 × 30.43 %) = floor(70 445.45) = 70 445; Danderyd's part × 18.35 / 30.43 = 42 479.78
+    # kommunalskatt floor(231 500 × 30.43 %) = floor(70 445.45) = 70 445; Danderyd's part × 18.35 / 30.43 = 42 479.98
     assert a.first_year["kommun"] == pytest.approx(12 * NORM + 70_445 * 18.35 / 30.43 - 0.1698 * 231_500, abs=0.01)
     assert any("equalisation.paying_kommuner (status secondary" in x and "1 of 1 participants live in a kommun" in x for x in a.assumptions)
 

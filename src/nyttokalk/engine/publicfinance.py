@@ -63,7 +63,8 @@ def production(flows: dict[str, np.ndarray], sit: Situation, mr: MonthRules, s: 
     factor = mr.at("economy.production_market_price_factor")[None, :]
     flows["produktion"] = produced  # a public employer's part becomes a memo (by_employer)
     flows["produktion_marknadspris"] = factor * produced  # samhällsekonomi: at market prices (memo)
-    flows["undantrangning"] = displacement[sit.codes] * flows["produktion_marknadspris"]  # samhällsekonomi (memo)
+    if displacement.any():
+        flows["undantrangning"] = displacement[sit.codes] * flows["produktion_marknadspris"]  # samhällsekonomi (memo)
     if s.production.convention == "ramboll":  # seed 004: the 0.18 of net product taxes to the state
         flows["produktion_indirekta_skatter"] = (factor - 1) * produced
     floor = np.divide(labour_cost - _sum(flows, SUBSIDY_ITEMS, zeros), labour_cost, out=np.zeros_like(labour_cost), where=labour_cost > 0)
