@@ -17,10 +17,13 @@ What it reuses from nyttokalk, and nothing else:
   without testing anything the tables do not.
 
 Everything else — inputs and defaults, the month's rules, the flows of each state, employer
-contributions and their reductions, subsidies and their durations, production value, the
-calendar-year tax spread by taxable income, the försörjningsstöd top-up and observed amounts,
-keep/fall-back persistence, monthly drop-off, deadweight, the actors' nets and the effects — is
-computed below, following the sections of docs/method.md named in the comments.
+contributions and their reductions (the ålderspensionsavgift apart), subsidies and their
+durations, production value by productivity and employer, the state's share of it (consumption
+tax or Ramboll's markup), the calendar-year tax spread by taxable income, the kommunalekonomisk
+utjämning, the pension system's contributions, the försörjningsstöd top-up and observed amounts,
+the study loan, keep/fall-back persistence, monthly drop-off, deadweight, the actors' nets,
+samhällsekonomi and the effects — is computed below, following the sections of docs/method.md
+named in the comments.
 
 One deliberate difference of reading (see tests/test_reference.py): a subsidised job ends after
 its duration for every participant whose scenario says what follows (keep probability set),
@@ -45,35 +48,50 @@ from nyttokalk.ruleset.loader import RuleBook
 from nyttokalk.scenario import LoadedScenario, LocalRates, load_scenario, parse_month
 from nyttokalk.incometax import income_tax, year_rules
 
-ACTORS = ("individ", "kommun", "region", "stat", "arbetsgivare")
-PUBLIC = ("kommun", "region", "stat")
+ACTORS = ("individ", "kommun", "region", "stat", "pensionssystemet", "ovriga_kommuner", "arbetsgivare")
+PUBLIC = ("kommun", "region", "stat", "pensionssystemet", "ovriga_kommuner")
 ALL = ACTORS + ("offentlig_sektor",)
+SOCIETY = ("production", "resources", "displacement")  # method.md 6.6: total = production − resources − displacement
 
 WORK_STATES = ("arbete", "introduktionsjobb", "nystartsjobb", "extratjanst", "lonebidrag")
+UNSUBSIDISED = ("arbete",)  # method.md 3.5: productivity economy.productivity_unsubsidised; the other work states _subsidised
 NO_TOP_UP = ("ingen_ersattning",)  # method.md 3.13
+
+# Roles in the payer/payee tables that the scenario or the person decides (method.md 1.1, 1.2):
+# "employer" → the person's employer's actor; "pension" → pensionssystemet (or stat, actors.pension_system: in_state);
+# "counterpart" → ovriga_kommuner (or stat, equalisation.counterpart)
+EMPLOYER_OF = {"privat": "arbetsgivare", "ideell": "arbetsgivare", "kommun": "kommun", "region": "region", "stat": "stat"}
 
 # method.md 1.2: category → (payer, payee); the fees' payee comes from the scenario
 TAX_PAYER_PAYEE = {
     "kommun_tax": ("individ", "kommun"),
     "region_tax": ("individ", "region"),
     "state_tax": ("individ", "stat"),
-    "pension_fee": ("individ", "stat"),
+    "pension_fee": ("individ", "pension"),
     "pension_fee_reduction": ("stat", "individ"),
     "jobbskatteavdrag": ("stat", "individ"),
     "earned_income_reduction": ("stat", "individ"),
     "temporary_work_reduction": ("stat", "individ"),
 }
 FLOW_PAYER_PAYEE = {
-    "lon": ("arbetsgivare", "individ"),
-    "semesterersattning": ("arbetsgivare", "individ"),
-    "arbetsgivaravgift": ("arbetsgivare", "stat"),
-    "stod_introduktionsjobb": ("stat", "arbetsgivare"),
-    "stod_handledare": ("stat", "arbetsgivare"),
-    "stod_nystartsjobb": ("stat", "arbetsgivare"),
-    "stod_extratjanst": ("stat", "arbetsgivare"),
-    "stod_lonebidrag": ("stat", "arbetsgivare"),
-    "produktion_faktorkostnad": ("extern", "arbetsgivare"),
+    "lon": ("employer", "individ"),
+    "semesterersattning": ("employer", "individ"),
+    "arbetsgivaravgift": ("employer", "stat"),
+    "alderspensionsavgift": ("employer", "pension"),
+    "stod_introduktionsjobb": ("stat", "employer"),
+    "stod_handledare": ("stat", "employer"),
+    "stod_nystartsjobb": ("stat", "employer"),
+    "stod_extratjanst": ("stat", "employer"),
+    "stod_lonebidrag": ("stat", "employer"),
+    "produktion": ("extern", "employer"),  # a memo for a public employer (method.md 3.5)
     "produktion_indirekta_skatter": ("extern", "stat"),
+    "indirekta_skatter": ("individ", "stat"),
+    "statlig_alderspensionsavgift": ("stat", "pension"),
+    "utjamning_kommun": ("kommun", "counterpart"),
+    "utjamning_region": ("region", "counterpart"),
+    "enhetskostnad_kommun": ("kommun", "extern"),
+    "enhetskostnad_region": ("region", "extern"),
+    "enhetskostnad_stat": ("stat", "extern"),
     "aktivitetsstod": ("stat", "individ"),
     "etableringsersattning": ("stat", "individ"),
     "utvecklingsersattning": ("stat", "individ"),
@@ -99,6 +117,7 @@ class Person:
     municipality: str
     before_amount: float  # NaN: model the top-up
     after_amount: float
+    employer: str = "privat"  # privat, kommun, region, stat, ideell
 
 
 class Reference:
@@ -146,6 +165,7 @@ class Reference:
             before=str(p.before[i]), after=str(after), age=age, birth_year=exit_m // 12 - age, newly_arrived=newly,
             months_unemployed=months, wage=wage, extent=extent, exit=exit_m, municipality=str(p.municipality[i]),
             before_amount=float(p.before_amount[i]), after_amount=float(p.after_amount[i]),
+            employer=str(p.employer[i]) or d.employer,
         )
 
     # --- the rules a month uses (method.md 2.3) ------------------------------------------------
@@ -169,6 +189,12 @@ class Reference:
             "norm": tr.forsorjningsstod.riksnorm_personal_single.at(day) + tr.forsorjningsstod.riksnorm_common_one_person.at(day)
                     + s.forsorjningsstod.reasonable_costs,
             "aga_full": r.employer_contributions.full_rate.at(day),
+            "aga_pension": r.employer_contributions.pension_rate.at(day),
+            "productivity_unsubsidised": eco.productivity_unsubsidised.at(day),
+            "productivity_subsidised": eco.productivity_subsidised.at(day),
+            "indirect_tax": eco.indirect_tax_rate.at(day) * eco.consumption_share.at(day),
+            "state_pension_rate": r.pension_system.state_contribution_rate.at(day),
+            "state_pension_benefits": r.pension_system.state_contribution_benefits.at(day),
             "aga_reductions": r.employer_contributions.reductions.at(day),
             "holiday_rate": eco.holiday_pay_rate.at(day),
             "market_factor": eco.production_market_price_factor.at(day),
@@ -234,16 +260,18 @@ class Reference:
             lon = x.wage * x.extent
             holiday = lon * v["holiday_rate"] if self.s.wages.holiday_pay else 0.0
             gross = lon + holiday
-            full = v["aga_full"]
+            full, pension_rate = v["aga_full"], v["aga_pension"]
             fees = full * gross
+            pension = min(full, pension_rate) * gross  # 3.4: the ålderspensionsavgift within the fees, never reduced
             for red in v["aga_reductions"]:
                 if red.months is not None and v["calendar_month"] not in red.months:
                     continue
                 if red.born_from <= x.birth_year <= red.born_to:
                     cap = math.inf if red.monthly_pay_cap is None else red.monthly_pay_cap
                     fees = red.rate * min(gross, cap) + full * max(0.0, gross - cap)  # Leaf.at: the rate as a fraction
+                    pension = min(red.rate, pension_rate) * min(gross, cap) + min(full, pension_rate) * max(0.0, gross - cap)
             rate = fees / gross if gross > 0 else 0.0
-            f.update(lon=lon, semesterersattning=holiday, arbetsgivaravgift=fees)
+            f.update(lon=lon, semesterersattning=holiday, arbetsgivaravgift=fees - pension, alderspensionsavgift=pension)
             if state == "introduktionsjobb":  # 3.7
                 f["stod_introduktionsjobb"] = v["intro_share"] * min(gross, v["intro_cap"] * x.extent) * (1 + rate)
                 f["stod_handledare"] = v["intro_supervisor"] if 0 <= months_in_state < v["intro_supervisor_months"] else 0.0
@@ -263,15 +291,27 @@ class Reference:
                 f["stod_extratjanst"] = v["extra"]["share"] * min(gross, v["extra"]["cap"] * x.extent) * (1 + rate)
             elif state == "lonebidrag":  # 3.14
                 f["stod_lonebidrag"] = self.s.subsidies.lonebidrag_share * min(gross, v["lonebidrag_cap"] * x.extent) * (1 + rate)
-            # 3.5: production value at market price
-            factor = lon + holiday + fees
-            f["produktion_faktorkostnad"] = factor
-            f["produktion_indirekta_skatter"] = factor * (v["market_factor"] - 1)
+            f.update(self.production(state, lon + holiday + fees, v))
         elif state not in ("forsorjningsstod", "ingen_ersattning"):
             raise ValueError(f"state {state!r} is not modelled")
-        if "studielan" in f:
+        if "studielan" in f and self.s.study_loan == "ramboll":  # 3.10: Ramboll's convention, a claim at face value
             f["studielan_fordran"] = f["studielan"]
+        for actor, cost in self.s.unit_costs.get(state, {}).items():  # 4.2: real resource use per person-month
+            f[f"enhetskostnad_{actor}"] = float(cost)
         return f
+
+    def production(self, state: str, labour_cost: float, v: dict) -> dict[str, float]:
+        """method.md 3.5: productivity × lönekostnad (the scenario's share for the state, else the
+        rules' for unsubsidised or subsidised work); samhällsekonomi's value at market price and its
+        displaced part; under Ramboll's convention the markup to the state."""
+        s = self.s
+        rule = v["productivity_unsubsidised"] if state in UNSUBSIDISED else v["productivity_subsidised"]
+        produced = s.productivity.get(state, rule) * labour_cost
+        market = v["market_factor"] * produced
+        out = {"produktion": produced, "produktion_marknadspris": market, "undantrangning": s.displacement.get(state, 0.0) * market}
+        if s.production.convention == "ramboll":
+            out["produktion_indirekta_skatter"] = (v["market_factor"] - 1) * produced
+        return out
 
     # --- tax (method.md 5) ------------------------------------------------------------------------
 
@@ -329,20 +369,90 @@ class Reference:
                 modelled = 0.0 if state_at(m) in NO_TOP_UP else max(0.0, self.month(m)["norm"] - net_income)
                 obs = observed_at(m)
                 f = dict(f, forsorjningsstod=modelled if math.isnan(obs) else obs)
-                net = dict.fromkeys(ACTORS, 0.0)
-                for cat, amount in f.items():
-                    payer, payee = FLOW_PAYER_PAYEE[cat]
-                    net[payer] = net.get(payer, 0.0) - amount
-                    net[payee] = net.get(payee, 0.0) + amount
-                for comp, amount in t.items():
-                    payer, payee = TAX_PAYER_PAYEE[comp]
-                    net[payer] -= amount
-                    net[payee] += amount
-                net["individ"] -= fee_ps + fee_b
-                net[self.s.fees.public_service] += fee_ps
-                net[self.s.fees.begravning] += fee_b
-                nets.append(net)
+                f.update(self.public_finance(f, taxable - total, tax["bfi"] * share, (first + 12 * y) // 12, m, x))
+                nets.append(self.nets(f, t, fee_ps, fee_b, x))
         return nets
+
+    # --- public finances and samhällsekonomi (method.md 3.5, 3.5a, 5.4, 5.5, 6.6) ------------------
+
+    def equalisation_rates(self, year: int, municipality: str) -> tuple[float, float]:
+        """method.md 5.4: the (kommun, region) rate of the utjämning for a kommun by its län, whether
+        it or its region pays, Gotland's both parts, or the national average without a kommun."""
+        key = ("equalisation", year, municipality)
+        if key not in self._rates:
+            day = self.s.period.rules_date or dt.date(year, 1, 1)
+            loaded = self.book.year_for(day.year)[0]
+            eq = loaded.rules.equalisation
+            found = self.book.municipality(loaded, municipality) if municipality else None
+            if found is None:
+                avg = eq.average_rates.at(day)
+                rates = (avg.kommun, avg.region)
+            elif found.code in eq.outside_region.at(day).kommunkoder:
+                out = eq.outside_region.at(day)
+                rates = (out.kommun + out.region, 0.0)
+            else:
+                county = found.code[:2]
+                bidrag = {c.code: c for c in eq.bidrag_rates.at(day)}[county]
+                avgift = {c.code: c for c in eq.avgift_rates.at(day)}[county]
+                kommun = avgift.kommun if found.code in eq.paying_kommuner.at(day) else bidrag.kommun
+                region = avgift.region if county in eq.paying_regioner.at(day) else bidrag.region
+                rates = (kommun, region)
+            self._rates[key] = rates
+        return self._rates[key]
+
+    def public_finance(self, f: dict[str, float], net_income: float, bfi: float, year: int, m: int, x: Person) -> dict[str, float]:
+        """One month's state pension contribution on benefits, utjämning and consumption tax."""
+        s, v = self.s, self.month(m)
+        out: dict[str, float] = {}
+        if s.actors.pension_system == "separate":  # 5.5: lag (1998:676) 2 §
+            out["statlig_alderspensionsavgift"] = v["state_pension_rate"] * sum(f.get(b, 0.0) for b in v["state_pension_benefits"])
+        if s.equalisation.enabled:  # 5.4: the länsvis rate × BFI, in the months of the tax
+            kommun_rate, region_rate = self.equalisation_rates(year, x.municipality)
+            out["utjamning_kommun"], out["utjamning_region"] = kommun_rate * bfi, region_rate * bfi
+        if s.production.convention == "consumption_tax":  # 3.5a: indirect tax on the disposable income (no loan)
+            disposable = (net_income + f.get("etableringsersattning", 0.0) + f.get("utvecklingsersattning", 0.0)
+                          + f.get("studiebidrag", 0.0) + f["forsorjningsstod"])
+            out["indirekta_skatter"] = v["indirect_tax"] * disposable
+        return out
+
+    def nets(self, f: dict[str, float], t: dict[str, float], fee_ps: float, fee_b: float, x: Person) -> dict[str, float]:
+        """Each actor's cash net in one month (1.3; memos in no actor's cash), the same before the
+        utjämning ("eq0:" + actor), and samhällsekonomi's parts ("soc:" + part, 6.6)."""
+        s = self.s
+        role = {"employer": EMPLOYER_OF[x.employer], "pension": "stat" if s.actors.pension_system == "in_state" else "pensionssystemet",
+                "counterpart": s.equalisation.counterpart}
+        memo = {"produktion_marknadspris", "undantrangning"}
+        if s.study_loan == "financial":
+            memo.add("studielan")
+        if role["employer"] != "arbetsgivare":  # a public employer's production is not cash
+            memo.add("produktion")
+        net = dict.fromkeys(ACTORS, 0.0)
+
+        def move(payer, payee, amount):
+            payer, payee = role.get(payer, payer), role.get(payee, payee)
+            if payer in net:
+                net[payer] -= amount
+            if payee in net:
+                net[payee] += amount
+
+        for cat, amount in f.items():
+            if cat not in memo:
+                move(*FLOW_PAYER_PAYEE[cat], amount)
+        for comp, amount in t.items():
+            move(*TAX_PAYER_PAYEE[comp], amount)
+        move("individ", s.fees.public_service, fee_ps)
+        move("individ", s.fees.begravning, fee_b)
+        out = dict(net)
+        before_eq = dict(net)
+        for cat in ("utjamning_kommun", "utjamning_region"):
+            payer, payee = (role.get(a, a) for a in FLOW_PAYER_PAYEE[cat])
+            before_eq[payer] += f.get(cat, 0.0)
+            before_eq[payee] -= f.get(cat, 0.0)
+        out.update({"eq0:" + a: before_eq[a] for a in ACTORS})
+        out["soc:production"] = f.get("produktion_marknadspris", 0.0)
+        out["soc:resources"] = f.get("studieplats", 0.0) + sum(f.get(f"enhetskostnad_{a}", 0.0) for a in ("kommun", "region", "stat"))
+        out["soc:displacement"] = f.get("undantrangning", 0.0)
+        return out
 
     # --- one participant: effects per actor over its horizon -------------------------------------
 
@@ -376,15 +486,16 @@ class Reference:
                 lambda m: x.after if x.exit <= m < end else x.before,
                 lambda m: m - x.exit if x.exit <= m < end else -1,
                 lambda m: x.after_amount if x.exit <= m < end else x.before_amount)
-            after = [{a: keep_p * k[a] + (1 - keep_p) * f[a] for a in ACTORS} for k, f in zip(keep, fallback)]
+            after = [{a: keep_p * k[a] + (1 - keep_p) * f[a] for a in k} for k, f in zip(keep, fallback)]
         d = s.persistence.monthly_dropoff
         kept = 1 - s.counterfactual.deadweight
         naive, adjusted = [], []
         for t in range(h):  # 2.2: the horizon, months exit … exit + h − 1
             i = x.exit + t - first
             survival = (1 - d) ** t
-            e = {a: survival * after[i][a] + (1 - survival) * before[i][a] - before[i][a] for a in ACTORS}
+            e = {a: survival * after[i][a] + (1 - survival) * before[i][a] - before[i][a] for a in before[i]}
             e["offentlig_sektor"] = sum(e[a] for a in PUBLIC)
+            e["eq0:offentlig_sektor"] = sum(e["eq0:" + a] for a in PUBLIC)
             naive.append(e)
             adjusted.append({a: kept * v for a, v in e.items()})  # 2.2b: deadweight
         return naive, adjusted
@@ -398,6 +509,8 @@ def run_reference(p: Participants, ls: LoadedScenario, book: RuleBook | None = N
     base = min(x.exit for x in people)
     rate = ls.scenario.discount_rate / 100
     out = {k: dict.fromkeys(ALL, 0.0) for k in ("first_year", "first_year_naive", "horizon_naive", "horizon", "horizon_discounted")}
+    out["first_year_before_equalisation"] = dict.fromkeys(ALL, 0.0)
+    out["society"] = {k: dict.fromkeys(SOCIETY, 0.0) for k in ("first_year", "horizon", "horizon_discounted")}
     for x in people:
         naive, adjusted = ref.effects(x)
         for t, (nv, ad) in enumerate(zip(naive, adjusted)):
@@ -409,8 +522,33 @@ def run_reference(p: Participants, ls: LoadedScenario, book: RuleBook | None = N
                 out["horizon_naive"][a] += nv[a]
                 out["horizon"][a] += ad[a]
                 out["horizon_discounted"][a] += ad[a] * discount
+            add_perspectives(out, t, ad, discount)
+    society_totals(out["society"], ls.scenario.project.cost)
     out["participants"] = count
     return out
+
+
+def add_perspectives(out: dict, t: int, adjusted: dict[str, float], discount: float) -> None:
+    """Month t's effect (after deadweight) on the actors before the utjämning and on samhällsekonomi's parts."""
+    for part in SOCIETY:
+        value = adjusted["soc:" + part]
+        if t < 12:
+            out["society"]["first_year"][part] += value
+        out["society"]["horizon"][part] += value
+        out["society"]["horizon_discounted"][part] += value * discount
+    if t < 12:
+        for a in ALL:
+            out["first_year_before_equalisation"][a] += adjusted["eq0:" + a]
+
+
+def society_totals(society: dict, project_cost: float) -> None:
+    """method.md 6.6: total = production − resources − displacement; over the horizon also after the
+    project cost (in the first exit month, not discounted)."""
+    for key, parts in society.items():
+        parts["total"] = parts["production"] - parts["resources"] - parts["displacement"]
+        if key != "first_year":
+            parts["project_cost"] = float(project_cost)
+            parts["total_after_project_cost"] = parts["total"] - project_cost
 
 
 def main() -> None:
@@ -421,7 +559,10 @@ def main() -> None:
     a = ap.parse_args()
     ls = load_scenario(a.scenario)
     result = run_reference(read_participants(a.participants), ls, limit=a.limit)
-    print(json.dumps({k: ({a: round(v, 2) for a, v in d.items()} if isinstance(d, dict) else d) for k, d in result.items()}, indent=2))
+    def rounded(d):
+        return {k: rounded(v) for k, v in d.items()} if isinstance(d, dict) else round(d, 2) if isinstance(d, float) else d
+
+    print(json.dumps(rounded(result), indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,13 @@ RAMBOLL_LIKE = {
     "wages": {"default": 21500, "extratjanst": 18000, "holiday_pay": False},
     "forsorjningsstod": {"reasonable_costs": 6500},
     "tax": {"temporary_work_reduction": False},
+    # Ramboll's public-finance conventions, as scenarios/ramboll-2022 (seed 004): the 0.18 markup to the
+    # state, full productivity, no utjämning, the loan as income with a claim, pension contributions to the state
+    "production": {"convention": "ramboll"},
+    "productivity": {"introduktionsjobb": 1.0, "nystartsjobb": 1.0, "extratjanst": 1.0, "lonebidrag": 1.0},
+    "equalisation": {"enabled": False},
+    "study_loan": "ramboll",
+    "actors": {"pension_system": "in_state"},
 }
 
 

@@ -211,9 +211,11 @@ def test_gemensam_kraft_state_split_worked_by_hand():
     assert split["fk"] == pytest.approx(709_704, abs=0.01)
     # Arbetsförmedlingen pays the lönebidrag: 80 % × min(21 500, 20 000) × (1 + 31.42 %) × 12 = 252 326.40.
     assert split["af"] == pytest.approx(-252_326.40, abs=0.01)
-    assert out["first_year"]["arbetsgivare"] == pytest.approx(252_326.40, abs=0.01)
-    # CSN pays the grant to the four who study: 4 × 1 023 kr/week × 40 weeks = 163 680 (the loan is
-    # matched by the claim on repayment).
+    # The employer (privat, the default) gets it and produces 0.8 of the lönekostnad (economy.productivity_subsidised):
+    # 252 326.40 − 0.2 × 21 500 × 1.3142 × 12 = 252 326.40 − 67 812.72 = 184 513.68.
+    assert out["first_year"]["arbetsgivare"] == pytest.approx(252_326.40 - 0.2 * 21_500 * 1.3142 * 12, abs=0.01)
+    # CSN pays the grant to the four who study: 4 × 1 023 kr/week × 40 weeks = 163 680 (the loan is a
+    # financial transaction, in no actor's cash).
     assert split["csn"] == pytest.approx(-163_680, abs=0.01)
 
 

@@ -22,10 +22,14 @@ def test_run_json_prints_one_object_with_the_contract_keys(tmp_path):
     result = runner.invoke(app, ["run", "--json", "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    for key in ("first_year", "per_year", "payback_months", "meta"):
+    for key in ("first_year", "per_year", "payback_months", "meta", "first_year_before_equalisation", "society"):
         assert key in doc
-    actors = {"individ", "kommun", "region", "stat", "arbetsgivare", "offentlig_sektor"}
-    assert set(doc["first_year"]) == actors
+    actors = {"individ", "kommun", "region", "stat", "pensionssystemet", "ovriga_kommuner", "arbetsgivare", "offentlig_sektor"}
+    assert set(doc["first_year"]) == actors == set(doc["first_year_before_equalisation"])
+    parts = {"production", "resources", "displacement", "total"}
+    assert set(doc["society"]) == {"first_year", "horizon", "horizon_discounted"}
+    assert set(doc["society"]["first_year"]) == parts
+    assert set(doc["society"]["horizon"]) == set(doc["society"]["horizon_discounted"]) == parts | {"project_cost", "total_after_project_cost"}
     assert set(doc["payback_months"]["offentlig_sektor"]) >= {"simple", "discounted"}
     assert doc["meta"]["participants"] == 40
     assert "2022" in doc["meta"]["rules"] and len(doc["meta"]["rules"]["2022"]["sha256"]) == 64
@@ -36,6 +40,17 @@ def test_public_sector_first_year_is_the_sum_of_kommun_region_and_stat():
     doc = json.loads(runner.invoke(app, ["run", "--scenario", "ramboll-2022", "--json"]).stdout)
     fy = doc["first_year"]
     assert fy["offentlig_sektor"] == pytest.approx(fy["kommun"] + fy["region"] + fy["stat"], abs=0.02)
+    assert fy["pensionssystemet"] == fy["ovriga_kommuner"] == 0  # Ramboll's conventions: pension to the state, no utjämning
+
+
+def test_public_sector_is_the_sum_of_the_public_actors():
+    # offentlig sektor = kommun + region + stat + pensionssystemet + övriga kommuner och regioner (actors.PUBLIC_ACTORS)
+    doc = json.loads(runner.invoke(app, ["run", "--json"]).stdout)
+    for fy in (doc["first_year"], doc["first_year_before_equalisation"]):
+        assert fy["offentlig_sektor"] == pytest.approx(sum(fy[x] for x in ("kommun", "region", "stat", "pensionssystemet", "ovriga_kommuner")),
+                                                       abs=0.05)
+    # the utjämning moves money inside the public sector
+    assert doc["first_year"]["offentlig_sektor"] == pytest.approx(doc["first_year_before_equalisation"]["offentlig_sektor"], abs=0.02)
 
 
 def test_an_unknown_state_is_exit_2_naming_file_row_column_and_value(tmp_path):

@@ -34,7 +34,9 @@ def engine_figures(participants_path: Path, scenario: str) -> dict:
     ls = load_scenario(scenario)
     a = analyse(run_engine(read_participants(participants_path), ls), ls)
     return {"first_year": a.first_year, "first_year_naive": a.first_year_naive, "horizon": a.horizon["undiscounted"],
-            "horizon_naive": a.horizon["naive"], "horizon_discounted": a.horizon["discounted"]}
+            "horizon_naive": a.horizon["naive"], "horizon_discounted": a.horizon["discounted"],
+            "first_year_before_equalisation": a.first_year_before_equalisation,
+            **{f"society.{k}": v for k, v in a.society.items()}}
 
 
 def reference_figures(participants_path: Path, scenario: str) -> dict:
@@ -42,9 +44,12 @@ def reference_figures(participants_path: Path, scenario: str) -> dict:
 
 
 def assert_agree(engine: dict, ref: dict) -> None:
+    """Every actor's figures, and samhällsekonomi's parts and totals, to the öre."""
     for key, values in engine.items():
-        for actor in ALL:
-            assert abs(ref[key][actor] - values[actor]) <= TOLERANCE, (key, actor, values[actor], ref[key][actor])
+        theirs = ref["society"][key.split(".", 1)[1]] if key.startswith("society.") else ref[key]
+        assert set(values) == set(theirs), key
+        for name in values:
+            assert abs(theirs[name] - values[name]) <= TOLERANCE, (key, name, values[name], theirs[name])
 
 
 def test_reference_reproduces_the_hand_worked_ramboll_row_r01(tmp_path):
@@ -83,7 +88,7 @@ def test_reference_agrees_with_run_json_on_the_bundled_example():
         assert abs(ref["horizon"][actor] - doc["horizon"]["undiscounted"][actor]) <= TOLERANCE + 0.005, actor
 
 
-@pytest.mark.parametrize("scenario", ["ramboll-2022", "malmedveten-2022", "samverkan-utan-granser"])
+@pytest.mark.parametrize("scenario", ["ramboll-2022", "malmedveten-2022", "samverkan-utan-granser", "malmokraften", "example"])
 def test_reference_and_engine_agree_on_bundled_scenarios(scenario):
     ls = load_scenario(scenario)
     assert_agree(engine_figures(ls.participants_path, scenario), reference_figures(ls.participants_path, scenario))
@@ -179,3 +184,47 @@ def test_engine_gives_a_participant_the_same_effect_whoever_else_is_in_the_file(
     b_pair = pair.per_participant.to_frame().set_index("id").loc["B"]
     for actor in ALL:
         assert b_pair[actor] == pytest.approx(b_alone[actor], abs=TOLERANCE), actor
+
+
+# --- issue 14: the public finances and samhällsekonomi, every mechanism against the reference ---
+
+def public_population(n: int, seed: int) -> pd.DataFrame:
+    """mixed_population with an employer of every kind (and empty: the scenario's default) and kommuner
+    that receive (Malmö, Halmstad, Kiruna), pay (Danderyd, Stockholm: also Region Stockholm), carry both
+    parts (Gotland) or none (the national average)."""
+    rng = np.random.default_rng(seed)
+    df = mixed_population(n, seed)
+    df["municipality"] = rng.choice(["", "Malmö", "Danderyd", "0180", "Gotland", "Halmstad", "Kiruna"], n)
+    df["employer"] = rng.choice(["", "privat", "Kommun", "region", "staten", "ideell"], n)
+    return df
+
+
+PUBLIC_VARIANTS = {
+    # nyttokalk's defaults, with productivity, displacement and unit costs given
+    "defaults": {"productivity": {"nystartsjobb": 0.9, "lonebidrag": 0.7, "arbete": 0.95},
+                 "displacement": {"nystartsjobb": 0.65, "introduktionsjobb": 0.3, "arbete": 0.1},
+                 "unit_costs": {"studier": {"kommun": 800}, "aktivitetsstod": {"stat": 1200, "region": 100}},
+                 "participant_defaults": {"age": 40, "months_unemployed": 12, "employer": "kommun"}},
+    # Ramboll's conventions, but the utjämning on with the state as the counterpart
+    "ramboll": {"production": {"convention": "ramboll"}, "study_loan": "ramboll", "actors": {"pension_system": "in_state"},
+                "equalisation": {"enabled": True, "counterpart": "stat"}},
+    # mixed: the markup convention with every other default
+    "markup_only": {"production": {"convention": "ramboll"}, "equalisation": {"enabled": False}, "displacement": {"extratjanst": 0.5}},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(PUBLIC_VARIANTS))
+def test_reference_and_engine_agree_on_employers_productivity_utjamning_pension_and_society(tmp_path, variant):
+    path = tmp_path / "public.csv"
+    public_population(160, seed=5).to_csv(path, index=False)
+    over = PUBLIC_VARIANTS[variant]
+    sc = write_scenario(tmp_path / "s.yaml", {**MIXED_SCENARIO, **over,
+                                               "participant_defaults": over.get("participant_defaults", MIXED_SCENARIO["participant_defaults"])})
+    engine, ref = engine_figures(path, str(sc)), reference_figures(path, str(sc))
+    assert_agree(engine, ref)
+    # the population exercises what it is meant to: utjämning, the pension system, public employers, society
+    if variant != "markup_only":
+        assert engine["first_year"]["kommun"] != pytest.approx(engine["first_year_before_equalisation"]["kommun"])
+    assert engine["society.first_year"]["production"] > 0 and engine["society.first_year"]["resources"] > 0
+    if variant != "ramboll":
+        assert engine["first_year"]["pensionssystemet"] != 0

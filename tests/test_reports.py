@@ -63,7 +63,7 @@ def test_summary_figures_are_the_analysis_figures(book, example):
     _, _, a = example
     ws = wb["Sammanfattning"]
     header = _row(ws, SV["key_figure"])
-    assert header[1:7] == [SV[x] for x in ACTORS]
+    assert header[1:1 + len(ACTORS)] == [SV[x] for x in ACTORS]
     first = _row(ws, SV["first_year"])
     per_pm = _row(ws, SV["per_participant_month"])
     for i, x in enumerate(ACTORS, start=1):
@@ -251,7 +251,8 @@ def test_english_labels_for_sheets_and_actors(example, tmp_path):
     en = labels("en")
     assert wb.sheetnames[0] == "Summary" and "Per participant" in wb.sheetnames
     header = _row(wb["Summary"], en["key_figure"])
-    assert header[1:7] == ["Individual", "Municipality", "Region", "State", "Employer", "Public sector"]
+    assert header[1:9] == ["Individual", "Municipality", "Region", "State", "Pension system", "Other municipalities and regions", "Employer",
+                           "Public sector"]
     assert _row(wb["Summary"], en["first_year"])[2] == pytest.approx(a.first_year["kommun"])
 
 
@@ -295,21 +296,23 @@ def test_run_writes_no_chart_unless_asked(tmp_path, monkeypatch):
 def test_csv_for_a_swedish_excel_and_for_scripts(tmp_path):
     """--format csv: semicolons, decimal comma, a byte-order mark and öre (a Swedish Excel opens it
     with a double-click); --dialect plain: commas and decimal points. Both with the per-year and
-    monthly tables beside the flows and the participants."""
-    res = runner.invoke(app, ["run", "--out", str(tmp_path / "r.xlsx"), "--format", "csv"])
+    monthly tables beside the flows and the participants, and the same figures as --json."""
+    res = runner.invoke(app, ["run", "--out", str(tmp_path / "r.xlsx"), "--format", "csv", "--json"])
     assert res.exit_code == 0, res.output
+    kommun = json.loads(res.stdout)["per_year"][0]["undiscounted"]["kommun"]  # rounded to öre in the JSON too
     raw = (tmp_path / "r-per-year.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0] == "year;kind;individ;kommun;region;stat;arbetsgivare;offentlig_sektor"
-    # the example's first-year kommun effect is 3 678 664.57 kr (README): two decimals, a comma
-    assert lines[1].startswith("1;undiscounted;") and ";3678664,57;" in lines[1]
+    header = lines[0].split(";")
+    assert header[:3] == ["year", "kind", "individ"] and "offentlig_sektor" in header
+    row = lines[1].split(";")
+    assert row[:2] == ["1", "undiscounted"] and row[header.index("kommun")] == f"{kommun:.2f}".replace(".", ",")
     monthly = (tmp_path / "r-monthly.csv").read_text(encoding="utf-8-sig").splitlines()
     assert monthly[0].startswith("month;individ;") and monthly[1].startswith("2022-01;")
     res = runner.invoke(app, ["run", "--out", str(tmp_path / "p.xlsx"), "--format", "csv", "--dialect", "plain"])
     assert res.exit_code == 0, res.output
     plain = (tmp_path / "p-per-year.csv").read_text(encoding="utf-8")
-    assert not plain.startswith("\ufeff") and ",3678664.57," in plain
+    assert not plain.startswith("\ufeff") and f",{kommun:.2f}," in plain
     assert not re.search(r"\de[-+]\d", (tmp_path / "p-flows.csv").read_text(encoding="utf-8"))  # no 5.82e-11: rounded to öre
 
 

@@ -31,7 +31,10 @@ METHOD_SCENARIO = {
     "tax": {"temporary_work_reduction": False},
     "project": {"cost": 100000, "funding": {"kommun": 0.25, "region": 0.25, "stat": 0.5}},
 }
-METHOD_KOMMUN_FIRST_YEAR = 176_850.76
+# docs/api.md (method.md 7.8 and 7.10): 12 × 10 750 + 47 850.76 = 176 850.76 before kommunalekonomisk
+# utjämning, less the utjämning on the BFI of 231 500 kr at the national average rate 19.64 % (no
+# kommun given): 176 850.76 − 45 466.60 = 131 384.16
+METHOD_KOMMUN_FIRST_YEAR = 131_384.16
 
 
 class _Figures(HTMLParser):

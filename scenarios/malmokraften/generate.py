@@ -9,8 +9,9 @@ a joint assessment and further planning; of them, 489 came in on försörjningss
 Assumptions (listed in scenario.yaml): the 240 who left försörjningsstöd are the ones among the 489
 who went to work or studies, split 192 / 48 as the whole group (368 : 92 = 4 : 1); the other 366
 came in on aktivitetsstöd; half of the 192 from försörjningsstöd took a municipal
-arbetsmarknadsanställning (12 months, modelled as introduktionsjobb), every other job is unsubsidised;
-everyone else is unchanged. Ages and months unemployed are drawn with a fixed seed.
+arbetsmarknadsanställning (12 months, modelled as introduktionsjobb) with the kommun as the employer
+("på en kommunal arbetsplats", column employer), every other job is unsubsidised at the scenario's
+default employer (privat); everyone else is unchanged. Ages and months unemployed are drawn with a fixed seed.
 """
 
 from __future__ import annotations
@@ -24,22 +25,22 @@ import pandas as pd
 from nyttokalk.reports.files import write_csv
 
 SEED = 2024
-# (before, after, count); 855 in all: work 368, studies 92, unchanged 395 (published)
+# (before, after, count, employer); 855 in all: work 368, studies 92, unchanged 395 (published)
 MIX = [
-    ("forsorjningsstod", "arbete", 96),
-    ("forsorjningsstod", "introduktionsjobb", 96),   # Malmö stad's arbetsmarknadsanställning, 12 months
-    ("forsorjningsstod", "studier", 48),
-    ("forsorjningsstod", "oforandrad", 249),         # 489 − 240 still on försörjningsstöd
-    ("aktivitetsstod", "arbete", 176),
-    ("aktivitetsstod", "studier", 44),
-    ("aktivitetsstod", "oforandrad", 146),
+    ("forsorjningsstod", "arbete", 96, ""),
+    ("forsorjningsstod", "introduktionsjobb", 96, "kommun"),   # Malmö stad's arbetsmarknadsanställning, 12 months, "på en kommunal arbetsplats"
+    ("forsorjningsstod", "studier", 48, ""),
+    ("forsorjningsstod", "oforandrad", 249, ""),         # 489 − 240 still on försörjningsstöd
+    ("aktivitetsstod", "arbete", 176, ""),
+    ("aktivitetsstod", "studier", 44, ""),
+    ("aktivitetsstod", "oforandrad", 146, ""),
 ]
 
 
 def rows() -> list[dict]:
     rng = np.random.default_rng(SEED)
     out = []
-    for before, after, count in MIX:
+    for before, after, count, employer in MIX:
         for _ in range(count):
             out.append({
                 "id": f"MK{len(out) + 1:03d}",
@@ -52,6 +53,7 @@ def rows() -> list[dict]:
                 "wage": "",
                 "extent": "1",
                 "exit_month": "2024-04",
+                "employer": employer,
             })
     return out
 

@@ -10,7 +10,8 @@ Hässleholm 0 / 31 / 2 / 102 / 81 (216), Kristianstad 0 / 23 / 6 / 59 / 54 (142)
 at both sites make up the difference in "oförändrad" (137 − 81 − 54) and are put in Hässleholm here.
 Mapping to nyttokalk states (assumptions, listed in scenario.yaml): before försörjningsstöd for all;
 subventionerat arbete → introduktionsjobb in Kristianstad (Instegsjobb, its predecessor), and in
-Hässleholm 20 lönebidrag (the kommun's 20 OSA jobs) and 11 nystartsjobb; stegförflyttning →
+Hässleholm 20 lönebidrag (the kommun's 20 OSA jobs, with the kommun as the employer: "OSA-anställningar
+inom kommunen") and 11 nystartsjobb; stegförflyttning →
 aktivitetsstöd; oförändrad → oforandrad. Ages and months unemployed are drawn with a fixed seed.
 """
 
@@ -25,24 +26,24 @@ import pandas as pd
 from nyttokalk.reports.files import write_csv
 
 SEED = 2014
-# (municipality, before, after, count)
+# (municipality, before, after, count, employer: "" = the scenario's default)
 MIX = [
-    ("Hässleholm", "forsorjningsstod", "lonebidrag", 20),        # OSA jobs financed by the kommun
-    ("Hässleholm", "forsorjningsstod", "nystartsjobb", 11),
-    ("Hässleholm", "forsorjningsstod", "studier", 2),
-    ("Hässleholm", "forsorjningsstod", "aktivitetsstod", 102),   # stegförflyttning
-    ("Hässleholm", "forsorjningsstod", "oforandrad", 81 + 2),    # + the 2 registered at both sites
-    ("Kristianstad", "forsorjningsstod", "introduktionsjobb", 23),
-    ("Kristianstad", "forsorjningsstod", "studier", 6),
-    ("Kristianstad", "forsorjningsstod", "aktivitetsstod", 59),
-    ("Kristianstad", "forsorjningsstod", "oforandrad", 54),
+    ("Hässleholm", "forsorjningsstod", "lonebidrag", 20, "kommun"),   # OSA jobs financed by the kommun, "inom kommunen"
+    ("Hässleholm", "forsorjningsstod", "nystartsjobb", 11, ""),
+    ("Hässleholm", "forsorjningsstod", "studier", 2, ""),
+    ("Hässleholm", "forsorjningsstod", "aktivitetsstod", 102, ""),   # stegförflyttning
+    ("Hässleholm", "forsorjningsstod", "oforandrad", 81 + 2, ""),    # + the 2 registered at both sites
+    ("Kristianstad", "forsorjningsstod", "introduktionsjobb", 23, ""),
+    ("Kristianstad", "forsorjningsstod", "studier", 6, ""),
+    ("Kristianstad", "forsorjningsstod", "aktivitetsstod", 59, ""),
+    ("Kristianstad", "forsorjningsstod", "oforandrad", 54, ""),
 ]
 
 
 def rows() -> list[dict]:
     rng = np.random.default_rng(SEED)
     out = []
-    for municipality, before, after, count in MIX:
+    for municipality, before, after, count, employer in MIX:
         for _ in range(count):
             out.append({
                 "id": f"SUG{len(out) + 1:03d}",
@@ -55,6 +56,7 @@ def rows() -> list[dict]:
                 "wage": "",
                 "extent": "1",
                 "exit_month": "2022-01",
+                "employer": employer,
             })
     return out
 

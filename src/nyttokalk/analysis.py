@@ -44,6 +44,8 @@ class Analysis:
     typology: dict[str, dict[str, float]] = field(default_factory=dict)  # Payoff's outcome types: count and share
     potential: dict[str, float] | None = None  # first-year effect if everyone reached unsubsidised work
     stat_split: dict[str, float] = field(default_factory=dict)  # first-year effect on stat by af | fk | csn | statsbudget
+    first_year_before_equalisation: dict[str, float] = field(default_factory=dict)  # first_year without kommunalekonomisk utjämning
+    society: dict[str, dict[str, float]] = field(default_factory=dict)  # samhällsekonomi: first_year, horizon, horizon_discounted
 
     # Views derived from the fields above, for the reports. Properties, not fields: to_json() and
     # the workbook's generic reading of the fields (reports/excel.py) do not see them.
@@ -84,7 +86,7 @@ class Analysis:
         bc = self.by_category
         payer = bc["payer"].to_numpy(dtype=object)
         payee = bc["payee"].to_numpy(dtype=object)
-        effect = bc["effect"].to_numpy(dtype=float)
+        effect = np.where(bc["kind"].to_numpy(dtype=object) == "memo", 0.0, bc["effect"].to_numpy(dtype=float))  # memos: in no actor's cash
         signed = {x: np.where(payee == x, effect, 0.0) - np.where(payer == x, effect, 0.0) for x in self.actors if x != PUBLIC}
         if PUBLIC in self.actors:
             signed[PUBLIC] = sum(signed[x] for x in PUBLIC_ACTORS if x in signed)
@@ -119,6 +121,8 @@ class Analysis:
             "return_per_krona": {k: {a: r(v) for a, v in d.items()} for k, d in self.return_per_krona.items()},
             "typology": self.typology,
             "stat_split_first_year": {k: r(v) for k, v in self.stat_split.items()},
+            "first_year_before_equalisation": {a: r(v) for a, v in self.first_year_before_equalisation.items()},
+            "society": {k: {c: r(v) for c, v in d.items()} for k, d in self.society.items()},
             "potential_first_year": None if self.potential is None else {a: r(v) for a, v in self.potential.items()},
             "assumptions": self.assumptions,
             "warnings": self.warnings,
@@ -177,6 +181,36 @@ class Effects:
     first: np.ndarray  # the columns of the first year after exit
     discount: np.ndarray  # by calendar month (the rows), as a column: (1 + rate) ** (−years since the first exit)
     grid: Grid
+
+
+def first_year_before_equalisation(agg: Ledger, e: Effects) -> dict[str, float]:
+    """The first-year effect per actor without the kommunalekonomisk utjämning flows (after deadweight)."""
+    naive = with_public({a: agg.actor_net("after", a, equalisation=False) - agg.actor_net("before", a, equalisation=False) for a in ACTORS})
+    return {a: e.kept * float(naive[a][:, e.first].sum()) for a in ALL}
+
+
+SOCIETY_PARTS = ("production", "resources", "displacement")  # total = production − resources − displacement
+
+
+def society_figures(agg: Ledger, e: Effects, project_cost: float) -> dict[str, dict[str, float]]:
+    """Samhällsekonomi: the effect (after − before, after deadweight) on production at market prices,
+    real resources and displacement, and their total, over the first year and the horizon
+    (undiscounted and discounted), the horizon also after the project cost (placed in the first
+    exit month, so not discounted)."""
+    parts = {c: e.kept * (agg.society_part("after", c) - agg.society_part("before", c)) for c in SOCIETY_PARTS}
+
+    def figures(window, discount) -> dict[str, float]:
+        out = {c: float((parts[c][:, window] * discount).sum()) for c in SOCIETY_PARTS}
+        out["total"] = out["production"] - out["resources"] - out["displacement"]
+        return out
+
+    first = figures(e.first, 1.0)
+    horizon = figures(slice(None), 1.0)
+    discounted = figures(slice(None), e.discount)
+    for h in (horizon, discounted):
+        h["project_cost"] = float(project_cost)
+        h["total_after_project_cost"] = h["total"] - project_cost
+    return {"first_year": first, "horizon": horizon, "horizon_discounted": discounted}
 
 
 def effects(agg: Ledger, grid: Grid, discount_rate: float, deadweight: float) -> Effects:
@@ -313,7 +347,7 @@ def stat_split(agg: Ledger, e: Effects) -> dict[str, float]:
     CSN and the state budget (their sum is stat's first-year effect)."""
     out = {"af": 0.0, "fk": 0.0, "csn": 0.0, "statsbudget": 0.0}
     for cid, cat in agg.categories.items():
-        sign = (cat.payee == "stat") - (cat.payer == "stat")
+        sign = cat.sign("stat")
         if sign:
             diff = agg.flows["after"][cid] - agg.flows["before"][cid]
             out[cat.stat_unit] += e.kept * sign * float(diff[:, e.first].sum())
@@ -333,9 +367,9 @@ def category_table(agg: Ledger, first: np.ndarray) -> pd.DataFrame:
         b = float(agg.flows["before"][cid][:, first].sum())
         af = float(agg.flows["after"][cid][:, first].sum())
         if b or af:
-            rows.append({"category": cid, "label": cat.label, "payer": cat.payer, "payee": cat.payee,
+            rows.append({"category": cid, "label": cat.label, "payer": cat.payer, "payee": cat.payee, "kind": cat.kind,
                          "before": b, "after": af, "effect": af - b})
-    return pd.DataFrame(rows, columns=["category", "label", "payer", "payee", "before", "after", "effect"])
+    return pd.DataFrame(rows, columns=["category", "label", "payer", "payee", "kind", "before", "after", "effect"])
 
 
 def assumption_texts(ls: LoadedScenario, res: EngineResult, counterfactual: dict) -> list[str]:
@@ -343,7 +377,7 @@ def assumption_texts(ls: LoadedScenario, res: EngineResult, counterfactual: dict
     from, the engine's, the funding, the rules date and the defaults used."""
     s = ls.scenario
     deadweight = counterfactual["deadweight"]
-    out = [f"scenario {s.name}: {c}" for c in s.choices]
+    out = [f"scenario {s.name}: {c}" for c in s.choices] + public_finance_texts(ls)
     if counterfactual["source"] == "comparison_group":
         c, r = counterfactual["comparison_moved_share"], counterfactual["participants_moved_share"]
         out.append(f"comparison group: {c:.1%} of the comparison group made the move without the project, {r:.1%} of the participants "
@@ -359,6 +393,47 @@ def assumption_texts(ls: LoadedScenario, res: EngineResult, counterfactual: dict
     if s.period.rules_date is not None:
         out.append(f"every month is computed with the rules in force on {s.period.rules_date} (period.rules_date)")
     out.append(f"defaults used from scenarios/defaults.yaml: {', '.join(ls.defaults_used) or 'none'}")
+    return out
+
+
+def public_finance_texts(ls: LoadedScenario) -> list[str]:
+    """The run's public-finance conventions in words (docs/method.md 3.5, 3.5a, 5.4, 5.5)."""
+    s = ls.scenario
+    if s.production.convention == "ramboll":
+        production = ("production (production.convention: ramboll, seed 004): the employer gets productivity × lönekostnad and the state "
+                      "(economy.production_market_price_factor − 1) × it; no indirect tax on the individ's consumption is counted")
+    else:
+        production = ("production (production.convention: consumption_tax): the state's share of the extra production is the indirect "
+                      "tax on the individ's consumption, economy.indirect_tax_rate × economy.consumption_share × the individ's disposable "
+                      "income in each month; production itself is the employer's (a public employer's as a memo)")
+    given = ", ".join(f"{k} {v:g}" for k, v in s.productivity.items())
+    productivity = ("productivity (share of the lönekostnad produced): " + (given + "; other work states " if given else "")
+                    + "the rules' economy.productivity_subsidised for subsidised jobs and economy.productivity_unsubsidised for arbete")
+    displaced = ", ".join(f"{k} {v:g}" for k, v in s.displacement.items() if v)
+    displacement = ("displacement (undanträngning) in samhällsekonomi: " + (displaced if displaced else "none (displacement: {})")
+                    + "; not in the actors' cash")
+    loan = ("study loan (study_loan: financial): a financial transaction, neither the loan nor the claim is booked (a memo line); the "
+            "försörjningsstöd top-up still counts it" if s.study_loan == "financial" else
+            "study loan (study_loan: ramboll, seed 004): the individ's income, and a claim of the same amount to the state")
+    pension = ("pension contributions (actors.pension_system: separate): the ålderspensionsavgift, the allmän pensionsavgift and the state's "
+               "ålderspensionsavgift on benefits go to pensionssystemet" if s.actors.pension_system == "separate" else
+               "pension contributions (actors.pension_system: in_state, seed 004): counted as the state's")
+    return [production, productivity, displacement, loan, pension]
+
+
+def counterfactual_warnings(ls: LoadedScenario, pop: Population) -> list[str]:
+    """One line each when the effect silently assumes that nobody would have moved anyway, or
+    that subsidised jobs displace nothing."""
+    s = ls.scenario
+    out = []
+    if s.counterfactual.comparison_group is None and "counterfactual.deadweight" in ls.defaults_used:
+        out.append("the effect assumes that nobody would have made the same move without the project: the scenario gives neither "
+                   "counterfactual.deadweight nor a comparison group (counterfactual.comparison_group)")
+    subsidised = [sid for sid, st in STATES.items() if st.kind == "subsidised_work" and not s.displacement.get(sid)]
+    n = pop.count(lambda b, a: np.isin(np.where(a == "oforandrad", b, a), subsidised))
+    if n:
+        out.append(f"{n} participants go to subsidised jobs and samhällsekonomi assumes they displace no other work (displacement; "
+                   "Dahlberg & Forslund, IFAU 1999, found about 65 % for subsidised employment)")
     return out
 
 
@@ -451,7 +526,9 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     monthly, disc = monthly_figures(e)
     payback = payback_figures(monthly, disc, s.project.cost, s.project.funding)
     return Analysis(first_year, per_pm, n_first, per_year_figures(e), payback, monthly, per_participant_table(res, e.kept),
-                    category_table(agg, e.first), run_meta(res, ls), assumption_texts(ls, res, counterfactual), warning_texts(res, deadweight),
+                    category_table(agg, e.first), run_meta(res, ls), assumption_texts(ls, res, counterfactual),
+                    warning_texts(res, deadweight) + counterfactual_warnings(ls, pop),
                     first_year_naive=first_year_naive, horizon=horizon_figures(e, payback), return_per_krona=return_per_krona(e, payback),
                     typology=typology(pop), potential=potential_figures(agg, e.first), stat_split=stat_split(agg, e),
-                    counterfactual=counterfactual)
+                    counterfactual=counterfactual, first_year_before_equalisation=first_year_before_equalisation(agg, e),
+                    society=society_figures(agg, e, s.project.cost))

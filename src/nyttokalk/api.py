@@ -98,6 +98,8 @@ class Result:
     return_per_krona: dict[str, dict[str, float | None]]
     stat_split: dict[str, float]  # the state's first-year effect by af | fk | csn | statsbudget
     potential: dict[str, float] | None  # first-year effect if everyone reached unsubsidised work (None: not computed)
+    first_year_before_equalisation: dict[str, float] = field(default_factory=dict)  # first_year without kommunalekonomisk utjämning
+    society: dict[str, dict[str, float]] = field(default_factory=dict)  # samhällsekonomi: first_year, horizon, horizon_discounted
     lang: str = "sv"
     analysis: "Analysis | None" = field(default=None, repr=False)  # the analysis behind it (reports read it)
     engine: "EngineResult | None" = field(default=None, repr=False)
@@ -141,6 +143,7 @@ def result_of(a: "Analysis", res: "EngineResult", ls: "LoadedScenario", lang: st
         per_actor_year=_per_actor_year(a), monthly=a.monthly, flows=a.by_category, assumptions=list(a.assumptions),
         warnings=list(a.warnings), meta=a.meta, counterfactual=a.counterfactual, return_per_krona=a.return_per_krona,
         stat_split=a.stat_split, potential=a.potential, lang=lang, analysis=a, engine=res, scenario=ls,
+        first_year_before_equalisation=dict(a.first_year_before_equalisation), society={k: dict(v) for k, v in a.society.items()},
     )
 
 

@@ -1,18 +1,30 @@
 """The ledger: every flow between actors, per participant and month, for both situations.
 
-A category has a fixed payer and payee. Transfers move money between actors and sum to zero
-over all actors; production value and claims enter from outside (`extern`), real resource use
-(a study place) leaves to it. The balance check: the actors' nets sum to production + claims
-− resource use, for every participant-month.
+A category has a fixed payer and payee and a kind:
+- transfer: money between actors (sums to zero over all actors);
+- production: value entering an actor's cash from outside (`extern`): a private or non-profit
+  employer's production, and under the Ramboll convention the 0.18 market-price markup to the state;
+- claim: a claim entering an actor's books from outside (the study-loan claim, Ramboll's convention only);
+- resource: real resource use leaving an actor's cash (a study place, unit costs);
+- memo: counted in no actor's cash (production for a public employer, the study loan lent, the
+  production at market price and the displacement that samhällsekonomi reads).
+
+The cash balance check: the actors' nets sum to production + claims − resource use, for every
+participant-month. Samhällsekonomi reads the categories marked with their `society` component:
+production at market prices − resources − displacement (`Ledger.society_net`).
+
+The employer's flows (pay, fees, subsidies, production) are declared once with the employer role
+(`arbetsgivare`); `categories` expands each into one category per public employer
+(`lon@kommun`: the kommun pays the wage), so that payer and payee stay fixed per category.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .actors import ACTORS, EXTERNAL
+from .actors import ACTORS, EXTERNAL, PUBLIC_EMPLOYERS
 
 # A category's tax treatment: how it counts in the individual's income (incometax.income_tax, the top-up)
 WORK = "work"  # taxable arbetsinkomst: allmän pensionsavgift and jobbskatteavdrag
@@ -23,7 +35,14 @@ NOT_INCOME = "not_income"  # not the individual's income (employer contributions
 
 # Who computes a category's amounts
 STATE = "state"  # a state function returns it (states/)
-ENGINE = "engine"  # the engine: production value, the loan claim, the income tax, the top-up, unit costs
+ENGINE = "engine"  # the engine: production value, the income tax, the top-up, unit costs, pension and utjämning flows
+
+EMPLOYER_ROLE = "arbetsgivare"  # the payer or payee that the employer's categories expand
+EMPLOYER_SEPARATOR = "@"  # lon@kommun: the category lon with the kommun as the employer
+EMPLOYER_LABELS = {"kommun": "kommunen som arbetsgivare", "region": "regionen som arbetsgivare", "stat": "staten som arbetsgivare"}
+
+# What samhällsekonomi counts a category as (Category.society): + production, − resources, − displacement
+SOCIETY_SIGN = {"production": 1.0, "resources": -1.0, "displacement": -1.0}
 
 
 @dataclass(frozen=True)
@@ -35,31 +54,74 @@ class Category:
     label: str
     payer: str
     payee: str
-    kind: str  # transfer | production | claim | resource
+    kind: str  # transfer | production | claim | resource | memo
     stat_unit: str = "statsbudget"  # who in the state pays or receives: af | fk | csn | statsbudget
     tax: str = NOT_INCOME  # WORK | BENEFIT | NO_FEE | TAX_FREE | NOT_INCOME
     source: str = STATE  # STATE | ENGINE
     tax_component: str | None = None  # the component of incometax.income_tax this category carries
+    society: str | None = None  # production | resources | displacement: the samhällsekonomi component it counts in
+    disposable: bool = True  # counts in the individ's disposable income when the individ receives it (not: the study loan)
+    equalisation: bool = False  # a kommunalekonomisk utjämning flow (first_year_before_equalisation leaves it out)
+    employer: str | None = None  # the employer role's actor for an expanded category (lon@kommun: kommun)
+    public_label: str | None = None  # the label when a public employer is the employer (production: the value of the services)
+
+    @property
+    def employer_role(self) -> bool:
+        return EMPLOYER_ROLE in (self.payer, self.payee) and self.employer is None
+
+    def sign(self, actor: str) -> int:
+        """+1 when the actor receives this category in cash, −1 when it pays it, 0 otherwise (memo)."""
+        if self.kind == "memo":
+            return 0
+        return (self.payee == actor) - (self.payer == actor)
+
+    def for_employer(self, actor: str) -> "Category":
+        """This employer-role category with a public actor as the employer: that actor pays the wage
+        and fees and receives the subsidy; its production is not cash (a memo)."""
+        swap = lambda x: actor if x == EMPLOYER_ROLE else x  # noqa: E731
+        label = f"{self.public_label or self.label} ({EMPLOYER_LABELS[actor]})"
+        kind = "memo" if self.kind == "production" else self.kind
+        return replace(self, id=f"{self.id}{EMPLOYER_SEPARATOR}{actor}", label=label, payer=swap(self.payer), payee=swap(self.payee),
+                       kind=kind, source=ENGINE, employer=actor, public_label=None)
 
 
-def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> dict[str, Category]:
-    """Every category, in the ledger's fixed order; the fees' payee is the scenario's (fees.*)."""
+def base_id(category_id: str) -> str:
+    """lon@kommun → lon."""
+    return category_id.split(EMPLOYER_SEPARATOR, 1)[0]
+
+
+def categories(public_service_to: str = "stat", begravning_to: str = "stat", *, pension_to: str = "pensionssystemet",
+               equalisation_to: str = "ovriga_kommuner", study_loan: str = "financial") -> dict[str, Category]:
+    """Every category, in the ledger's fixed order, the employer's expanded per public employer.
+    The scenario decides the fees' payee (fees.*), the pension contributions' (actors.pension_system:
+    pensionssystemet, or stat as Ramboll's calculator), the utjämning's counterpart
+    (equalisation.counterpart) and the study loan's treatment (study_loan: financial, or ramboll:
+    the loan as the individ's income and a claim of the same amount to the state)."""
     C = Category
+    X = EXTERNAL
+    loan_is_income = study_loan == "ramboll"
     cats = [
-        C("lon", "Lön", "arbetsgivare", "individ", "transfer", tax=WORK),
-        C("semesterersattning", "Semesterersättning", "arbetsgivare", "individ", "transfer", tax=WORK),
-        C("arbetsgivaravgift", "Arbetsgivaravgifter", "arbetsgivare", "stat", "transfer"),
-        C("stod_introduktionsjobb", "Stöd introduktionsjobb", "stat", "arbetsgivare", "transfer", "af"),
-        C("stod_handledare", "Handledarstöd introduktionsjobb", "stat", "arbetsgivare", "transfer", "af"),
-        C("stod_nystartsjobb", "Stöd nystartsjobb", "stat", "arbetsgivare", "transfer", "af"),
-        C("stod_extratjanst", "Stöd extratjänst", "stat", "arbetsgivare", "transfer", "af"),
-        C("stod_lonebidrag", "Lönebidrag", "stat", "arbetsgivare", "transfer", "af"),
-        C("produktion_faktorkostnad", "Produktionsvärde till faktorkostnad", EXTERNAL, "arbetsgivare", "production", source=ENGINE),
-        C("produktion_indirekta_skatter", "Produktionsvärde: indirekta skatter", EXTERNAL, "stat", "production", source=ENGINE),
+        C("lon", "Lön", EMPLOYER_ROLE, "individ", "transfer", tax=WORK),
+        C("semesterersattning", "Semesterersättning", EMPLOYER_ROLE, "individ", "transfer", tax=WORK),
+        C("arbetsgivaravgift", "Arbetsgivaravgifter utom ålderspensionsavgiften", EMPLOYER_ROLE, "stat", "transfer"),
+        C("alderspensionsavgift", "Ålderspensionsavgift (del av arbetsgivaravgifterna)", EMPLOYER_ROLE, pension_to, "transfer"),
+        C("stod_introduktionsjobb", "Stöd introduktionsjobb", "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("stod_handledare", "Handledarstöd introduktionsjobb", "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("stod_nystartsjobb", "Stöd nystartsjobb", "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("stod_extratjanst", "Stöd extratjänst", "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("stod_lonebidrag", "Lönebidrag", "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("produktion", "Produktionsvärde (produktivitet × lönekostnad)", X, EMPLOYER_ROLE, "production", source=ENGINE,
+          public_label="Värdet av tjänsterna, memo (produktivitet × lönekostnad)"),
+        C("produktion_indirekta_skatter", "Produktionsvärde: indirekta skatter (Rambolls konvention)", X, "stat", "production", source=ENGINE),
+        C("produktion_marknadspris", "Produktionsvärde till marknadspris, memo (samhällsekonomi)", X, X, "memo", source=ENGINE,
+          society="production"),
+        C("undantrangning", "Undanträngning, memo (samhällsekonomi)", X, X, "memo", source=ENGINE, society="displacement"),
         C("kommunalskatt", "Kommunalskatt", "individ", "kommun", "transfer", source=ENGINE, tax_component="kommun_tax"),
         C("regionskatt", "Regionskatt", "individ", "region", "transfer", source=ENGINE, tax_component="region_tax"),
+        C("utjamning_kommun", "Kommunalekonomisk utjämning, kommunen", "kommun", equalisation_to, "transfer", source=ENGINE, equalisation=True),
+        C("utjamning_region", "Kommunalekonomisk utjämning, regionen", "region", equalisation_to, "transfer", source=ENGINE, equalisation=True),
         C("statlig_skatt", "Statlig inkomstskatt", "individ", "stat", "transfer", source=ENGINE, tax_component="state_tax"),
-        C("allman_pensionsavgift", "Allmän pensionsavgift", "individ", "stat", "transfer", source=ENGINE, tax_component="pension_fee"),
+        C("allman_pensionsavgift", "Allmän pensionsavgift", "individ", pension_to, "transfer", source=ENGINE, tax_component="pension_fee"),
         C("skattereduktion_pensionsavgift", "Skattereduktion allmän pensionsavgift", "stat", "individ", "transfer", source=ENGINE,
           tax_component="pension_fee_reduction"),
         C("jobbskatteavdrag", "Jobbskatteavdrag", "stat", "individ", "transfer", source=ENGINE, tax_component="jobbskatteavdrag"),
@@ -70,6 +132,7 @@ def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> 
         C("public_service_avgift", "Public service-avgift", "individ", public_service_to, "transfer", source=ENGINE,
           tax_component="public_service_fee"),
         C("begravningsavgift", "Begravningsavgift", "individ", begravning_to, "transfer", source=ENGINE, tax_component="begravning_fee"),
+        C("indirekta_skatter", "Indirekta skatter på individens konsumtion", "individ", "stat", "transfer", source=ENGINE),
         C("aktivitetsstod", "Aktivitetsstöd", "stat", "individ", "transfer", "af", tax=BENEFIT),
         C("etableringsersattning", "Etableringsersättning", "stat", "individ", "transfer", "af", tax=TAX_FREE),
         C("utvecklingsersattning", "Utvecklingsersättning", "stat", "individ", "transfer", "af", tax=TAX_FREE),
@@ -77,21 +140,41 @@ def categories(public_service_to: str = "stat", begravning_to: str = "stat") -> 
         C("sjukpenning", "Sjukpenning", "stat", "individ", "transfer", "fk", tax=BENEFIT),
         C("sjukersattning", "Sjukersättning", "stat", "individ", "transfer", "fk", tax=NO_FEE),
         C("aktivitetsersattning", "Aktivitetsersättning", "stat", "individ", "transfer", "fk", tax=NO_FEE),
+        C("statlig_alderspensionsavgift", "Statlig ålderspensionsavgift på ersättningar", "stat", pension_to, "transfer", source=ENGINE),
         C("forsorjningsstod", "Försörjningsstöd", "kommun", "individ", "transfer", tax=TAX_FREE, source=ENGINE),
         C("studiebidrag", "Studiemedel, bidrag", "stat", "individ", "transfer", "csn", tax=TAX_FREE),
-        C("studielan", "Studiemedel, lån", "stat", "individ", "transfer", "csn", tax=TAX_FREE),
-        C("studielan_fordran", "Fordran på återbetalning av studielån", EXTERNAL, "stat", "claim", "csn", source=ENGINE),
-        C("studieplats", "Studieplats (komvux, sfi)", "kommun", EXTERNAL, "resource"),
-        C("enhetskostnad_kommun", "Enhetskostnad kommun (scenario)", "kommun", EXTERNAL, "resource", source=ENGINE),
-        C("enhetskostnad_region", "Enhetskostnad region (scenario)", "region", EXTERNAL, "resource", source=ENGINE),
-        C("enhetskostnad_stat", "Enhetskostnad stat (scenario)", "stat", EXTERNAL, "resource", source=ENGINE),
+        C("studielan", "Studiemedel, lån (Rambolls konvention)" if loan_is_income else "Studielån, lånat belopp, memo",
+          "stat", "individ", "transfer" if loan_is_income else "memo", "csn", tax=TAX_FREE, disposable=False),
     ]
-    return {c.id: c for c in cats}
+    if loan_is_income:
+        cats.append(C("studielan_fordran", "Fordran på återbetalning av studielån (Rambolls konvention)", X, "stat", "claim", "csn",
+                      source=ENGINE))
+    cats += [
+        C("studieplats", "Studieplats (komvux, sfi)", "kommun", X, "resource", society="resources"),
+        C("enhetskostnad_kommun", "Enhetskostnad kommun (scenario)", "kommun", X, "resource", source=ENGINE, society="resources"),
+        C("enhetskostnad_region", "Enhetskostnad region (scenario)", "region", X, "resource", source=ENGINE, society="resources"),
+        C("enhetskostnad_stat", "Enhetskostnad stat (scenario)", "stat", X, "resource", source=ENGINE, society="resources"),
+    ]
+    out = {c.id: c for c in cats}
+    for c in cats:
+        if c.employer_role:
+            out.update({e.id: e for e in (c.for_employer(actor) for actor in PUBLIC_EMPLOYERS)})
+    return out
 
 
-# Derived from the categories (the fees' payee does not change any of these)
+def categories_for(scenario) -> dict[str, Category]:
+    """The categories under a scenario's choices."""
+    s = scenario
+    return categories(s.fees.public_service, s.fees.begravning, pension_to="stat" if s.actors.pension_system == "in_state" else "pensionssystemet",
+                      equalisation_to=s.equalisation.counterpart, study_loan=s.study_loan)
+
+
+# Derived from the categories (the scenario's choices of payee do not change any of these)
 _CATEGORIES = categories()
 STATE_ITEMS = tuple(cid for cid, c in _CATEGORIES.items() if c.source == STATE)  # what state functions may return
+EMPLOYER_ITEMS = tuple(cid for cid, c in _CATEGORIES.items() if c.employer_role)  # expanded per employer by the engine
+LABOUR_COST_ITEMS = tuple(cid for cid in EMPLOYER_ITEMS if _CATEGORIES[cid].payer == EMPLOYER_ROLE)  # the lönekostnad: pay and fees
+SUBSIDY_ITEMS = tuple(cid for cid in EMPLOYER_ITEMS if _CATEGORIES[cid].payer == "stat")  # the state's subsidies to the employer
 
 
 def _state_items_taxed(tax: str) -> tuple[str, ...]:
@@ -117,29 +200,41 @@ class Ledger:
     categories: dict[str, Category]
     flows: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
-    def actor_net(self, situation: str, actor: str) -> np.ndarray:
-        """What the actor receives minus what it pays, per participant-month."""
+    def _signed_sum(self, situation: str, weight) -> np.ndarray:
         net = None
         for cid, amount in self.flows[situation].items():
-            c = self.categories[cid]
-            sign = (c.payee == actor) - (c.payer == actor)
-            if sign:
-                net = sign * amount if net is None else net + sign * amount
+            w = weight(self.categories[cid])
+            if w:
+                net = w * amount if net is None else net + w * amount
         if net is None:
             shape = next(iter(self.flows[situation].values())).shape
             return np.zeros(shape)
         return net
 
+    def actor_net(self, situation: str, actor: str, *, equalisation: bool = True) -> np.ndarray:
+        """What the actor receives minus what it pays in cash, per participant-month (memo
+        categories are in no actor's cash); equalisation=False leaves out the utjämning flows."""
+        return self._signed_sum(situation, lambda c: c.sign(actor) if equalisation or not c.equalisation else 0)
+
+    def society_net(self, situation: str) -> np.ndarray:
+        """Samhällsekonomi: production at market prices − resources − displacement, per cell."""
+        return self._signed_sum(situation, lambda c: SOCIETY_SIGN.get(c.society, 0.0))
+
+    def society_part(self, situation: str, component: str) -> np.ndarray:
+        """One component of society_net, as a positive amount (production, resources or displacement)."""
+        return self._signed_sum(situation, lambda c: 1.0 if c.society == component else 0.0)
+
     def check_balance(self, tolerance: float = 1e-6, relative: float = 0.0) -> None:
-        """Actors' nets sum to production + claims − resource use in every cell (participant-month, or
-        grid month × months since exit for sums over participants, where `relative` allows for the
-        rounding of large sums: the gap may be tolerance + relative × the cell's gross flows)."""
+        """Actors' cash nets sum to production + claims − resource use in every cell (participant-month,
+        or grid month × months since exit for sums over participants, where `relative` allows for the
+        rounding of large sums: the gap may be tolerance + relative × the cell's gross flows). Memo
+        categories are outside the cash ledger."""
         for situation, flows in self.flows.items():
             total = sum(self.actor_net(situation, a) for a in ACTORS)
             outside = sum(
                 (amount if self.categories[cid].payer == EXTERNAL else -amount)
                 for cid, amount in flows.items()
-                if self.categories[cid].kind != "transfer"
+                if self.categories[cid].kind not in ("transfer", "memo")
             )
             gap = np.abs(total - outside)
             allowed = tolerance + (relative * sum(np.abs(a) for a in flows.values()) if relative else 0.0)
@@ -148,3 +243,16 @@ class Ledger:
             for cid, amount in flows.items():
                 if not np.isfinite(amount).all():
                     raise LedgerImbalance(f"non-finite amounts in {cid} ({situation})")
+
+    def check_society(self, market_factor: np.ndarray, tolerance: float = 1e-6, relative: float = 0.0) -> None:
+        """Samhällsekonomi's production is every employer's production (private, non-profit and
+        public) at market prices: produktion_marknadspris = market_factor × (produktion + its
+        public-employer memos) in every cell; market_factor broadcasts over the cells (per month)."""
+        for situation, flows in self.flows.items():
+            at_factor = sum((a for cid, a in flows.items() if base_id(cid) == "produktion"), 0.0)
+            market = flows.get("produktion_marknadspris", 0.0)
+            gap = np.abs(market - market_factor * at_factor)
+            allowed = tolerance + (relative * np.abs(market) if relative else 0.0)
+            if np.any(gap > allowed):
+                raise LedgerImbalance(f"society's production is not the production at market price in the {situation} situation: "
+                                      f"max gap {np.max(gap):.6f} SEK")

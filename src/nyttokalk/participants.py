@@ -26,6 +26,7 @@ from .errors import InputError, Problem
 from .household import parse_adults, parse_children_ages
 from .limits import (AGE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FULL_TIME_WAGE, MAX_MONTHS_UNEMPLOYED, MAX_OBSERVED_AMOUNT,
                      MAX_PRIOR_INCOME, MAX_PROJECTION_YEARS, MAX_ROW_BYTES, MAX_XLSX_UNPACKED_BYTES, MIN_FULL_TIME_WAGE, exit_years)
+from .actors import EMPLOYERS, normalise_employer
 from .privacy import PERSONNUMMER_SHAPE, looks_like_personnummer, mask_file_name
 from .states import STATES, is_modelled, normalise_state, valid_after, valid_before
 
@@ -43,6 +44,7 @@ OPTIONAL = (
     "prior_income",
     "adults",
     "children_ages",
+    "employer",
 )
 REPLACED = {"household": "the household is given by the columns adults (1 or 2; also 'ensamstående', 'sambo') and children_ages (e.g. '3 7 15')"}
 
@@ -67,6 +69,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "prior_income": ("tidigare inkomst", "inkomst före", "årsinkomst"),
     "adults": ("vuxna", "antal vuxna"),
     "children_ages": ("barnens åldrar", "barns åldrar", "barn"),
+    "employer": ("arbetsgivare", "arbetsgivartyp", "arbetsgivarsektor"),
 }
 MONEY = ("wage", "before_amount", "after_amount", "prior_income")  # SEK: thousands separators and "kr" accepted
 # A row whose id (or, without an id, any cell) is one of these words is a total, not a participant
@@ -95,6 +98,7 @@ class Participants:
     adults: np.ndarray  # float 1/2, NaN = missing (scenario default)
     children_ages: np.ndarray  # (n, k) float ages at exit_month, NaN padding; k ≥ 0
     children_given: np.ndarray  # bool: children_ages was filled in ('-' = no children)
+    employer: np.ndarray  # str: privat, kommun, region, stat, ideell; "" = missing (scenario default)
     ids_pseudonymised: bool = False
     ids_look_like_personnummer: bool = False
     id_key_given: bool = False
@@ -811,6 +815,17 @@ def _household(t: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return adults, children_ages, children_given
 
 
+def _employer(t: _Table) -> np.ndarray:
+    """The employer kind of each row (Swedish spellings and any case), "" where empty; each distinct text parsed once."""
+    if "employer" not in t.df:
+        return np.full(len(t.df), "", dtype=object)
+    codes, uniques = pd.factorize(t.text("employer").str.strip())
+    parsed = [normalise_employer(x) if x else "" for x in uniques]
+    for i in np.flatnonzero(np.array([x is None for x in parsed] + [False])[codes]):
+        t.problem(i, "employer", f"unknown employer; one of {', '.join(EMPLOYERS)}", value=t.df["employer"].iloc[i])
+    return np.array([x or "" for x in parsed] + [""], dtype=object)[codes]
+
+
 def _check_id_key(id_key: str | None) -> None:
     if id_key is not None and not id_key.strip():
         raise InputError([Problem("command line", "the key is empty: give a key (the same key gives the same pseudonyms), or leave "
@@ -857,6 +872,7 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
     newly = _newly_arrived(t)
     exit_month = _exit_months(t)
     adults, children_ages, children_given = _household(t)
+    employer = _employer(t)
     municipality = t.text("municipality").str.strip().to_numpy(dtype=object) if "municipality" in t.df else np.full(len(t.df), "", dtype=object)
     if problems:
         raise InputError(problems, f"{file}: {len(problems)} problem(s) in the participant file")
@@ -871,7 +887,8 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
         age=numbers["age"], municipality=municipality, newly_arrived=newly, months_unemployed=numbers["months_unemployed"],
         wage=numbers["wage"], extent=numbers["extent"], exit_month=exit_month, before_amount=numbers["before_amount"],
         after_amount=numbers["after_amount"], prior_income=numbers["prior_income"], adults=adults, children_ages=children_ages,
-        children_given=children_given, ids_pseudonymised=bool(pseudonymise and not keep_ids), ids_look_like_personnummer=bool(pseudonymise),
+        children_given=children_given, employer=employer, ids_pseudonymised=bool(pseudonymise and not keep_ids),
+        ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),
     )
 

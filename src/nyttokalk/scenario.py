@@ -20,7 +20,7 @@ from .privacy import mask
 from .states import STATES, normalise_state
 from .yamlio import YamlDoc, load_yaml, pydantic_problems
 
-from .actors import ACTORS, PUBLIC_ACTORS, UNIT_COST_PAYERS  # noqa: F401  (re-exported: older imports)
+from .actors import ACTORS, EMPLOYERS, PUBLIC_ACTORS, UNIT_COST_PAYERS, normalise_employer  # noqa: F401  (re-exported: older imports)
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -83,6 +83,12 @@ class ParticipantDefaults(Strict):
     prior_income: Num | None = Field(ge=0)
     adults: Annotated[Literal[1, 2], BeforeValidator(_not_bool)]  # household for försörjningsstöd: 1 ensamstående, 2 sambor
     children_ages: list[Annotated[Int, Field(ge=0, le=30)]]  # ages at the exit month; [] = no children
+    employer: Literal[EMPLOYERS]  # who employs in a work state: privat, kommun, region, stat, ideell
+
+    @field_validator("employer", mode="before")
+    @classmethod
+    def _employer(cls, v):
+        return normalise_employer(v) or v  # Swedish spellings and any case; an unknown word fails with the allowed ones
 
 
 class Wages(Strict):
@@ -157,6 +163,33 @@ class Counterfactual(Strict):
         return self
 
 
+class Production(Strict):
+    convention: Literal["consumption_tax", "ramboll"]  # the state's share of production: indirect tax on consumption, or Ramboll's 0.18 markup
+
+
+class Equalisation(Strict):
+    enabled: bool  # kommunalekonomisk utjämning (lag 2004:773 3–7 §§) of the kommun's and the region's tax
+    counterpart: Literal["ovriga_kommuner", "stat"]  # who gains what the kommun loses: the other kommuner (the law), or the state
+
+
+class ActorChoices(Strict):
+    pension_system: Literal["separate", "in_state"]  # the pension contributions: to pensionssystemet, or to the state (Ramboll)
+
+
+def _work_state_shares(name: str, v: dict) -> dict[str, float]:
+    """A mapping state id → share for work states, with the state ids normalised."""
+    work = [sid for sid, st in STATES.items() if st.kind in ("work", "subsidised_work")]
+    out: dict[str, float] = {}
+    for key, share in v.items():
+        sid = normalise_state(str(key))
+        if sid not in work:
+            raise ValueError(f"{name}.{key}: not a work state; work states: {', '.join(work)}")
+        if sid in out:
+            raise ValueError(f"{name}.{key}: the state {sid!r} is given twice")
+        out[sid] = float(share)
+    return out
+
+
 class Project(Strict):
     cost: Num = Field(ge=0)
     funding: dict[Literal["individ", "kommun", "region", "stat", "arbetsgivare"], Num] | None
@@ -192,6 +225,12 @@ class Scenario(Strict):
     discount_rate: Num = Field(ge=0, le=20)
     project: Project
     unit_costs: dict[str, dict[str, Annotated[Num, Field(ge=0)]]]  # state id → actor → SEK per person-month
+    production: Production
+    productivity: dict[str, Annotated[Num, Field(ge=0, le=2)]]  # work state → share of the lönekostnad produced ({}: the rules')
+    displacement: dict[str, Annotated[Num, Field(ge=0, le=1)]]  # work state → share of its production displaced (samhällsekonomi)
+    equalisation: Equalisation
+    study_loan: Literal["financial", "ramboll"]  # financial: neither the loan nor the claim is booked; ramboll: the loan as income, a claim to the state
+    actors: ActorChoices
     choices: list[str]
 
     @field_validator("name", "title", "description", "choices")
@@ -199,6 +238,16 @@ class Scenario(Strict):
     def _no_personnummer(cls, v):
         # a personnummer written into a scenario's texts is masked like an id, so no output shows it
         return [mask(x) for x in v] if isinstance(v, list) else mask(v)
+
+    @field_validator("productivity")
+    @classmethod
+    def _productivity_keys(cls, v):
+        return _work_state_shares("productivity", v)
+
+    @field_validator("displacement")
+    @classmethod
+    def _displacement_keys(cls, v):
+        return _work_state_shares("displacement", v)
 
     @field_validator("unit_costs")
     @classmethod

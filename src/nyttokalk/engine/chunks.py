@@ -12,13 +12,14 @@ import numpy as np
 
 from .. import states as st
 from ..actors import ACTORS, UNIT_COST_PAYERS
-from ..ledger import Ledger, categories
+from ..ledger import Ledger, categories_for
 from ..notes import render as render_notes
 from ..participants import Participants, Population
 from ..ruleset.loader import RuleBook
 from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..spool import MemoryRows, participant_rows
+from . import publicfinance as pf
 from . import topup
 from .inputs import run_notes
 from .plan import Plan, setup
@@ -64,6 +65,10 @@ class _Context:
     norm: np.ndarray  # the försörjningsstöd norm, chunk participants × months
     p: Participants  # the chunk's participants
     ls: LoadedScenario
+    cats: dict  # the run's categories
+    equalisation: dict[int, tuple[np.ndarray, np.ndarray]]  # the chunk participants' utjämning rates per year ({} = off)
+    productivity: np.ndarray  # state code × chunk month
+    displacement: np.ndarray  # per state code
 
 
 def _potential_wage(inputs: dict, ls: LoadedScenario) -> np.ndarray:
@@ -73,7 +78,8 @@ def _potential_wage(inputs: dict, ls: LoadedScenario) -> np.ndarray:
     return np.where(np.isnan(inputs["wage"]), np.nan if d is None else d, inputs["wage"])
 
 
-def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.ndarray, potential_wage: np.ndarray | None) -> Chunk:
+def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.ndarray, potential_wage: np.ndarray | None,
+                   cats: dict) -> Chunk:
     """The ledger of participants idx (sorted by exit month) over the calendar years their horizons span."""
     horizon = plan.grid.horizon
     exits = plan.grid.exit_index[idx]
@@ -87,7 +93,9 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
     situations, mixing = chunk_situations(p, codes, inputs, plan.duration[idx], grid, ls,
                                           None if potential_wage is None else potential_wage[idx])
     ctx = _Context(mr, grid, plan, {year: tuple(a[idx] for a in plan.rates[year]) for year in grid.years},
-                   topup.norm(inputs, mr, ls), p, ls)
+                   topup.norm(inputs, mr, ls), p, ls, cats,
+                   {year: tuple(a[idx] for a in plan.equalisation[year]) for year in grid.years} if plan.equalisation else {},
+                   pf.productivity_table(mr, ls.scenario), pf.displacement_table(ls.scenario))
     ledger: dict[str, dict[str, np.ndarray]] = {}
     flags: dict[str, np.ndarray] = {}
     tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
@@ -104,15 +112,6 @@ def _situation_flows(sit: Situation, ctx: _Context) -> tuple[dict[str, np.ndarra
     s = ctx.ls.scenario
     items, warnings = state_items(sit, ctx.mr)
     flows = dict(items)
-    # production value at market price (seed 004): factor cost to the employer, the rest to the state
-    if "lon" in items:
-        zeros = np.zeros(sit.codes.shape)
-        factor_cost = items["lon"] + items.get("semesterersattning", zeros) + items.get("arbetsgivaravgift", zeros)
-        flows["produktion_faktorkostnad"] = factor_cost
-        flows["produktion_indirekta_skatter"] = factor_cost * (ctx.mr.at("economy.production_market_price_factor")[None, :] - 1)
-    # the state's claim on future repayment of the study loan
-    if "studielan" in items:
-        flows["studielan_fordran"] = items["studielan"].copy()
     tax = situation_tax(sit, items, ctx.grid, ctx.plan.tax_rules, ctx.rates, s.tax.temporary_work_reduction, ctx.p)
     flows.update(tax.flows)
     flows["forsorjningsstod"] = topup.forsorjningsstod(sit, items, tax.taxable, tax.total, ctx.norm)
@@ -123,7 +122,29 @@ def _situation_flows(sit: Situation, ctx: _Context) -> tuple[dict[str, np.ndarra
                 cost = (sit.codes == st.CODES[sid]) * float(per_actor[actor])
                 key = f"enhetskostnad_{actor}"
                 flows[key] = flows[key] + cost if key in flows else cost
+    warnings.update(_public_finance(flows, sit, tax, ctx))
+    unknown = set(flows) - set(ctx.cats)
+    if unknown:
+        raise KeyError(f"flows without a ledger category: {', '.join(sorted(unknown))}")
     return flows, warnings, tax.by_year
+
+
+def _public_finance(flows: dict[str, np.ndarray], sit: Situation, tax, ctx: _Context) -> dict[str, np.ndarray]:
+    """Production and its share to the state, the pension system's contributions on benefits, the
+    utjämning, the study-loan claim, the consumption tax and a public employer's flows, in place
+    (engine/publicfinance.py); returns the rows flagged (productivity below the floor)."""
+    s = ctx.ls.scenario
+    flags = pf.production(flows, sit, ctx.mr, s, ctx.productivity, ctx.displacement)
+    if s.study_loan == "ramboll" and "studielan" in flows:  # seed 004: the state's claim on the loan's repayment, at face value
+        flows["studielan_fordran"] = flows["studielan"].copy()
+    if s.actors.pension_system == "separate":
+        pf.pension_on_benefits(flows, ctx.mr)
+    if ctx.equalisation:
+        pf.equalisation(flows, sit, tax, ctx.grid.years, ctx.equalisation)
+    if s.production.convention == "consumption_tax":
+        pf.consumption_tax(flows, ctx.cats, ctx.mr)
+    pf.by_employer(flows, sit.inputs["employer"])
+    return flags
 
 
 def _accumulate(chunk: Chunk, cats: dict, horizon: int) -> tuple[dict, np.ndarray]:
@@ -152,7 +173,7 @@ def _accumulate(chunk: Chunk, cats: dict, horizon: int) -> tuple[dict, np.ndarra
             if sign is not None:
                 total = relative[:, :k].sum(axis=1)
                 for j, actor in enumerate(ACTORS):
-                    w = (c.payee == actor) - (c.payer == actor)
+                    w = c.sign(actor)
                     if w:
                         first_year[:, j] += sign * w * total
     return local, first_year
@@ -166,7 +187,7 @@ def _chunk_result(w: dict, k: int) -> tuple:
     """Chunk k of the run described by w: (participant indices, grid offset, the chunk's sums as
     chunk month × months since exit arrays, first-year effects, flags, the chunk)."""
     idx = w["chunks"][k]
-    chunk = _compute_chunk(w["plan"], w["p"], w["ls"], idx, w["potential_wage"])
+    chunk = _compute_chunk(w["plan"], w["p"], w["ls"], idx, w["potential_wage"], w["cats"])
     local, first_year = _accumulate(chunk, w["cats"], w["plan"].grid.horizon)
     return idx, chunk.offset, local, first_year, chunk.flags, chunk
 
@@ -247,7 +268,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     potential_missing = int(np.isnan(potential_wage).sum())
     notes = list(plan.notes) + run_notes(p, plan.duration, grid.horizon, potential_missing, ls)
 
-    cats = categories(s.fees.public_service, s.fees.begravning)
+    cats = categories_for(s)
     situations = ["before", "after"] + (["potential"] if not potential_missing else [])
     sums = _Sums({sit: {cid: np.zeros((grid.n_months, grid.horizon)) for cid in cats} for sit in situations},
                  np.zeros((n, len(ACTORS))), {})
@@ -265,6 +286,10 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
 
     aggregates = Ledger(categories=cats, flows=sums.flows)
     aggregates.check_balance(relative=1e-9)
+    market_factor = plan.mr.at("economy.production_market_price_factor")
+    aggregates.check_society(market_factor[:, None], relative=1e-9)  # rows: grid months
+    if sums.ledger is not None:
+        sums.ledger.check_society(market_factor[None, :])  # columns: grid months
     flags = flag_summary(sums.flags, p, where)
     detail = None
     if keep_ledger:

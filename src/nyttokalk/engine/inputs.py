@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import states as st
+from ..actors import EMPLOYERS
 from ..errors import InputError, Problem
 from ..notes import Note, always, counted, literal
 from ..participants import Participants
@@ -134,6 +135,8 @@ def resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.nd
         default_exit = dm.year * 12 + dm.month - 1
     exit_idx = _fill(EXIT_FILL, p.exit_month, np.ones(len(p), dtype=bool), default_exit, p, problems, notes, shown=s.period.exit_month)
     household, household_notes = _household(p, s)
+    employer, employer_note = _employer(p, s)
+    notes.append(employer_note)
     if problems:
         raise InputError(problems, f"{p.file}: values needed for the calculation are missing")
     age = values["age"]
@@ -150,7 +153,24 @@ def resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.nd
         "adults": household["adults"],
         "child_birth_year": exit_idx[:, None] // 12 - household["children"],
         "children_ages": household["children"],
+        "employer": employer,
     }, notes + household_notes
+
+
+EMPLOYER_NOTE = "employer missing, scenario default {default} used (participant_defaults.employer)"
+
+
+def _employer(p: Participants, s) -> tuple[np.ndarray, Note]:
+    """Each participant's employer as an index into actors.EMPLOYERS (the scenario default where
+    empty), and the note counting the rows in a work state that took the default."""
+    default = s.participant_defaults.employer
+    given = p.employer != ""
+    codes = np.full(len(p), EMPLOYERS.index(default), dtype=np.int64)
+    for k, kind in enumerate(EMPLOYERS):
+        codes[given & (p.employer == kind)] = k
+    work = [sid for sid, state in st.STATES.items() if state.kind in ("work", "subsidised_work")]
+    in_work = np.isin(st.state_after(p.before, p.after), work)
+    return codes, counted(int((in_work & ~given).sum()), EMPLOYER_NOTE.format(default=default))
 
 
 def _state_notes(p: Participants, s) -> list[Note]:

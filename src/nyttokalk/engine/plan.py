@@ -16,6 +16,7 @@ from ..ruleset.loader import LoadedYear, RuleBook
 from ..ruleset.lookup import MonthRules, RuleView
 from ..scenario import LoadedScenario
 from ..incometax import year_rules
+from .equalisation import equalisation_rates
 from .inputs import check_children, check_scenario_choices, check_states_exist, local_rates, resolve_inputs
 from .result import ExitGrid
 from .situations import durations
@@ -31,6 +32,7 @@ class Plan:
     rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # calendar year → (kommun, region, begravning) per participant
     duration: np.ndarray  # months each participant's subsidised job lasts (inf: no end)
     codes: dict[str, np.ndarray]  # "before", "after": each participant's state code (oförändrad → the before state)
+    equalisation: dict[int, tuple[np.ndarray, np.ndarray]]  # calendar year → (kommun, region) utjämning rate per participant; {} = off
 
     @property
     def rules_used(self) -> dict[int, LoadedYear]:
@@ -67,6 +69,7 @@ def setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
     grid = _grid(inputs, s.period.horizon_months)
     mr = MonthRules.build(book, grid.first_year * 12 + np.arange(grid.n_months), s)
     rates = local_rates(p, grid, ls, book)
+    equalisation, equalisation_notes = equalisation_rates(p, grid, ls, book)
     duration = durations(p, inputs, grid, mr, ls)
     check_scenario_choices(p, duration, ls)
     check_states_exist(p, grid, mr, duration)
@@ -76,7 +79,7 @@ def setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
         "before": code_of.reindex(p.before).to_numpy(dtype=np.int64),
         "after": code_of.reindex(st.state_after(p.before, p.after)).to_numpy(dtype=np.int64),
     }
-    return Plan(inputs, notes, grid, mr, _tax_rules(grid, mr), rates, duration, codes)
+    return Plan(inputs, notes + equalisation_notes, grid, mr, _tax_rules(grid, mr), rates, duration, codes, equalisation)
 
 
 def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[Note]:

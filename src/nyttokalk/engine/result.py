@@ -119,12 +119,22 @@ def flag_summary(flags: dict[str, np.ndarray], p: Participants, where: str | Non
     return out
 
 
+# The engine's own flags (the states' are '<state>_not_qualifying')
+FLAG_TEXTS = {
+    "productivity_below_floor": (
+        "{count} participants in work are assumed to produce less than their employer pays net of the subsidy "
+        "(productivity below (lönekostnad − subsidy) / lönekostnad, the least an employer who hires must expect; scenario "
+        "productivity or the rules' economy.productivity_subsidised / _unsubsidised): rows "),
+}
+
+
 def flag_warnings(summary: dict[str, tuple[int, list[str]]]) -> list[str]:
-    """Warnings from the states' flags (flag_summary), naming the first rows."""
+    """Warnings from the states' and the engine's flags (flag_summary), naming the first rows."""
     out = []
     for key, (count, rows) in summary.items():
-        if count:
-            out.append(f"{count} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
-                       f"(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows "
-                       + ", ".join(rows[:FLAG_ROWS_SHOWN]) + (" …" if count > FLAG_ROWS_SHOWN else ""))
+        if not count:
+            continue
+        text = FLAG_TEXTS.get(key) or (f"{{count}} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
+                                       "(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows ")
+        out.append(text.format(count=count) + ", ".join(rows[:FLAG_ROWS_SHOWN]) + (" …" if count > FLAG_ROWS_SHOWN else ""))
     return out

@@ -22,6 +22,7 @@ class YearlyTax:
     total: np.ndarray  # rows × months: the tax and fees net of reductions
     taxable: np.ndarray  # rows × months: the taxable income
     by_year: dict[int, dict[str, np.ndarray]]  # calendar year → every component of incometax.income_tax per row
+    share: np.ndarray  # rows × months: the share of its calendar year's tax each month carries (its share of the taxable income)
 
 
 def _total(items: dict[str, np.ndarray], ids: tuple[str, ...], zeros: np.ndarray) -> np.ndarray:
@@ -38,6 +39,7 @@ def situation_tax(sit: Situation, items: dict[str, np.ndarray], grid: ExitGrid, 
     taxable = work + benefit + no_fee
     flows = {cat: np.zeros(sit.codes.shape) for cat in TAX_CATEGORIES.values()}
     total = np.zeros(sit.codes.shape)
+    shares = np.zeros(sit.codes.shape)
     by_year: dict[int, dict[str, np.ndarray]] = {}
     for k, year in enumerate(grid.years):
         cols = slice(12 * k, 12 * k + 12)
@@ -54,10 +56,11 @@ def situation_tax(sit: Situation, items: dict[str, np.ndarray], grid: ExitGrid, 
         by_year[year] = comp
         annual = taxable[:, cols].sum(axis=1, keepdims=True)
         share = np.divide(taxable[:, cols], annual, out=np.zeros_like(taxable[:, cols]), where=annual > 0)
+        shares[:, cols] = share
         for component, cat in TAX_CATEGORIES.items():
             flows[cat][:, cols] = comp[component][:, None] * share
         total[:, cols] = comp["total"][:, None] * share
-    return YearlyTax(flows, total, taxable, by_year)
+    return YearlyTax(flows, total, taxable, by_year, shares)
 
 
 def _too_old(rows: np.ndarray, year: int, limit: float, file: str) -> InputError:

@@ -37,6 +37,8 @@ def render(a: Analysis, console: Console, out_path: str | None, lang: str = "sv"
             cells.append(L.sek(a.first_year_naive[actor]))
         table.add_row(L[actor], *cells, L.payback(pb, "simple"), L.payback(pb, "discounted"), style=style)
     console.print(table)
+    _equalisation(a, console, L)
+    _society(a, console, L)
     console.print(L["summary.cost"].format(cost=L.sek(m["project_cost"]), rate=f"{m['discount_rate_percent']:g}"))
     if a.warnings:
         console.print(f"[bold yellow]{L['warnings']}[/]")
@@ -50,3 +52,33 @@ def render(a: Analysis, console: Console, out_path: str | None, lang: str = "sv"
         files = [str(p) for p in chart_paths(Path(out_path)).values() if p.exists()] + list(files)
     if files:
         console.print(f"{L['files']}: " + ", ".join(plain(f) for f in files), markup=False)
+
+
+def _equalisation(a: Analysis, console: Console, L) -> None:
+    """The kommun's and the region's first year before and after kommunalekonomisk utjämning."""
+    before = a.first_year_before_equalisation
+    if not before or all(abs(before[x] - a.first_year[x]) < 0.005 for x in ("kommun", "region")):
+        console.print(L["equalisation.off"])
+        return
+    table = Table(title=L["equalisation.title"], title_justify="left")
+    table.add_column(L["actor"])
+    table.add_column(L["equalisation.before"], justify="right")
+    table.add_column(L["equalisation.after"], justify="right")
+    for actor in ("kommun", "region", "ovriga_kommuner"):
+        table.add_row(L[actor], L.sek(before[actor]), L.sek(a.first_year[actor]))
+    console.print(table)
+
+
+def _society(a: Analysis, console: Console, L) -> None:
+    """Samhällsekonomi: its parts over the first year and the horizon."""
+    if not a.society:
+        return
+    table = Table(title=L["society.title"], title_justify="left")
+    table.add_column(L["society.part"])
+    periods = list(a.society)
+    for period in periods:
+        table.add_column(L[f"society.{period}"], justify="right")
+    for part in ("production", "resources", "displacement", "total", "project_cost", "total_after_project_cost"):
+        style = "bold" if part.startswith("total") else None
+        table.add_row(L[f"society.{part}"], *[L.sek(a.society[p][part]) if part in a.society[p] else "" for p in periods], style=style)
+    console.print(table)

@@ -74,7 +74,7 @@ def nested_actor_fields(a: Analysis) -> list[tuple[str, str]]:
 
 def other_fields(a: Analysis) -> dict[str, object]:
     """Every other dict field of the analysis (not per actor), flattened to dotted keys."""
-    shown = set(actor_dict_fields(a)) | {f for f, _ in nested_actor_fields(a)} | {"payback", "meta"}
+    shown = set(actor_dict_fields(a)) | {f for f, _ in nested_actor_fields(a)} | {"payback", "meta", "society"}
     out: dict[str, object] = {}
     for f in dataclasses.fields(a):
         v = getattr(a, f.name)
@@ -162,6 +162,13 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
     s.row(header, font=BOLD, right_from=1)
     for r, (_, _, fmt) in zip(rows, figures):
         s.row(r, [None] + [fmt] * len(acts), right_from=1)
+    if a.society:  # samhällsekonomi beside offentliga finanser
+        s.blank()
+        s.row([L["society.title"]], font=BOLD)
+        periods = list(a.society)
+        s.row([L["society.part"]] + [L[f"society.{p}"] for p in periods], font=BOLD, right_from=1)
+        for part in ("production", "resources", "displacement", "total", "project_cost", "total_after_project_cost"):
+            s.row([L[f"society.{part}"]] + [a.society[p].get(part) for p in periods], [None] + [sek] * len(periods), right_from=1)
     s.blank()
     s.row([L["project_cost"], m.get("project_cost")], [None, sek])
     s.row([L["discount_rate"], m.get("discount_rate_percent")])
@@ -232,7 +239,7 @@ def _flows(wb, a: Analysis, L: Labels, sek: str) -> Sheet:
     header = [L[c] for c in cols] + [L[x] for x in signed.columns]
     rows = []
     for r, s_row in zip(bc.itertuples(index=False), signed.itertuples(index=False)):
-        vals = [L[v] if c in shown else v for c, v in zip(cols, r)]
+        vals = [L[v] if c in shown else L[f"kind.{v}"] if c == "kind" else v for c, v in zip(cols, r)]
         rows.append(vals + [float(v) for v in s_row])
     formats = [sek if c in money else None for c in cols] + [sek] * len(signed.columns)
     s = Sheet(wb, L["sheet.flows"], column_widths(header, rows), freeze="C2")

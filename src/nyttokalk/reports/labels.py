@@ -15,8 +15,9 @@ LANGS = ("sv", "en")
 
 # The actors' names per language, in the order of actors.ALL (the actors, then the public sector)
 ACTOR_NAMES = {
-    "sv": ("Individ", "Kommun", "Region", "Stat", "Arbetsgivare", "Offentlig sektor"),
-    "en": ("Individual", "Municipality", "Region", "State", "Employer", "Public sector"),
+    "sv": ("Individ", "Kommun", "Region", "Stat", "Pensionssystemet", "Övriga kommuner och regioner", "Arbetsgivare", "Offentlig sektor"),
+    "en": ("Individual", "Municipality", "Region", "State", "Pension system", "Other municipalities and regions", "Employer",
+           "Public sector"),
 }
 ACTOR_LABELS = dict(zip(ALL, ACTOR_NAMES["sv"], strict=True))
 
@@ -71,7 +72,29 @@ _SV = {
     "no_cost": "ingen kostnad",
     "none": "–",
     "months": "mån",
-    "summary.title": "Effekt (efter − före) per aktör",
+    "summary.title": "Offentliga finanser: effekt (efter − före) per aktör",
+    "first_year_before_equalisation": "Effekt första året före kommunalekonomisk utjämning",
+    "equalisation.title": "Kommun och region första året, före och efter kommunalekonomisk utjämning",
+    "equalisation.before": "Före utjämning",
+    "equalisation.after": "Efter utjämning",
+    "equalisation.off": "Kommunalekonomisk utjämning räknas inte (equalisation.enabled: false).",
+    "society.title": "Samhällsekonomi: produktion till marknadspris − resurser − undanträngning (överföringar tar ut varandra)",
+    "society.part": "Post",
+    "society.production": "Produktion till marknadspris",
+    "society.resources": "Resurser (studieplatser, enhetskostnader)",
+    "society.displacement": "Undanträngning",
+    "society.total": "Summa",
+    "society.project_cost": "Projektkostnad (en resurs)",
+    "society.total_after_project_cost": "Summa efter projektkostnad",
+    "society.first_year": "Första året",
+    "society.horizon": "Hela horisonten",
+    "society.horizon_discounted": "Hela horisonten, diskonterad",
+    "kind": "Slag",
+    "kind.transfer": "överföring",
+    "kind.production": "produktion",
+    "kind.claim": "fordran",
+    "kind.resource": "resurs",
+    "kind.memo": "memo",
     "console.per_participant_month": "Per deltagare och månad",
     "console.first_year": "Första året, alla deltagare",
     "console.first_year_naive": "Första året utan dödvikt",
@@ -237,7 +260,29 @@ _EN = {
     "not_reached": "not reached",
     "no_cost": "no cost",
     "months": "months",
-    "summary.title": "Effect (after − before) per actor",
+    "summary.title": "Public finances: effect (after − before) per actor",
+    "first_year_before_equalisation": "Effect first year before kommunalekonomisk utjämning (income equalisation)",
+    "equalisation.title": "Municipality and region in the first year, before and after kommunalekonomisk utjämning",
+    "equalisation.before": "Before equalisation",
+    "equalisation.after": "After equalisation",
+    "equalisation.off": "Kommunalekonomisk utjämning is not counted (equalisation.enabled: false).",
+    "society.title": "Society (samhällsekonomi): production at market prices − resources − displacement (transfers cancel)",
+    "society.part": "Item",
+    "society.production": "Production at market prices",
+    "society.resources": "Resources (study places, unit costs)",
+    "society.displacement": "Displacement",
+    "society.total": "Total",
+    "society.project_cost": "Project cost (a resource)",
+    "society.total_after_project_cost": "Total after project cost",
+    "society.first_year": "First year",
+    "society.horizon": "Whole horizon",
+    "society.horizon_discounted": "Whole horizon, discounted",
+    "kind": "Kind",
+    "kind.transfer": "transfer",
+    "kind.production": "production",
+    "kind.claim": "claim",
+    "kind.resource": "resource",
+    "kind.memo": "memo",
     "console.per_participant_month": "Per participant and month",
     "console.first_year": "First year, all participants",
     "console.first_year_naive": "First year before deadweight (naive)",
@@ -343,6 +388,16 @@ _EN = {
     "sens.samples": "Draws",
 }
 
+def _society_keys(lab: dict) -> dict[str, str]:
+    """The workbook's flattened society figures ('society.horizon.total'): period, then item."""
+    periods = ("first_year", "horizon", "horizon_discounted")
+    parts = ("production", "resources", "displacement", "total", "project_cost", "total_after_project_cost")
+    return {f"society.{p}.{k}": f"{lab['society.title'].split(':')[0]}, {lab['society.' + p].lower()}: {lab['society.' + k].lower()}"
+            for p in periods for k in parts}
+
+
+_SV.update(_society_keys(_SV))
+_EN.update(_society_keys({**_SV, **_EN}))
 _LABELS = {"sv": _SV, "en": {**_SV, **_EN}}
 
 SEK_FORMATS = {"sv": '#,##0 "kr";[Red]-#,##0 "kr"', "en": '#,##0 "SEK";[Red]-#,##0 "SEK"'}

@@ -46,6 +46,9 @@ Unit = Literal[
     "days/week",
     "weeks/year",
     "level",
+    "categories",  # a list of ledger category ids
+    "kommunkoder",  # a list of four-digit kommunkoder
+    "länskoder",  # a list of two-digit länskoder (the first two digits of a kommunkod)
 ]
 
 
@@ -316,7 +319,58 @@ class ReducedContribution(Strict):
 
 class EmployerContributions(Strict):
     full_rate: Number
+    pension_rate: Number  # the ålderspensionsavgift within the fees; every reduction keeps it whole
     reductions: Leaf[list[ReducedContribution]]
+
+
+class PensionSystem(Strict):
+    """Lag (1998:676) om statlig ålderspensionsavgift: what the state pays to the pension system on benefits."""
+
+    state_contribution_rate: Number  # 2 §: percent of the benefit
+    state_contribution_benefits: Leaf[list[str]]  # the ledger categories (benefits) it is paid on
+
+
+# --- kommunalekonomisk utjämning ------------------------------------------------------------
+
+
+class CountyRates(Strict):
+    """One län's länsvisa skattesatser (förordning 2004:881): for its kommuner and its region."""
+
+    code: str = Field(pattern=r"^\d{2}$")  # länskod: the first two digits of its kommuners' kommunkoder
+    name: str
+    kommun: Percent
+    region: Percent
+
+
+class KommunRates(Strict):
+    """Rates for kommuner outside a region (Gotland), who carry both parts, or a national average."""
+
+    kommunkoder: list[str] = Field(default_factory=list)
+    kommun: Percent
+    region: Percent
+
+
+class Equalisation(Strict):
+    """Lag (2004:773) om kommunalekonomisk utjämning 3–7 §§ and förordning (2004:881) 2–3 §§: the
+    inkomstutjämning's marginal rate per län for a receiving (bidrag) or a paying (avgift) kommun or region."""
+
+    guarantee_kommun: Number  # percent of the uppräknad medelskattekraft (documentation)
+    guarantee_region: Number
+    bidrag_rates: Leaf[list[CountyRates]]
+    avgift_rates: Leaf[list[CountyRates]]
+    outside_region: Leaf[KommunRates]  # kommuner not in a region: both parts on the kommun
+    paying_kommuner: Leaf[list[str]]  # kommunkoder of the kommuner that pay an avgift
+    paying_regioner: Leaf[list[str]]  # länskoder of the regioner that pay an avgift
+    average_rates: Leaf[KommunRates]  # for a participant without a kommun (national average tax rates)
+
+    @model_validator(mode="after")
+    def _same_counties(self) -> "Equalisation":
+        for leaf in (self.bidrag_rates, self.avgift_rates):
+            for _, rows in leaf.dated_values():
+                codes = [r.code for r in rows]
+                if len(set(codes)) != len(codes):
+                    raise ValueError("a län appears twice in the utjämning rates")
+        return self
 
 
 # --- transfers ----------------------------------------------------------------------------
@@ -497,6 +551,10 @@ class Studies(Strict):
 class Economy(Strict):
     production_market_price_factor: Number
     holiday_pay_rate: Number
+    indirect_tax_rate: Number  # indirect taxes (moms, punktskatter) as a share of household consumption
+    consumption_share: Number  # share of a change in disposable income that is consumed
+    productivity_subsidised: Number  # share of the lönekostnad a worker in a subsidised job produces
+    productivity_unsubsidised: Number  # … in unsubsidised work
 
 
 class RuleYear(Strict):
@@ -510,6 +568,8 @@ class RuleYear(Strict):
     subsidies: Subsidies
     studies: Studies
     economy: Economy
+    pension_system: PensionSystem
+    equalisation: Equalisation
 
     @model_validator(mode="after")
     def _dates_inside_year(self) -> "RuleYear":

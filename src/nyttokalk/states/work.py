@@ -1,7 +1,7 @@
 """Work states: unsubsidised work and the subsidised jobs, paid by an employer.
 
-Each returns the pay to the individual, the employer contributions to the state and the
-state's subsidy to the employer. Production value and income tax are added by the engine.
+Each returns the pay to the individual, the employer contributions (the ålderspensionsavgift
+apart from the rest) and the state's subsidy to the employer. Production value and income tax are added by the engine.
 """
 
 from __future__ import annotations
@@ -19,11 +19,15 @@ def gross_pay(c: Cells, r: MonthRules) -> tuple[np.ndarray, np.ndarray]:
     return pay, holiday
 
 
-def employer_contributions(gross: np.ndarray, c: Cells, r: MonthRules) -> np.ndarray:
-    """Arbetsgivaravgifter with the reductions for the person's birth year and month."""
-    # Socialavgiftslagen (2000:980) 2 kap. 26 §: full rate; 2 kap. 27 § and temporary laws: reductions
+def employer_contribution_parts(gross: np.ndarray, c: Cells, r: MonthRules) -> tuple[np.ndarray, np.ndarray]:
+    """(arbetsgivaravgifter with the reductions for the person's birth year and month, the
+    ålderspensionsavgift within them). Every reduction keeps the ålderspensionsavgift whole (lag
+    2021:55 2 §, lag 2000:981 11 §); a rate below it (no fees at all) is all pension."""
+    # Socialavgiftslagen (2000:980) 2 kap. 26 §: full rate, of which the ålderspensionsavgift; 2 kap. 27 § and temporary laws: reductions
     full = r.at("employer_contributions.full_rate")[c.month]
+    pension_rate = r.at("employer_contributions.pension_rate")[c.month]
     fees = full * gross
+    pension = np.minimum(full, pension_rate) * gross
     calendar_month = r.month_of_year[c.month]
     for in_rule, reductions in r.cell_groups("employer_contributions.reductions", c.month):
         for red in reductions:
@@ -33,17 +37,24 @@ def employer_contributions(gross: np.ndarray, c: Cells, r: MonthRules) -> np.nda
             if not hit.any():
                 continue
             cap = np.inf if red.monthly_pay_cap is None else red.monthly_pay_cap
-            g = gross[hit]
-            fees[hit] = red.rate * np.minimum(g, cap) + full[hit] * np.maximum(0.0, g - cap)
-    return fees
+            below, above = np.minimum(gross[hit], cap), np.maximum(0.0, gross[hit] - cap)
+            fees[hit] = red.rate * below + full[hit] * above
+            pension[hit] = np.minimum(red.rate, pension_rate[hit]) * below + np.minimum(full[hit], pension_rate[hit]) * above
+    return fees, pension
+
+
+def employer_contributions(gross: np.ndarray, c: Cells, r: MonthRules) -> np.ndarray:
+    """Arbetsgivaravgifter with the reductions for the person's birth year and month."""
+    return employer_contribution_parts(gross, c, r)[0]
 
 
 def _employment(c: Cells, r: MonthRules) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     pay, holiday = gross_pay(c, r)
     gross = pay + holiday
-    fees = employer_contributions(gross, c, r)
+    fees, pension = employer_contribution_parts(gross, c, r)
     effective_rate = np.divide(fees, gross, out=np.zeros_like(gross), where=gross > 0)
-    return {"lon": pay, "semesterersattning": holiday, "arbetsgivaravgift": fees}, gross, effective_rate
+    # the ålderspensionsavgift goes to the pension system, the rest of the fees to the state
+    return {"lon": pay, "semesterersattning": holiday, "arbetsgivaravgift": fees - pension, "alderspensionsavgift": pension}, gross, effective_rate
 
 
 def _wage_subsidy(gross: np.ndarray, rate: np.ndarray, c: Cells, share, wage_cap: np.ndarray) -> np.ndarray:
