@@ -216,7 +216,7 @@ def _wait_for(predicate, timeout: float) -> bool:
 def test_a_killed_dataset_run_leaves_no_workers_and_its_temporary_files_go(tmp_path, sig):
     """SIGTERM: exit 143, the spool and the id buckets removed, the workers gone. SIGKILL (nothing can
     clean up after it): the workers end with the parent, and the next run removes the folders left."""
-    folder = _dataset(tmp_path, parts=3, rows=40_000)
+    folder = _dataset(tmp_path, parts=4, rows=60_000)  # long enough to be stopped in the middle
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp)}
