@@ -478,3 +478,17 @@ def test_the_page_needs_no_internet():
     text = "".join(p.read_text(encoding="utf-8") for p in page.glob("*.html"))
     assert not re.search(r"(src|href)=\"(https?:)?//", text)  # every script and style is served by the page itself
     assert os.path.getsize(Path(__file__).parents[1] / "src" / "nyttokalk" / "web" / "static" / "htmx.min.js") > 40_000
+
+
+def test_utjamning_can_be_switched_off_in_the_form_and_the_page_shows_both(client, tmp_path):
+    """With utjämning (the default) the page shows the kommun before and after it; switched off in the
+    form, the kommun keeps all of its tax: method.md 7.8, 12 × 10 750 + 47 850.76 = 176 850.76."""
+    on = method_case(client)
+    eq = figures(on.text, "equalisation")["kommun"]
+    # before 176 850.76, after 131 384.16 (webhelpers), moved −45 466.60 (19.64 % × BFI 231 500)
+    assert (eq["0"], eq["1"], eq["2"]) == ("176850.76", repr(METHOD_KOMMUN_FIRST_YEAR), "-45466.6")
+    assert 'id="society"' in on.text and "Produktionsvärde till marknadspris" in on.text
+    off = method_case(client, **{"equalisation.enabled": "nej"})
+    assert figures(off.text)["kommun"]["first_year"] == "176850.76"
+    assert 'id="equalisation"' not in off.text
+    assert "Kommunalekonomisk utjämning: ja → <strong>nej</strong>" in off.text

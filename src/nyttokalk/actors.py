@@ -19,7 +19,8 @@ PUBLIC_ACTORS = ("kommun", "region", "stat", "pensionssystemet", "ovriga_kommune
 PUBLIC = "offentlig_sektor"  # the sum of PUBLIC_ACTORS
 ALL = ACTORS + (PUBLIC,)  # the actors and the public sector, as every report lists them
 EXTERNAL = "extern"  # outside the ledger's actors: production value and claims enter from it, resource use leaves to it
-UNIT_COST_PAYERS = ("kommun", "region", "stat")  # real resource use per person-month in a state (scenario unit_costs)
+UNIT_COST_PAYERS = ("kommun", "region", "stat")
+FUNDERS = ("individ", "kommun", "region", "stat", "arbetsgivare")  # who may carry a share of the project cost (project.funding)  # real resource use per person-month in a state (scenario unit_costs)
 
 # Who employs a participant in a work state (participant column `employer`) and the actor whose
 # cash the employer's flows are: a private or non-profit employer is the actor `arbetsgivare`, a

@@ -20,7 +20,7 @@ from .privacy import mask
 from .states import STATES, normalise_state
 from .yamlio import YamlDoc, load_yaml, pydantic_problems
 
-from .actors import ACTORS, EMPLOYERS, PUBLIC_ACTORS, UNIT_COST_PAYERS, normalise_employer  # noqa: F401  (re-exported: older imports)
+from .actors import FUNDERS, ACTORS, EMPLOYERS, PUBLIC_ACTORS, UNIT_COST_PAYERS, normalise_employer  # noqa: F401  (re-exported: older imports)
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -192,7 +192,7 @@ def _work_state_shares(name: str, v: dict) -> dict[str, float]:
 
 class Project(Strict):
     cost: Num = Field(ge=0)
-    funding: dict[Literal["individ", "kommun", "region", "stat", "arbetsgivare"], Num] | None
+    funding: dict[Literal[FUNDERS], Num] | None
 
     @field_validator("funding")
     @classmethod

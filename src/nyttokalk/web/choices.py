@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from ..actors import ACTORS
+from ..actors import FUNDERS
 from ..errors import InputError, Problem
 
-Unit = Literal["months", "percent", "sek", "sek_month"]
+Unit = Literal["months", "percent", "sek", "sek_month", "yesno"]
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,12 @@ FIELDS = (
     Field("persistence.keep_job_probability", "percent"),
     Field("forsorjningsstod.reasonable_costs", "sek_month"),
     Field("project.cost", "sek"),
+    Field("equalisation.enabled", "yesno"),
 )
-# every actor may carry a share of the project cost (the public-sector sum is not an actor)
-FUNDING_FIELDS = tuple(Field(f"{FUNDING}.{a}", "percent") for a in ACTORS)
+# the actors that may carry a share of the project cost (scenario project.funding)
+FUNDING_FIELDS = tuple(Field(f"{FUNDING}.{a}", "percent") for a in FUNDERS)
+YES = {"ja", "yes", "true", "1", "on", "sant"}
+NO = {"nej", "no", "false", "0", "off", "falskt"}
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 _UNIT_WORDS = re.compile(r"(%|kr/mån|kr/month|sek/month|kr|sek|mån|months?)$", re.IGNORECASE)
@@ -83,6 +86,8 @@ def shown(value, unit: Unit, lang: str) -> str:
     """A scenario value as the text of its field: 20 (percent of 0.2), 2 500 000, 1: 6 500; 3: 8 000."""
     if value is None:
         return ""
+    if unit == "yesno":
+        return ("ja" if lang == "sv" else "yes") if value else ("nej" if lang == "sv" else "no")
     if isinstance(value, dict):
         return "; ".join(f"{k}: {shown(v, unit, lang)}" for k, v in value.items())
     d = Decimal(repr(float(value))) if not isinstance(value, int) else Decimal(value)
@@ -110,6 +115,11 @@ def parse(text: str, f: Field, form_name: str):
     def bad(problem: str) -> InputError:
         return InputError([Problem(file=form_name, column=f.key, value=text, problem=problem)], "a choice in the form is not valid")
 
+    if f.unit == "yesno":
+        word = text.strip().casefold()
+        if word in YES or word in NO:
+            return word in YES
+        raise bad("expected ja or nej (yes or no)")
     if f.unit == "sek_month" and ":" in text:
         out: dict[int, float] = {}
         for part in filter(None, (p.strip() for p in text.split(";"))):
@@ -136,6 +146,8 @@ def parse(text: str, f: Field, form_name: str):
 
 
 def _same(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or (a is not None and b is not None and bool(a) == bool(b))
     if isinstance(a, dict) or isinstance(b, dict):
         return isinstance(a, dict) and isinstance(b, dict) and {int(k): float(v) for k, v in a.items()} == {int(k): float(v) for k, v in b.items()}
     if a is None or b is None:

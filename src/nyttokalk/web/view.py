@@ -37,6 +37,7 @@ class FieldView:
     unit: str
     value: str
     default: str
+    kind: str = "text"  # "yesno": a choice of yes or no
 
 
 @dataclass
@@ -66,6 +67,8 @@ class Page:
     more_problems: int = 0
     message: tuple[str, str] | None = None  # (title, text) of a page-level message
     token_login: bool = False
+    equalisation: list[Row] = field(default_factory=list)  # kommun and region: first year before and after utjämning
+    society: list[Row] = field(default_factory=list)  # samhällsekonomi: each component, first year and whole horizon
 
 
 def actors_of(result) -> list[str]:
@@ -101,6 +104,32 @@ def summary(result, L, T) -> list[Row]:
                  _money(pb.cost if pb is not None else None, L) if pb is not None and pb.cost is not None else Cell(T["no_share"], ""),
                  _payback(pb, "simple", L, T), _payback(pb, "discounted", L, T)]
         rows.append(Row(a, L[a], cells, a == PUBLIC))
+    return rows
+
+
+def equalisation_rows(result, L) -> list[Row]:
+    """The kommun's and the region's first-year effect before and after kommunalekonomisk
+    utjämning, and what it moves (empty when the run has no utjämning)."""
+    before, after = result.first_year_before_equalisation or {}, result.first_year
+    rows = []
+    for a in ("kommun", "region"):
+        if a in before and a in after and abs(before[a] - after[a]) > 0.005:
+            rows.append(Row(a, L[a], [_money(before[a], L), _money(after[a], L), _money(after[a] - before[a], L)], False))
+    return rows
+
+
+SOCIETY_PARTS = ("production", "resources", "displacement", "total", "project_cost", "total_after_project_cost")  # costs shown as they are, labelled "−"
+
+
+def society_rows(result, T, L) -> list[Row]:
+    """Samhällsekonomi: each component over the first year and the whole horizon (undiscounted)."""
+    s = result.society or {}
+    first, horizon = s.get("first_year", {}), s.get("horizon", {})
+    rows = []
+    for part in SOCIETY_PARTS:
+        if part in first or part in horizon:
+            rows.append(Row(part, T[f"society.{part}"], [_money(first.get(part), L) if part in first else Cell("", ""),
+                                                          _money(horizon.get(part), L)], part.startswith("total")))
     return rows
 
 
@@ -170,8 +199,8 @@ def changed(outcome: Outcome, lang: str, T, L) -> list[tuple[str, str, str, str]
             rows.append((T["field.project.funding"], key, _funding_text(choices.scenario_value(outcome.basis, key), L, T), _funding_text(value, L, T)))
             continue
         unit = T[f"unit.{units[key]}"]
-        old = f"{before[key]} {unit}" if before.get(key) else T["default.unset"]
-        rows.append((T[f"field.{key}"], key, old, f"{choices.shown(value, units[key], lang)} {unit}"))
+        old = f"{before[key]} {unit}".strip() if before.get(key) else T["default.unset"]
+        rows.append((T[f"field.{key}"], key, old, f"{choices.shown(value, units[key], lang)} {unit}".strip()))
     return rows
 
 
@@ -182,7 +211,8 @@ def fields(values: dict[str, str], basis: dict, lang: str, T) -> tuple[list[Fiel
 
     def view(f, label: str, help_: str) -> FieldView:
         shown = defaults.get(f.key, "")
-        return FieldView(f.key, label, help_, T[f"unit.{f.unit}"], values.get(f.key, shown), (f"{shown} {T['unit.' + f.unit]}" if shown else unset))
+        return FieldView(f.key, label, help_, T[f"unit.{f.unit}"], values.get(f.key, shown), (f"{shown} {T['unit.' + f.unit]}".strip() if shown else unset),
+                         "yesno" if f.unit == "yesno" else "text")
 
     main = [view(f, T[f"field.{f.key}"], T[f"help.{f.key}"]) for f in choices.FIELDS]
     L = labels(lang)
@@ -212,6 +242,7 @@ def page(lang: str, *, scenario: str = "example", outcome: Outcome | None = None
         return p
     first = outcome.runs[0].result
     p.summary, p.summary_line = summary(first, L, T), summary_line(first, L)
+    p.equalisation, p.society = equalisation_rows(first, L), society_rows(first, T, L)
     p.chart = chart(first, actors_of(first), L, T["chart.title"])
     p.changed = changed(outcome, lang, T, L)
     if len(outcome.runs) == 2:
