@@ -37,6 +37,8 @@ OPTIONAL = (
     "prior_income",
     "adults",
     "children_ages",
+    "months_in_state",
+    "housing_cost",
 )
 NOT_YET: tuple[str, ...] = ()  # known columns this version cannot use yet
 REPLACED = {"household": "the household is given by the columns adults (1 or 2; also 'ensamstående', 'sambo') and children_ages (e.g. '3 7 15')"}
@@ -65,6 +67,8 @@ class Participants:
     adults: np.ndarray  # float 1/2, NaN = missing (scenario default)
     children_ages: np.ndarray  # (n, k) float ages at exit_month, NaN padding; k ≥ 0
     children_given: np.ndarray  # bool: children_ages was filled in ('-' = no children)
+    months_in_state: np.ndarray  # whole months already in the before state at the exit (its path); NaN = missing
+    housing_cost: np.ndarray  # SEK/month (bostadsbidrag, bostadsersättning); NaN = missing
     ids_pseudonymised: bool = False
     ids_look_like_personnummer: bool = False
     id_key_given: bool = False
@@ -379,6 +383,8 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
     before_amount = _number(df, "before_amount", rows, problems, file, lo=0, hi=200_000)
     after_amount = _number(df, "after_amount", rows, problems, file, lo=0, hi=200_000)
     prior_income = _number(df, "prior_income", rows, problems, file, lo=0, hi=100_000_000)
+    months_in_state = _number(df, "months_in_state", rows, problems, file, lo=0, hi=600, integer=True)
+    housing_cost = _number(df, "housing_cost", rows, problems, file, lo=0, hi=1_000_000)
 
     newly = np.full(len(df), np.nan)
     if "newly_arrived" in df:
@@ -462,6 +468,8 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
         adults=adults,
         children_ages=children_ages,
         children_given=children_given,
+        months_in_state=months_in_state,
+        housing_cost=housing_cost,
         ids_pseudonymised=bool(pseudonymise and not keep_ids),
         ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),

@@ -54,6 +54,8 @@ class ParticipantDefaults(Strict):
     prior_income: float | None = Field(ge=0)
     adults: Literal[1, 2]  # household for försörjningsstöd: 1 ensamstående, 2 sambor
     children_ages: list[Annotated[int, Field(ge=0, le=30)]]  # ages at the exit month; [] = no children
+    months_in_state: int = Field(ge=0, le=600)  # months already in the before state at the exit (its path)
+    housing_cost: float | None = Field(ge=0)  # SEK/month for bostadsbidrag and bostadsersättning; None = not modelled
 
 
 class Wages(Strict):
@@ -71,6 +73,7 @@ class LocalRates(Strict):
 class Forsorjningsstod(Strict):
     # SEK/month for every household, or by household size {1: 6500, 3: 8000}: the largest size ≤ the household's
     reasonable_costs: Annotated[float, Field(ge=0)] | dict[Annotated[int, Field(ge=1)], Annotated[float, Field(ge=0)]] | None
+    jobbstimulans: bool  # the särskild beräkningsregel (25 % of earned income not counted) for long-term recipients
 
     @field_validator("reasonable_costs")
     @classmethod
@@ -85,6 +88,19 @@ class Benefits(Strict):
     utvecklingsersattning_level: Literal["higher", "lower"]
     a_kassa_membership: Literal["member", "short_member", "non_member"]
     a_kassa_months_before: int = Field(ge=0, le=600)
+
+
+class Paths(Strict):
+    """How the before states run over the horizon (docs/method.md 2.5)."""
+
+    static: bool  # hold the before level of the exit month for the whole horizon, no benefit ends (static calculators)
+    after_etablering: Literal["forsorjningsstod", "aktivitetsstod", "ingen_ersattning"]
+    after_aktivitetsersattning: Literal["sjukpenning_sarskilda_fall", "sjukersattning", "forsorjningsstod", "aktivitetsstod"]
+
+
+class Prices(Strict):
+    mode: Literal["fixed", "nominal"]  # fixed: flows in the base year's prices (KPI), real discount rate; nominal: as paid
+    base_year: int | None = Field(ge=2000, le=2100)  # None: the calendar year of the first exit month
 
 
 class SubsidyChoices(Strict):
@@ -154,6 +170,8 @@ class Scenario(Strict):
     local_tax: Literal["average"] | LocalRates
     forsorjningsstod: Forsorjningsstod
     benefits: Benefits
+    paths: Paths
+    prices: Prices
     subsidies: SubsidyChoices
     tax: TaxChoices
     fees: Fees

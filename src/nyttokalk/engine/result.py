@@ -14,6 +14,7 @@ from ..participants import Participants, Population
 from ..ruleset.loader import LoadedYear
 from ..ruleset.lookup import MonthRules
 from ..spool import MemoryRows, Spool
+from .prices import PriceIndex
 
 
 @dataclass
@@ -100,6 +101,7 @@ class EngineResult:
     blocks: int = 1  # groups of participants computed separately and merged (a dataset's files, or a long file's blocks)
     workers: int = 1  # processes that computed the chunks
     detail: Detail | None = None  # per participant-month, only with keep_ledger=True
+    prices: "PriceIndex | None" = None  # the price and wage levels used (engine/prices.py); the analysis deflates the sums with it
 
     @property
     def ledger(self) -> Ledger | None:
@@ -119,12 +121,33 @@ def flag_summary(flags: dict[str, np.ndarray], p: Participants, where: str | Non
     return out
 
 
+FLAG_TEXTS = {
+    "nystartsjobb_not_qualifying": "{count} participants in nystartsjobb do not meet the rules' qualifying conditions "
+                                   "(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows {rows}",
+    "no_new_entrants": "{count} participants go to {state} in a month it takes no new entrants (rule {rule}): the law does not allow "
+                       "the move; computed as given: rows {rows}",
+    "age": "{count} participants are in {state} at the exit at an age outside its limits ({rule}): the law does not give it at that age; "
+           "rows {rows}",
+}
+
+
+def _flag_text(key: str, count: int, rows: str) -> str:
+    from .. import states as st  # a lazy import: result.py is imported by the states' users
+
+    kind, _, sid = key.partition(":")
+    state = st.STATES.get(sid)
+    rule = ""
+    if state is not None:
+        rule = state.entry if kind == "no_new_entrants" else " and ".join(state.ages or ())
+    template = FLAG_TEXTS.get(kind, "{count} participants: " + kind + ": rows {rows}")
+    return template.format(count=count, rows=rows, state=sid, rule=rule)
+
+
 def flag_warnings(summary: dict[str, tuple[int, list[str]]]) -> list[str]:
-    """Warnings from the states' flags (flag_summary), naming the first rows."""
+    """Warnings from the flags (flag_summary), naming the first rows."""
     out = []
     for key, (count, rows) in summary.items():
         if count:
-            out.append(f"{count} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
-                       f"(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows "
-                       + ", ".join(rows[:FLAG_ROWS_SHOWN]) + (" …" if count > FLAG_ROWS_SHOWN else ""))
+            shown = ", ".join(rows[:FLAG_ROWS_SHOWN]) + (" …" if count > FLAG_ROWS_SHOWN else "")
+            out.append(_flag_text(key, count, shown))
     return out

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import states as st
 from ..household import household_norm
-from ..ledger import TAX_FREE_ITEMS
+from ..ledger import HOUSEHOLD_ITEMS, TAX_FREE_ITEMS, TAXABLE_WORK
 from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from .situations import Situation
@@ -44,10 +44,69 @@ def norm(inputs: dict, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
     return riksnorm + reasonable
 
 
-def forsorjningsstod(sit: Situation, items: dict[str, np.ndarray], taxable: np.ndarray, tax: np.ndarray, norm_: np.ndarray) -> np.ndarray:
+def forsorjningsstod(sit: Situation, items: dict[str, np.ndarray], taxable: np.ndarray, tax: np.ndarray, norm_: np.ndarray,
+                     mr: MonthRules, exit_local: np.ndarray) -> np.ndarray:
     """Rows × months: the observed amount where given, else the income's shortfall from the norm
-    (taxable income after tax plus the states' tax-free income); none in a state without top-up."""
+    (taxable income after tax plus the states' and the household's tax-free income, less the
+    jobbstimulans' share of the net earned income in its months); none in a state without top-up."""
     zeros = np.zeros(sit.codes.shape)
-    net_income = taxable - tax + sum((items.get(k, zeros) for k in TAX_FREE_ITEMS), zeros)
-    modelled = np.where(np.isin(sit.codes, NOT_TOPPED_UP), 0.0, np.maximum(0.0, sit.take(norm_) - net_income))
-    return np.where(np.isnan(sit.observed), modelled, sit.observed)
+    net_income = taxable - tax + sum((items.get(k, zeros) for k in TAX_FREE_ITEMS + HOUSEHOLD_ITEMS), zeros)
+    no_topup = np.isin(sit.codes, NOT_TOPPED_UP)
+    norm_ = sit.take(norm_)
+    out = np.where(np.isnan(sit.observed), np.where(no_topup, 0.0, np.maximum(0.0, norm_ - net_income)), sit.observed)
+    if not mr.scenario.forsorjningsstod.jobbstimulans:
+        return out
+    work = sum((items.get(k, zeros) for k in TAXABLE_WORK), zeros)
+    # the net earned income: the work's share of the month's tax taken off (the tax is spread by taxable income)
+    net_work = work - np.divide(tax * work, taxable, out=np.zeros_like(work), where=taxable > 0)
+    rows = _stimulated_rows(net_work, net_income, norm_, no_topup, sit.observed, mr)
+    if rows.size:
+        out[rows] = _with_jobbstimulans(rows, sit, net_income[rows], net_work[rows], norm_[rows], no_topup[rows], mr, exit_local)
+    return out
+
+
+def _rule_arrays(mr: MonthRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per month: the jobbstimulans' share, qualifying months and months (SoL 2001:453 4 kap. 1 b §)."""
+    share, qualify, months = np.zeros(len(mr)), np.zeros(len(mr), dtype=int), np.zeros(len(mr), dtype=int)
+    for m, rule in mr.groups(NORM + "jobbstimulans"):
+        share[m], qualify[m], months[m] = rule.share, rule.qualifying_months, rule.months
+    return share, qualify, months
+
+
+def _stimulated_rows(net_work, net_income, norm_, no_topup, observed, mr: MonthRules) -> np.ndarray:
+    """The rows where the jobbstimulans could change a month's top-up: earned income in a topped-up,
+    modelled month whose top-up would be positive with the share of it left out."""
+    share = _rule_arrays(mr)[0][None, :]
+    could = (net_work > 0) & ~no_topup & np.isnan(observed) & (norm_ - (net_income - share * net_work) > 0)
+    return np.flatnonzero(could.any(axis=1))
+
+
+def _with_jobbstimulans(rows, sit: Situation, net_income, net_work, norm_, no_topup, mr: MonthRules, exit_local) -> np.ndarray:
+    """SoL (2001:453) 4 kap. 1 b §, month by month (vectorised over the rows): once försörjningsstöd has
+    been paid `qualifying_months` months in a row, `share` of the net earned income is not counted for
+    `months` months (whether or not försörjningsstöd is paid in them); then the months in a row count
+    anew. Months count from the start of the before state (months_in_state before the exit); a before
+    state of försörjningsstöd counts its months before the chunk's first month, any other state's do not."""
+    share, qualify, length = _rule_arrays(mr)
+    observed = sit.observed[rows]
+    start = exit_local[rows] - sit.inputs["months_in_state"][rows].astype(int)  # chunk month the before state began
+    on_fs_before = sit.inputs["before_is_forsorjningsstod"][rows]
+    run = np.where(on_fs_before & (start < 0), -start, 0)
+    # months in a row before the first month: whole cycles of qualifying + window months
+    cycle = qualify[0] + length[0]
+    phase = run % cycle
+    opened = np.where(phase >= qualify[0], -(phase - qualify[0]), np.iinfo(np.int64).min // 2)
+    run = np.where(phase >= qualify[0], 0, phase)
+    out = np.zeros(net_income.shape)
+    for j in range(net_income.shape[1]):
+        window = (j >= opened) & (j < opened + length[j])
+        counted = net_income[:, j] - share[j] * net_work[:, j] * window
+        fs = np.where(no_topup[:, j], 0.0, np.maximum(0.0, norm_[:, j] - counted))
+        fs = np.where(np.isnan(observed[:, j]), fs, observed[:, j])
+        out[:, j] = fs
+        counting = (j >= start) & ~window
+        run = np.where(counting & (fs > 0), run + 1, 0)
+        newly = run >= qualify[j]
+        opened = np.where(newly, j + 1, opened)
+        run = np.where(newly, 0, run)
+    return out
