@@ -54,9 +54,10 @@ def barnbidrag(inputs: dict, mr: MonthRules) -> np.ndarray:
 
 
 def _paid(annual: np.ndarray, mr: MonthRules) -> np.ndarray:
-    """SFB 97 kap. 16 §, 98 kap. 4 §: nothing below min_per_year, else the monthly amount rounded down to whole hundreds."""
+    """SFB 97 kap. 16 §, 98 kap. 4 §: nothing below min_per_year, else the monthly amount (to the öre, so
+    that a sum of fractions of kronor does not fall below a whole hundred) rounded down to whole hundreds."""
     step = mr.at(BO + "rounded_down_to")[None, :]
-    return np.where(annual >= mr.at(BO + "min_per_year")[None, :], np.floor(annual / 12 / step) * step, 0.0)
+    return np.where(annual >= mr.at(BO + "min_per_year")[None, :], np.floor(np.round(annual / 12, 2) / step) * step, 0.0)
 
 
 def _families(cost: np.ndarray, children: np.ndarray, income: np.ndarray, couple: np.ndarray, mr: MonthRules) -> np.ndarray:

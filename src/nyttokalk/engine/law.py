@@ -26,8 +26,8 @@ UNDER_25_NOTE = ("aktivitetsstöd under 25 (transfers.aktivitetsstod.min_age) wi
                  "at the {level} level (förordning 2017:819 2 kap. 1, 10 §§; benefits.utvecklingsersattning_level), before and after, and "
                  "aktivitetsstöd from the year the person turns 25")
 JOBBSTIMULANS_NOTE = ("jobbstimulans (SoL 2001:453 4 kap. 1 b §, assumed unchanged in SoL 2025:400): after six months in a row with "
-                      "försörjningsstöd 25 % of the net earned income is not counted for 24 months; the months count from the start of the "
-                      "before state (months_in_state), those before the grid's first January only for a before state of försörjningsstöd")
+                      "försörjningsstöd 25 % of the net earned income is not counted for 24 months; the months in a row at the exit are "
+                      "months_in_state for a before state of försörjningsstöd (continuously on it), otherwise 0, and count on from the exit")
 NO_JOBBSTIMULANS_NOTE = "jobbstimulans left out (forsorjningsstod.jobbstimulans: false): the top-up counts all net earned income"
 BOSTADSBIDRAG_NOTE = ("bostadsbidrag (SFB 95–98 kap.) for households with children and for 18–28-year-olds without children, the final "
                       "amount on the calendar year's bidragsgrundande inkomst (taxable income, etableringsersättning, 80 % of the studiebidrag); "

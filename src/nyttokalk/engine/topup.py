@@ -82,30 +82,31 @@ def _stimulated_rows(net_work, net_income, norm_, no_topup, observed, mr: MonthR
 
 
 def _with_jobbstimulans(rows, sit: Situation, net_income, net_work, norm_, no_topup, mr: MonthRules, exit_local) -> np.ndarray:
-    """SoL (2001:453) 4 kap. 1 b §, month by month (vectorised over the rows): once försörjningsstöd has
-    been paid `qualifying_months` months in a row, `share` of the net earned income is not counted for
-    `months` months (whether or not försörjningsstöd is paid in them); then the months in a row count
-    anew. Months count from the start of the before state (months_in_state before the exit); a before
-    state of försörjningsstöd counts its months before the chunk's first month, any other state's do not."""
+    """SoL (2001:453) 4 kap. 1 b §, month by month from each row's exit month (vectorised over the rows):
+    once försörjningsstöd has been paid `qualifying_months` months in a row, `share` of the net earned
+    income is not counted for `months` months (whether or not försörjningsstöd is paid in them); then the
+    months in a row count anew. At the exit the months in a row are months_in_state for a before state
+    of försörjningsstöd (continuously on it: whole cycles of qualifying + window months), else 0."""
     share, qualify, length = _rule_arrays(mr)
-    observed = sit.observed[rows]
-    start = exit_local[rows] - sit.inputs["months_in_state"][rows].astype(int)  # chunk month the before state began
-    on_fs_before = sit.inputs["before_is_forsorjningsstod"][rows]
-    run = np.where(on_fs_before & (start < 0), -start, 0)
-    # months in a row before the first month: whole cycles of qualifying + window months
-    cycle = qualify[0] + length[0]
-    phase = run % cycle
-    opened = np.where(phase >= qualify[0], -(phase - qualify[0]), np.iinfo(np.int64).min // 2)
-    run = np.where(phase >= qualify[0], 0, phase)
-    out = np.zeros(net_income.shape)
-    for j in range(net_income.shape[1]):
-        window = (j >= opened) & (j < opened + length[j])
+    observed, exits = sit.observed[rows], exit_local[rows]
+    before = np.where(sit.inputs["before_is_forsorjningsstod"][rows], sit.inputs["months_in_state"][rows].astype(int), 0)
+    q = qualify[exits]
+    phase = before % (q + length[exits])
+    never = np.iinfo(np.int64).min // 2
+    first_open = np.where(phase >= q, exits - (phase - q), never)  # the window opened before the exit
+    first_run = np.where(phase >= q, 0, phase)
+    run, opened = np.zeros(len(rows), dtype=np.int64), np.full(len(rows), never)
+    out = np.where(no_topup, 0.0, np.maximum(0.0, norm_ - net_income))  # before the exit: as without the rule
+    out = np.where(np.isnan(observed), out, observed)
+    for j in range(int(exits.min()), net_income.shape[1]):
+        at_exit, after = exits == j, exits <= j
+        run, opened = np.where(at_exit, first_run, run), np.where(at_exit, first_open, opened)
+        window = after & (j >= opened) & (j < opened + length[j])
         counted = net_income[:, j] - share[j] * net_work[:, j] * window
         fs = np.where(no_topup[:, j], 0.0, np.maximum(0.0, norm_[:, j] - counted))
         fs = np.where(np.isnan(observed[:, j]), fs, observed[:, j])
-        out[:, j] = fs
-        counting = (j >= start) & ~window
-        run = np.where(counting & (fs > 0), run + 1, 0)
+        out[:, j] = np.where(after, fs, out[:, j])
+        run = np.where(after & ~window & (fs > 0), run + 1, 0)
         newly = run >= qualify[j]
         opened = np.where(newly, j + 1, opened)
         run = np.where(newly, 0, run)
