@@ -63,7 +63,7 @@ class _Context:
     plan: Plan
     rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # the chunk participants'
     norm: np.ndarray  # the försörjningsstöd norm, chunk participants × months
-    barnbidrag: np.ndarray  # barnbidrag, flerbarnstillägg and studiehjälp, chunk participants × months (the same in every situation)
+    barnbidrag: np.ndarray | None  # barnbidrag, flerbarnstillägg and studiehjälp, chunk participants × months (every situation alike); None: no children
     p: Participants  # the chunk's participants
     ls: LoadedScenario
 
@@ -132,7 +132,8 @@ def _situation_flows(sit: Situation, ctx: _Context) -> tuple[dict[str, np.ndarra
 def _household_benefits(sit: Situation, items: dict, flows: dict, taxable: np.ndarray, ctx: _Context) -> None:
     """In place: barnbidrag and bostadsbidrag into the items (the top-up counts them) and the flows;
     bostadsersättning less the month's bostadsbidrag (förordning 2017:819 5 kap. 5 §)."""
-    items["barnbidrag"] = flows["barnbidrag"] = sit.take(ctx.barnbidrag)
+    if ctx.barnbidrag is not None:
+        items["barnbidrag"] = flows["barnbidrag"] = sit.take(ctx.barnbidrag)
     bostadsbidrag = household_benefits.bostadsbidrag(sit, items, taxable, ctx.mr)
     if bostadsbidrag.any():
         items["bostadsbidrag"] = flows["bostadsbidrag"] = bostadsbidrag

@@ -32,10 +32,12 @@ def children_at_home(inputs: dict, mr: MonthRules) -> np.ndarray:
     return ((ages >= 0) & (ages <= mr.at(BB + "studiebidrag_last_age")[None, :, None])).sum(axis=2)
 
 
-def barnbidrag(inputs: dict, mr: MonthRules) -> np.ndarray:
+def barnbidrag(inputs: dict, mr: MonthRules) -> np.ndarray | None:
     """Rows × months: SFB 15 kap. 3–4 §§ barnbidrag per child up to last_age, studiehjälp's studiebidrag
     (ten months a year, spread over twelve) for the older children at home, and 15 kap. 8 §
-    flerbarnstillägg by the number of children at home."""
+    flerbarnstillägg by the number of children at home; None when no row has a child."""
+    if np.isnan(inputs["child_birth_year"]).all():
+        return None
     ages = _child_ages(inputs, mr)
     last, school_last = mr.at(BB + "last_age")[None, :, None], mr.at(BB + "studiebidrag_last_age")[None, :, None]
     young = ((ages >= 0) & (ages <= last)).sum(axis=2)

@@ -35,6 +35,7 @@ CellsOf = Callable[[np.ndarray], Cells]  # the Cells of the flat indices of a si
 
 ETABLERING, A_KASSA, AKTIVITETSERSATTNING = (st.CODES[x] for x in ("etableringsersattning", "a_kassa", "aktivitetsersattning"))
 AKTIVITETSSTOD, UTVECKLINGSERSATTNING = st.CODES["aktivitetsstod"], st.CODES["utvecklingsersattning"]
+PATH_CODES = np.array([ETABLERING, A_KASSA, AKTIVITETSERSATTNING, AKTIVITETSSTOD, UTVECKLINGSERSATTNING])  # the states follow changes
 
 
 def _ends(flat: np.ndarray, code: int, cells_of: CellsOf, ended: Callable[[Cells], np.ndarray], next_code: int) -> None:

@@ -18,7 +18,7 @@ from ..participants import Participants
 from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..states.cells import Cells
-from .paths import follow
+from .paths import PATH_CODES, follow
 from .result import ExitGrid
 
 
@@ -85,15 +85,20 @@ def _cells_maker(inputs: dict, months_in_state: np.ndarray, m_count: int, wage_l
 
     def cells_of(idx: np.ndarray) -> Cells:
         person, month = np.divmod(idx, m_count)
-        return _cells(inputs, person, month, flat_months[idx], wage_level)
+        return _cells(inputs, person, month, flat_months[idx], wage_level, with_wage=False)
 
     return cells_of
 
 
 def _path(start: np.ndarray, months_in_state: np.ndarray, inputs: dict, mr: MonthRules) -> np.ndarray:
-    """Rows × months: the codes of the states `start` (rows × months, or rows) moved along the law's paths."""
-    codes = np.array(np.broadcast_to(start if start.ndim == 2 else start[:, None], months_in_state.shape), dtype=np.int64)
-    return follow(codes, _cells_maker(inputs, months_in_state, months_in_state.shape[1]), mr)
+    """Rows × months: the codes of the states `start` (one per row) moved along the law's paths; only
+    the rows that start in a state with a path are followed."""
+    codes = np.array(np.broadcast_to(start[:, None], months_in_state.shape), dtype=np.int64)
+    rows = np.flatnonzero(np.isin(start, PATH_CODES))
+    if rows.size:
+        sub = {k: v[rows] for k, v in inputs.items()}
+        codes[rows] = follow(codes[rows], _cells_maker(sub, months_in_state[rows], months_in_state.shape[1]), mr)
+    return codes
 
 
 def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, grid: ExitGrid,
@@ -167,7 +172,7 @@ def state_items(sit: Situation, mr: MonthRules) -> tuple[dict[str, np.ndarray], 
         state = st.STATES[st.IDS[sid]]
         idx = order[bounds[sid]:bounds[sid + 1]]
         person, month = np.divmod(idx, m_count)
-        cells = _cells(sit.inputs, person, month, sit.months_in_state.reshape(-1)[idx], sit.wage_level)
+        cells = _cells(sit.inputs, person, month, sit.months_in_state.reshape(-1)[idx], sit.wage_level, "wage" in state.needs)
         for key, values in state.flows(cells, mr).items():
             if key.startswith("warning:"):
                 w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))
@@ -183,9 +188,10 @@ def state_items(sit: Situation, mr: MonthRules) -> tuple[dict[str, np.ndarray], 
     return {k: v.reshape(n, m_count) for k, v in items.items()}, warnings
 
 
-def _cells(v: dict, person: np.ndarray, month: np.ndarray, months_in_state: np.ndarray, wage_level: np.ndarray | None) -> Cells:
-    wage = v["wage"][person]
-    if wage_level is not None:  # the wage at exit follows the wage index (docs/method.md 6.7)
+def _cells(v: dict, person: np.ndarray, month: np.ndarray, months_in_state: np.ndarray, wage_level: np.ndarray | None,
+           with_wage: bool = True) -> Cells:
+    wage = v["wage"][person] if with_wage else np.full(len(person), np.nan)
+    if with_wage and wage_level is not None:  # the wage at exit follows the wage index (docs/method.md 6.7)
         wage = wage * (wage_level[month] / v["wage_level_at_exit"][person])
     return Cells(
         person=person,

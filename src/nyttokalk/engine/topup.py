@@ -49,19 +49,29 @@ def forsorjningsstod(sit: Situation, items: dict[str, np.ndarray], taxable: np.n
     """Rows × months: the observed amount where given, else the income's shortfall from the norm
     (taxable income after tax plus the states' and the household's tax-free income, less the
     jobbstimulans' share of the net earned income in its months); none in a state without top-up."""
-    zeros = np.zeros(sit.codes.shape)
-    net_income = taxable - tax + sum((items.get(k, zeros) for k in TAX_FREE_ITEMS + HOUSEHOLD_ITEMS), zeros)
+    net_income = taxable - tax
+    for k in TAX_FREE_ITEMS + HOUSEHOLD_ITEMS:
+        if k in items:
+            net_income += items[k]
     no_topup = np.isin(sit.codes, NOT_TOPPED_UP)
     norm_ = sit.take(norm_)
     out = np.where(np.isnan(sit.observed), np.where(no_topup, 0.0, np.maximum(0.0, norm_ - net_income)), sit.observed)
     if not mr.scenario.forsorjningsstod.jobbstimulans:
         return out
-    work = sum((items.get(k, zeros) for k in TAXABLE_WORK), zeros)
+    present = [items[k] for k in TAXABLE_WORK if k in items]
+    if not present:
+        return out
+    work = sum(present[1:], present[0])
+    working = np.flatnonzero(work.any(axis=1))  # only rows with earned income can be changed
+    if not working.size:
+        return out
+    work, tax_w, taxable_w = work[working], tax[working], taxable[working]
     # the net earned income: the work's share of the month's tax taken off (the tax is spread by taxable income)
-    net_work = work - np.divide(tax * work, taxable, out=np.zeros_like(work), where=taxable > 0)
-    rows = _stimulated_rows(net_work, net_income, norm_, no_topup, sit.observed, mr)
+    net_work = work - np.divide(tax_w * work, taxable_w, out=np.zeros_like(work), where=taxable_w > 0)
+    sub = _stimulated_rows(net_work, net_income[working], norm_[working], no_topup[working], sit.observed[working], mr)
+    rows = working[sub]
     if rows.size:
-        out[rows] = _with_jobbstimulans(rows, sit, net_income[rows], net_work[rows], norm_[rows], no_topup[rows], mr, exit_local)
+        out[rows] = _with_jobbstimulans(rows, sit, net_income[rows], net_work[sub], norm_[rows], no_topup[rows], mr, exit_local)
     return out
 
 

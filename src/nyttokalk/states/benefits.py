@@ -55,8 +55,11 @@ def bostadsersattning(c: Cells, r: MonthRules) -> np.ndarray:
 def etableringsersattning(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     # Förordning (2017:819) 2 kap. 13 §: per day, at most five days a week; tax-free; with the tillägg for children and housing
     daily = r.at("transfers.etableringsersattning.daily_amount")
-    return {"etableringsersattning": daily[c.month] * benefit_days_per_month(r)[c.month],
-            "etableringstillagg": etableringstillagg(c, r), "bostadsersattning": bostadsersattning(c, r)}
+    out = {"etableringsersattning": daily[c.month] * benefit_days_per_month(r)[c.month]}
+    for key, amount in (("etableringstillagg", etableringstillagg(c, r)), ("bostadsersattning", bostadsersattning(c, r))):
+        if amount.any():  # absent is zero: no array for a household without children or housing cost
+            out[key] = amount
+    return out
 
 
 def utvecklingsersattning(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
