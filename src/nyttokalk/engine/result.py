@@ -78,7 +78,7 @@ class Detail:
     ledger: Ledger  # per participant-month
     tax: dict[str, dict[int, dict[str, np.ndarray]]]  # situation → calendar year → income-tax components per participant
     flags: dict[str, np.ndarray]  # per participant: the states' warnings
-    first_year_naive: np.ndarray  # participants × ACTORS: after − before over each one's first 12 months, before deadweight
+    first_year_naive: np.ndarray  # participants × ACTORS: after − before over each one's first 12 months, before deadweight, each month weighted by prices.engine_weight (1 / KPI in fixed prices)
 
 
 @dataclass
