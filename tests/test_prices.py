@@ -97,7 +97,7 @@ def test_a_constant_real_wage_gives_a_constant_real_gain(tmp_path):
     sc, people = write_scenario(tmp_path / "s.yaml", s), write_csv(tmp_path / "p.csv", [WORK])
     ls = load_scenario(str(sc))
     a = analyse(run_engine(read_participants(people), ls, RuleBook(rules)), ls)
-    gains = [y["undiscounted"]["individ"] for y in a.per_year]
+    gains = [y["undiscounted"]["individ"] for y in a.per_year]  # 2027, 2028, 2029 in 2027 prices
     assert abs(gains[1] - gains[0]) < 100 and abs(gains[2] - gains[0]) < 100
     ls_nominal = load_scenario(str(write_scenario(tmp_path / "n.yaml", {**s, "prices": {"mode": "nominal"}})))
     nominal = analyse(run_engine(read_participants(people), ls_nominal, RuleBook(rules)), ls_nominal)
