@@ -23,7 +23,12 @@ tax or Ramboll's markup), the calendar-year tax spread by taxable income, the ko
 utjämning, the pension system's contributions, the försörjningsstöd top-up and observed amounts,
 the study loan, keep/fall-back persistence, monthly drop-off, deadweight, the actors' nets,
 samhällsekonomi and the effects — is computed below, following the sections of docs/method.md
-named in the comments.
+named in the comments. So are the before-paths (2.5: etablering's end, the a-kassa period by the
+law of its start and the JOB level after it, sjukpenning's fortsättningsnivå, aktivitetsersättning's
+end at 30, the under-25 rule), the income-based states (3.15–3.18), the household's norm,
+barnbidrag, bostadsbidrag, etableringstillägg, bostadsersättning and jobbstimulans (4), and fixed
+prices (6.7: the wage index, KPI to the base year), each a month at a time for one person, where
+the engine works on arrays.
 
 One deliberate difference of reading (see tests/test_reference.py): a subsidised job ends after
 its duration for every participant whose scenario says what follows (keep probability set),
@@ -44,7 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from nyttokalk.participants import Participants, read_participants
-from nyttokalk.ruleset.loader import RuleBook
+from nyttokalk.ruleset.loader import RuleBook, load_indices
 from nyttokalk.scenario import LoadedScenario, LocalRates, load_scenario, parse_month
 from nyttokalk.incometax import income_tax, year_rules
 
@@ -100,7 +105,55 @@ FLOW_PAYER_PAYEE = {
     "studielan": ("stat", "individ"),
     "studielan_fordran": ("extern", "stat"),
     "studieplats": ("kommun", "extern"),
+    "a_kassa": ("stat", "individ"),
+    "sjukpenning": ("stat", "individ"),
+    "sjukersattning": ("stat", "individ"),
+    "aktivitetsersattning": ("stat", "individ"),
+    "etableringstillagg": ("stat", "individ"),
+    "bostadsersattning": ("stat", "individ"),
+    "barnbidrag": ("stat", "individ"),
+    "bostadsbidrag": ("stat", "individ"),
 }
+BENEFIT = ("aktivitetsstod", "a_kassa", "sjukpenning")  # 5.2: taxable, pension fee, no jobbskatteavdrag
+NO_FEE = ("sjukersattning", "aktivitetsersattning")  # 5.2: taxable, no pension fee
+TAX_FREE = ("etableringsersattning", "etableringstillagg", "bostadsersattning", "utvecklingsersattning", "studiebidrag", "studielan",
+            "barnbidrag", "bostadsbidrag")  # 4: counted in the top-up
+INSURANCE = {"sjukpenning": "sjukpenning", "sjukersattning": "sjukersattning", "aktivitetsersattning": "aktivitetsersattning",
+             "sjukpenning_sarskilda_fall": "sjukpenning"}  # state → its category (3.17–3.18)
+
+
+def overlap(d0: float, d1: float, pieces) -> float:
+    """Σ over (from_day, to_day, amount a day) of the days of [d0, d1) in each piece × its amount."""
+    return sum(max(0.0, min(d1, hi) - max(d0, lo)) * level for lo, hi, level in pieces)
+
+
+class Jobbstimulans:
+    """Method.md 4.5: the top-up of one trajectory month by month, with SoL 4 kap. 1 b § (share of the net
+    earned income not counted once försörjningsstöd has been paid the qualifying months in a row, for
+    the rule's months). The months in a row at the exit: months_in_state for a before state of
+    försörjningsstöd (continuously on it), else 0."""
+
+    def __init__(self, ref: "Reference", x: "Person"):
+        self.ref, self.x = ref, x
+        self.run, self.opened = 0, None
+
+    def top_up(self, m: int, norm: float, net_income: float, net_work: float, topped: bool, observed: float) -> float:
+        plain = (max(0.0, norm - net_income) if topped else 0.0) if math.isnan(observed) else observed
+        if not self.ref.s.forsorjningsstod.jobbstimulans or m < self.x.exit:
+            return plain
+        v = self.ref.month(m)
+        rule = v["rules"].transfers.forsorjningsstod.jobbstimulans.at(v["day"])
+        if m == self.x.exit:
+            months = self.x.months_in_state if self.x.before == "forsorjningsstod" else 0
+            phase = int(months) % (rule.qualifying_months + rule.months)
+            self.run, self.opened = (0, m - (phase - rule.qualifying_months)) if phase >= rule.qualifying_months else (phase, None)
+        window = self.opened is not None and self.opened <= m < self.opened + rule.months
+        counted = net_income - (rule.share * net_work if window else 0.0)
+        fs = (max(0.0, norm - counted) if topped else 0.0) if math.isnan(observed) else observed
+        self.run = 0 if window or fs <= 0 else self.run + 1
+        if self.run >= rule.qualifying_months:
+            self.opened, self.run = m + 1, 0
+        return fs
 
 
 @dataclass
@@ -118,6 +171,12 @@ class Person:
     before_amount: float  # NaN: model the top-up
     after_amount: float
     employer: str = "privat"  # privat, kommun, region, stat, ideell
+    months_in_state: float = 0.0  # method.md 2.5: months already in the before state at the exit
+    housing_cost: float = math.nan  # method.md 4.4: NaN = no bostadsbidrag / bostadsersättning
+    adults: int = 1
+    child_birth_years: tuple = ()  # calendar year − age at exit of each child
+    prior_income: float = math.nan
+    a_kassa_right: bool = False  # method.md 3.2: aktivitetsstöd at the a-kassa level
 
 
 class Reference:
@@ -128,6 +187,7 @@ class Reference:
         self._months: dict[int, dict] = {}
         self._tax: dict[tuple, dict[str, float]] = {}
         self._rates: dict[tuple[int, str], tuple[float, float, float]] = {}
+        self._index: dict[tuple[str, int], float] = {}
 
     # --- inputs (method.md 2.2, 2.4, 3) -------------------------------------------------------
 
@@ -161,11 +221,28 @@ class Reference:
             if em is None:
                 raise ValueError(f"row {p.rows[i]}: exit_month missing and no scenario default")
             exit_m = em.year * 12 + em.month - 1
+        before = str(p.before[i])
+        in_state = float(p.months_in_state[i])
+        if math.isnan(in_state):  # method.md 2.5; the deprecated a-kassa key when a scenario gives it
+            in_state = float(s.benefits.a_kassa_months_before if before == "a_kassa" and "benefits.a_kassa_months_before" not in self.ls.defaults_used
+                             else d.months_in_state)
+        prior = float(p.prior_income[i])
+        income_states = ("a_kassa", "sjukpenning", "sjukersattning", "aktivitetsersattning")
+        if before in income_states or after in income_states:
+            prior = need(prior, d.prior_income, "prior_income")
+        housing = float(p.housing_cost[i])
+        if math.isnan(housing) and d.housing_cost is not None:
+            housing = float(d.housing_cost)
+        adults = int(p.adults[i]) if given(p.adults[i]) else int(d.adults)
+        ages = [a for a in p.children_ages[i] if given(a)] if p.children_given[i] else list(d.children_ages)
+        right = before == "a_kassa" or after == "a_kassa" or (given(prior) and prior > 0)  # method.md 3.2
         return Person(
-            before=str(p.before[i]), after=str(after), age=age, birth_year=exit_m // 12 - age, newly_arrived=newly,
+            before=before, after=str(after), age=age, birth_year=exit_m // 12 - age, newly_arrived=newly,
             months_unemployed=months, wage=wage, extent=extent, exit=exit_m, municipality=str(p.municipality[i]),
             before_amount=float(p.before_amount[i]), after_amount=float(p.after_amount[i]),
             employer=str(p.employer[i]) or d.employer,
+            months_in_state=in_state, housing_cost=housing, adults=adults, child_birth_years=tuple(exit_m // 12 - a for a in ages),
+            prior_income=prior, a_kassa_right=right,
         )
 
     # --- the rules a month uses (method.md 2.3) ------------------------------------------------
@@ -186,8 +263,9 @@ class Reference:
             "aktivitetsstod_daily": tr.aktivitetsstod.daily_amount.at(day),
             "etablering_daily": tr.etableringsersattning.daily_amount.at(day),
             "utveckling_daily": (ue.daily_amount_higher if s.benefits.utvecklingsersattning_level == "higher" else ue.daily_amount_lower).at(day),
-            "norm": tr.forsorjningsstod.riksnorm_personal_single.at(day) + tr.forsorjningsstod.riksnorm_common_one_person.at(day)
-                    + s.forsorjningsstod.reasonable_costs,
+            "rules": r,  # method.md 2.5, 3.15–3.18, 4: read where used (paths, income-based states, household)
+            "day": day,
+            "pbb": r.base_amounts.prisbasbelopp.at(day),
             "aga_full": r.employer_contributions.full_rate.at(day),
             "aga_pension": r.employer_contributions.pension_rate.at(day),
             "productivity_unsubsidised": eco.productivity_unsubsidised.at(day),
@@ -219,6 +297,221 @@ class Reference:
         self._months[m] = v
         return v
 
+    # --- paths of the states (method.md 2.5) -----------------------------------------------------
+
+    def path_state(self, x: Person, state: str, t: float, m: int) -> str:
+        """The state the law's path has the person in, in month m, t months after the state began."""
+        v, s = self.month(m), self.s
+        tr, day = v["rules"].transfers, v["day"]
+        age = m // 12 - x.birth_year  # 2.4: the age in the month's calendar year
+        if not s.paths.static:
+            if state == "etableringsersattning" and t >= tr.etableringsersattning.max_months.at(day):
+                state = s.paths.after_etablering
+            if state == "a_kassa":
+                law = self.a_kassa_law(x, m, t)
+                if t * law["dpm"] >= law["period"]:
+                    state = "aktivitetsstod"
+            if state == "aktivitetsersattning" and age > tr.sjuk_och_aktivitetsersattning.aktivitetsersattning_max_age.at(day):
+                state = s.paths.after_aktivitetsersattning
+        if state in ("aktivitetsstod", "utvecklingsersattning"):  # 3.2, 3.12: by age in every month
+            limit = tr.aktivitetsstod.min_age.at(day)
+            if age < limit and not x.a_kassa_right:
+                state = "utvecklingsersattning"
+            elif state == "utvecklingsersattning" and age >= limit > x.age:
+                state = "aktivitetsstod"
+        return state
+
+    # --- a-kassa and the income-based aktivitetsstöd (method.md 3.16) --------------------------
+
+    def a_kassa_law(self, x: Person, m: int, t: float) -> dict:
+        """The law of the period (the a-kassa rule in force in the month it began), its rule for month m,
+        the JOB rule, days a month and the period's ersättningsdagar."""
+        v = self.month(m)
+        tr, day = v["rules"].transfers, v["day"]
+        start = m if self.s.paths.static else m - int(t)
+        first = self.book.years[0] * 12
+        began = self.month(start) if start >= first else None
+        new = began is not None and began["rules"].transfers.a_kassa.at(began["day"]).variant == "monthly"
+        now = tr.a_kassa.at(day)
+        if new:
+            rule, job, dpm = now, tr.aktivitetsstod.after_a_kassa.at(day), now.days_per_month
+            period = rule.period_days
+        else:
+            ongoing = now.variant == "monthly"  # the old law runs on after the new one began
+            rule = tr.a_kassa_ongoing.at(day) if ongoing else now
+            job = (tr.aktivitetsstod.after_a_kassa_ongoing if ongoing else tr.aktivitetsstod.after_a_kassa).at(day)
+            dpm = v["days"]
+            day_300_year = (start + math.floor(rule.period_days / dpm)) // 12
+            parent = any(0 <= day_300_year - c < 18 for c in x.child_birth_years)
+            period = rule.period_days_parent if parent else rule.period_days
+        return {"new": new, "rule": rule, "job": job, "dpm": dpm, "period": math.inf if self.s.paths.static else period}
+
+    def a_kassa_month(self, x: Person, m: int, t: float, aktivitetsstod: bool = False) -> tuple[float, float]:
+        """(a-kassa for the month's days inside the period, aktivitetsstöd for its days after it)."""
+        law = self.a_kassa_law(x, m, t)
+        rule, job, dpm, period = law["rule"], law["job"], law["dpm"], law["period"]
+        member = self.s.benefits.a_kassa_membership
+        d0 = t * dpm
+        if not law["new"]:  # lag (1997:238)
+            pd = x.prior_income / 12 / rule.income_days_per_month
+            levels = [min(rule.percent_days_1_200 * pd, rule.max_per_day_first_100), min(rule.percent_days_1_200 * pd, rule.max_per_day_after_100),
+                      min(rule.percent_after_200 * pd, rule.max_per_day_after_100)]
+            levels = [max(lv, rule.basic_amount_per_day) if member == "member" else rule.basic_amount_per_day for lv in levels]
+            inside = [(0, 100, levels[0]), (100, 200, levels[1]), (200, period, levels[2])]
+            after = [(period, math.inf, max(job.percent * pd if member == "member" else 0.0, job.min_per_day))]
+        else:  # lag (2024:506), förordning (2017:819) 2 kap. 3–4 §§
+            egi = min(x.prior_income / 12, rule.income_ceiling_per_month)
+            pct = getattr(rule, f"percent_{member}")
+            floor = job.min_per_day if aktivitetsstod else 0.0
+            inside = [(0, 100, max(pct[0] * egi / dpm, floor)), (100, 200, max(pct[1] * egi / dpm, floor)), (200, period, max(pct[2] * egi / dpm, floor))]
+            after, k = [], 0
+            while True:
+                level = pct[2] - job.step_down * (k + 1)
+                if level <= 0:
+                    after.append((period + k * job.step_days, math.inf, job.min_per_day))
+                    break
+                after.append((period + k * job.step_days, period + (k + 1) * job.step_days, max(min(egi / dpm, job.income_cap_per_day) * level, job.min_per_day)))
+                k += 1
+        return overlap(d0, d0 + dpm, inside), overlap(d0, d0 + dpm, after)
+
+    # --- Försäkringskassan's benefits (method.md 3.17–3.18) --------------------------------------
+
+    def insurance_month(self, state: str, x: Person, m: int, t: float) -> dict[str, float]:
+        v = self.month(m)
+        tr, day, pbb = v["rules"].transfers, v["day"], v["pbb"]
+        if state == "sjukpenning_sarskilda_fall":
+            return {"sjukpenning": tr.sjukpenning.sarskilda_fall_daily.at(day) * 365 / 12}
+        if state == "sjukpenning":
+            sp = tr.sjukpenning
+            sgi = min(x.prior_income, sp.sgi_cap.at(day) * pbb)
+            month_days = 365 / 12
+            normal = min(max(sp.normal_days.at(day) - t * month_days, 0.0), month_days)
+            return {"sjukpenning": (sp.replacement_rate.at(day) * normal + sp.fortsattning_rate.at(day) * (month_days - normal))
+                    * sp.sgi_share.at(day) * sgi / 365}
+        sa = tr.sjuk_och_aktivitetsersattning
+        income_related = sa.income_related_rate.at(day) * min(x.prior_income, sa.antagandeinkomst_cap.at(day) * pbb)
+        age = m // 12 - x.birth_year
+        level = 0.0
+        for band in sa.garantiniva.at(day):
+            if age >= band.min_age:
+                level = band.level * pbb
+        return {INSURANCE[state]: max(income_related, level) / 12}
+
+    # --- the household (method.md 3.3, 4.1, 4.3–4.5) -------------------------------------------
+
+    def child_ages(self, x: Person, m: int) -> list[float]:
+        return [m // 12 - c for c in x.child_birth_years]
+
+    def etablering_extras(self, x: Person, m: int) -> tuple[float, float]:
+        """(etableringstillägg for the eldest children, bostadsersättning before bostadsbidrag)."""
+        v = self.month(m)
+        tr, day = v["rules"].transfers, v["day"]
+        et = tr.etableringsersattning
+        amounts = []
+        for age in sorted(self.child_ages(x, m), reverse=True):
+            for band in et.tillagg.at(day):
+                if band.min_age <= age <= band.max_age:
+                    amounts.append(band.amount)
+        tillagg = sum(amounts[: int(et.tillagg_max_children.at(day))])
+        home = [a for a in self.child_ages(x, m) if 0 <= a <= tr.barnbidrag.studiebidrag_last_age.at(day)]
+        lo, hi = et.bostadsersattning_cost_floor.at(day), et.bostadsersattning_cost_ceiling.at(day)
+        cost = 0.0 if math.isnan(x.housing_cost) else x.housing_cost
+        bo = min(max(cost - lo, 0.0), hi - lo) if x.adults == 1 and not home else 0.0
+        return tillagg, bo
+
+    def barnbidrag(self, x: Person, m: int) -> float:
+        v = self.month(m)
+        bb, day = v["rules"].transfers.barnbidrag, v["day"]
+        ages = self.child_ages(x, m)
+        young = sum(1 for a in ages if 0 <= a <= bb.last_age.at(day))
+        school = sum(1 for a in ages if bb.last_age.at(day) < a <= bb.studiebidrag_last_age.at(day))
+        amount = young * bb.per_child.at(day) + school * bb.studiebidrag_per_month.at(day) * bb.studiebidrag_months_per_year.at(day) / 12
+        table, k = bb.flerbarnstillagg.at(day), young + school
+        if k:
+            amount += table[min(k, len(table)) - 1] + max(0, k - len(table)) * bb.flerbarnstillagg_each_further.at(day)
+        return amount
+
+    def bostadsbidrag(self, x: Person, m: int, income: float) -> float:
+        """The month's final bostadsbidrag on the year's bidragsgrundande inkomst, with the tilläggsbidrag."""
+        if math.isnan(x.housing_cost):
+            return 0.0
+        v = self.month(m)
+        tr, day = v["rules"].transfers, v["day"]
+        bo, cost = tr.bostadsbidrag, x.housing_cost
+        step, least = bo.rounded_down_to.at(day), bo.min_per_year.at(day)
+
+        def paid(annual):
+            return math.floor(round(annual / 12, 2) / step) * step if annual >= least else 0.0  # the month to the öre, then down
+
+        children = sum(1 for a in self.child_ages(x, m) if 0 <= a <= tr.barnbidrag.studiebidrag_last_age.at(day))
+        if children:
+            f = bo.families.at(day)
+            k = min(children, f.max_children)
+            housing = f.cost_share * max(0.0, min(cost, f.cost_ceilings[k - 1]) - f.cost_floor)
+            limit = f.income_limit_per_spouse_per_year if x.adults == 2 else f.income_limit_single_per_year
+            pay = paid(12 * (housing + f.sarskilt_bidrag[k - 1]) - f.income_reduction * max(0.0, income - limit))
+            t = bo.tillaggsbidrag.at(day)
+            return pay + min(t.share * pay, t.max_per_month)
+        y = bo.young.at(day)
+        if not y.min_age <= m // 12 - x.birth_year <= y.max_age:
+            return 0.0
+        part = sum(b.share * min(max(cost - b.over, 0.0), b.up_to - b.over) for b in y.bands)
+        limit = y.income_limit_couple_per_year if x.adults == 2 else y.income_limit_single_per_year
+        return paid(12 * part - y.income_reduction * max(0.0, income - limit))
+
+    def norm(self, x: Person, m: int) -> float:
+        """4.1: the household's riksnorm plus the reasonable costs (by household size when so given)."""
+        v = self.month(m)
+        fr, day = v["rules"].transfers.forsorjningsstod, v["day"]
+        personal = (fr.riksnorm_personal_couple if x.adults == 2 else fr.riksnorm_personal_single).at(day)
+        members = x.adults
+        for age in self.child_ages(x, m):
+            for band in fr.riksnorm_personal_children.at(day):
+                if band.min_age <= age <= band.max_age:
+                    personal += band.amount
+                    members += 1
+        common = fr.riksnorm_common_by_persons.at(day)
+        k = len(common)
+        together = common[min(members, k) - 1] + max(0, members - k) * (common[-1] - common[-2])
+        reasonable = self.s.forsorjningsstod.reasonable_costs
+        if isinstance(reasonable, dict):
+            reasonable = reasonable[max(size for size in reasonable if size <= members)]
+        return personal + together + reasonable
+
+    # --- prices (method.md 6.7) ---------------------------------------------------------------
+
+    def price_year(self, m: int) -> int:
+        return self.s.period.rules_date.year if self.s.period.rules_date else m // 12
+
+    def index(self, name: str, year: int) -> float:
+        """KPI's annual mean, or the wage level (the product of the yearly wage growth since the series' first year)."""
+        key = (name, year)
+        if key in self._index:
+            return self._index[key]
+        series = getattr(load_indices(self.book.directory)[0], name)
+        self._index[key] = value = self._index_value(series, name, year)
+        return value
+
+    @staticmethod
+    def _index_value(series, name: str, year: int) -> float:
+        last = max(series.values)
+        if name == "kpi":
+            if year in series.values:
+                return series.values[year].value
+            return series.values[last].value * (1 + series.projected_annual_change / 100) ** (year - last)
+        level = 1.0
+        for y in range(min(series.values) + 1, year + 1):
+            level *= 1 + (series.values[y].value if y in series.values else series.projected_annual_change) / 100
+        return level
+
+    def wage_factor(self, x: Person, m: int) -> float:
+        return self.index("wage_growth", self.price_year(m)) / self.index("wage_growth", self.price_year(x.exit))
+
+    def price_factor(self, m: int, base_year: int) -> float:
+        if self.s.prices.mode == "nominal":
+            return 1.0
+        return self.index("kpi", base_year) / self.index("kpi", self.price_year(m))
+
     def duration(self, x: Person) -> float:
         """Months the subsidised job lasts (method.md 2.2a): the scenario's, else the rules in
         force in the exit month; inf for states without an end."""
@@ -246,9 +539,18 @@ class Reference:
         v = self.month(m)
         f: dict[str, float] = {}
         if state == "aktivitetsstod":
-            f["aktivitetsstod"] = v["aktivitetsstod_daily"] * v["days"]
+            if x.a_kassa_right:  # 3.2: at the a-kassa level, then the JOB level (3.16)
+                in_period, after = self.a_kassa_month(x, m, months_in_state, aktivitetsstod=True)
+                f["aktivitetsstod"] = in_period + after
+            else:
+                f["aktivitetsstod"] = v["aktivitetsstod_daily"] * v["days"]
+        elif state == "a_kassa":  # 3.16: the days inside the period are a-kassa, those after aktivitetsstöd
+            f["a_kassa"], f["aktivitetsstod"] = self.a_kassa_month(x, m, months_in_state)
+        elif state in ("sjukpenning", "sjukersattning", "aktivitetsersattning", "sjukpenning_sarskilda_fall"):
+            f.update(self.insurance_month(state, x, m, months_in_state))
         elif state == "etableringsersattning":
             f["etableringsersattning"] = v["etablering_daily"] * v["days"]
+            f["etableringstillagg"], f["bostadsersattning"] = self.etablering_extras(x, m)  # 3.3
         elif state == "utvecklingsersattning":
             f["utvecklingsersattning"] = v["utveckling_daily"] * v["days"]
         elif state == "studier":
@@ -257,7 +559,7 @@ class Reference:
             f["studieplats"] = v["study_place"]
         elif state in WORK_STATES:
             # 3.4: pay, semesterersättning when on top, employer contributions with reductions
-            lon = x.wage * x.extent
+            lon = x.wage * self.wage_factor(x, m) * x.extent  # 6.7: the wage at exit follows the wage index
             holiday = lon * v["holiday_rate"] if self.s.wages.holiday_pay else 0.0
             gross = lon + holiday
             full, pension_rate = v["aga_full"], v["aga_pension"]
@@ -331,16 +633,17 @@ class Reference:
             self._rates[key] = rates
         return self._rates[key]
 
-    def year_tax(self, year: int, work: float, benefit: float, x: Person) -> dict[str, float]:
-        """Final tax of one calendar year, every component (nyttokalk.incometax.income_tax on length-1 arrays)."""
+    def year_tax(self, year: int, work: float, benefit: float, x: Person, no_fee: float = 0.0) -> dict[str, float]:
+        """Final tax of one calendar year, every component (nyttokalk.incometax.income_tax on length-1 arrays);
+        no_fee: sjuk- and aktivitetsersättning (5.2)."""
         k, r, b = self.local_rates(year, x.municipality)
         age = year - x.birth_year - 1  # 2.4: age at the start of the year
-        key = (year, work, benefit, k, r, b, age)
+        key = (year, work, benefit, no_fee, k, r, b, age)
         if key not in self._tax:
             day = self.s.period.rules_date or dt.date(year, 1, 1)
             params = year_rules(self.book.year_for(day.year)[0].rules)
-            comp = income_tax(np.array([work]), np.array([benefit]), k, r, b, params,
-                              age_at_year_start=np.array([age]), temporary_reduction=self.s.tax.temporary_work_reduction)
+            comp = income_tax(np.array([work]), np.array([benefit]), k, r, b, params, age_at_year_start=np.array([age]),
+                              temporary_reduction=self.s.tax.temporary_work_reduction, no_fee_income=np.array([no_fee]))
             self._tax[key] = {c: float(a[0]) for c, a in comp.items()}
         return self._tax[key]
 
@@ -349,27 +652,40 @@ class Reference:
     def trajectory(self, x: Person, first: int, n: int, state_at, in_state_at, observed_at) -> list[dict[str, float]]:
         """Actors' nets for months first … first + n − 1 (whole calendar years)."""
         flows = [self.state_flows(state_at(m), x, m, in_state_at(m)) for m in range(first, first + n)]
+        for j, f in enumerate(flows):  # 4.3: the household's barnbidrag, in every month and situation
+            f["barnbidrag"] = self.barnbidrag(x, first + j)
+        stimulans = Jobbstimulans(self, x)
         nets = []
         for y in range(n // 12):
             block = flows[12 * y: 12 * y + 12]
             work = sum(f.get("lon", 0.0) + f.get("semesterersattning", 0.0) for f in block)
-            benefit = sum(f.get("aktivitetsstod", 0.0) for f in block)
-            tax = self.year_tax((first + 12 * y) // 12, work, benefit, x)
-            annual = work + benefit
+            benefit = sum(sum(f.get(k, 0.0) for k in BENEFIT) for f in block)
+            no_fee = sum(sum(f.get(k, 0.0) for k in NO_FEE) for f in block)
+            tax = self.year_tax((first + 12 * y) // 12, work, benefit, x, no_fee)
+            annual = work + benefit + no_fee
+            # 4.4: the year's bidragsgrundande inkomst for bostadsbidrag
+            rules0 = self.month(first + 12 * y)
+            bgi = annual + sum(f.get("etableringsersattning", 0.0) for f in block) + \
+                rules0["rules"].transfers.bostadsbidrag.studiebidrag_income_share.at(rules0["day"]) * sum(f.get("studiebidrag", 0.0) for f in block)
             for j, f in enumerate(block):
                 m = first + 12 * y + j
-                taxable = f.get("lon", 0.0) + f.get("semesterersattning", 0.0) + f.get("aktivitetsstod", 0.0)
+                bb = self.bostadsbidrag(x, m, bgi)
+                if bb:
+                    f["bostadsbidrag"] = bb
+                if "bostadsersattning" in f:  # 3.3: less the month's bostadsbidrag
+                    f["bostadsersattning"] = max(0.0, f["bostadsersattning"] - bb)
+                work_m = f.get("lon", 0.0) + f.get("semesterersattning", 0.0)
+                taxable = work_m + sum(f.get(k, 0.0) for k in BENEFIT + NO_FEE)
                 share = taxable / annual if annual > 0 else 0.0  # 5.1: spread by taxable income
                 t = {c: tax[c] * share for c in TAX_PAYER_PAYEE}
                 fee_ps, fee_b = tax["public_service_fee"] * share, tax["begravning_fee"] * share
                 total = tax["total"] * share
-                # 4: top-up to the norm, unless observed
-                net_income = (taxable - total + f.get("etableringsersattning", 0.0) + f.get("utvecklingsersattning", 0.0)
-                              + f.get("studiebidrag", 0.0) + f.get("studielan", 0.0))
-                modelled = 0.0 if state_at(m) in NO_TOP_UP else max(0.0, self.month(m)["norm"] - net_income)
-                obs = observed_at(m)
-                f = dict(f, forsorjningsstod=modelled if math.isnan(obs) else obs)
-                f.update(self.public_finance(f, taxable - total, tax["bfi"] * share, (first + 12 * y) // 12, m, x))
+                # 4: top-up to the norm, unless observed; the jobbstimulans leaves part of the net earned income out
+                net_income = taxable - total + sum(f.get(k, 0.0) for k in TAX_FREE)
+                net_work = work_m - (total * work_m / taxable if taxable > 0 else 0.0)
+                f = dict(f, forsorjningsstod=stimulans.top_up(m, self.norm(x, m), net_income, net_work, state_at(m) not in NO_TOP_UP, observed_at(m)))
+                # 3.5a, 5.4, 5.5: the consumption tax on the disposable income (the study loan is not income), utjämning, pension
+                f.update(self.public_finance(f, net_income - f.get("studielan", 0.0), tax["bfi"] * share, (first + 12 * y) // 12, m, x))
                 nets.append(self.nets(f, t, fee_ps, fee_b, x))
         return nets
 
@@ -410,8 +726,7 @@ class Reference:
             kommun_rate, region_rate = self.equalisation_rates(year, x.municipality)
             out["utjamning_kommun"], out["utjamning_region"] = kommun_rate * bfi, region_rate * bfi
         if s.production.convention == "consumption_tax":  # 3.5a: indirect tax on the disposable income (no loan)
-            disposable = (net_income + f.get("etableringsersattning", 0.0) + f.get("utvecklingsersattning", 0.0)
-                          + f.get("studiebidrag", 0.0) + f["forsorjningsstod"])
+            disposable = net_income + f["forsorjningsstod"]  # net income after tax with every tax-free benefit, no loan
             out["indirekta_skatter"] = v["indirect_tax"] * disposable
         return out
 
@@ -473,18 +788,26 @@ class Reference:
         def obs_before(m):
             return x.before_amount
 
-        before = self.trajectory(x, first, n, lambda m: x.before, lambda m: -1, obs_before)
+        static = s.paths.static
+        before_t = (lambda m: x.months_in_state) if static else (lambda m: max(0.0, x.months_in_state + m - x.exit))  # 2.5
+        before_state = lambda m: self.path_state(x, x.before, before_t(m), m)  # noqa: E731
+        if x.after == x.before:  # oförändrad: the after situation is the before situation, path and all
+            after_state, after_t = before_state, before_t
+        else:
+            after_t = lambda m: m - x.exit  # noqa: E731
+            after_state = lambda m: self.path_state(x, x.after, after_t(m), m)  # noqa: E731
+        before = self.trajectory(x, first, n, before_state, before_t, obs_before)
         keep = self.trajectory(
             x, first, n,
-            lambda m: x.before if m < x.exit else (x.after if m < end else "arbete"),
-            lambda m: m - x.exit if m >= x.exit else -1,
+            lambda m: before_state(m) if m < x.exit else (after_state(m) if m < end else "arbete"),
+            lambda m: after_t(m) if m >= x.exit else before_t(m),
             lambda m: x.before_amount if m < x.exit else x.after_amount)
         after = keep
-        if ends and keep_p < 1:
+        if ends and keep_p < 1:  # 2.2a: the fall-back returns to where the before path is
             fallback = self.trajectory(
                 x, first, n,
-                lambda m: x.after if x.exit <= m < end else x.before,
-                lambda m: m - x.exit if x.exit <= m < end else -1,
+                lambda m: after_state(m) if x.exit <= m < end else before_state(m),
+                lambda m: after_t(m) if x.exit <= m < end else before_t(m),
                 lambda m: x.after_amount if x.exit <= m < end else x.before_amount)
             after = [{a: keep_p * k[a] + (1 - keep_p) * f[a] for a in k} for k, f in zip(keep, fallback)]
         d = s.persistence.monthly_dropoff
@@ -508,6 +831,7 @@ def run_reference(p: Participants, ls: LoadedScenario, book: RuleBook | None = N
     people = [ref.person(p, i) for i in range(count)]
     base = min(x.exit for x in people)
     rate = ls.scenario.discount_rate / 100
+    base_year = ls.scenario.prices.base_year or base // 12  # 6.7: the price base
     out = {k: dict.fromkeys(ALL, 0.0) for k in ("first_year", "first_year_naive", "horizon_naive", "horizon", "horizon_discounted")}
     out["first_year_before_equalisation"] = dict.fromkeys(ALL, 0.0)
     out["society"] = {k: dict.fromkeys(SOCIETY, 0.0) for k in ("first_year", "horizon", "horizon_discounted")}
@@ -515,30 +839,32 @@ def run_reference(p: Participants, ls: LoadedScenario, book: RuleBook | None = N
         naive, adjusted = ref.effects(x)
         for t, (nv, ad) in enumerate(zip(naive, adjusted)):
             discount = (1 + rate) ** (-(x.exit + t - base) / 12)  # 6.3: from the first participant's exit month
+            price = ref.price_factor(x.exit + t, base_year)  # 6.7: in the base year's prices
             for a in ALL:
                 if t < 12:
-                    out["first_year"][a] += ad[a]
-                    out["first_year_naive"][a] += nv[a]
-                out["horizon_naive"][a] += nv[a]
-                out["horizon"][a] += ad[a]
-                out["horizon_discounted"][a] += ad[a] * discount
-            add_perspectives(out, t, ad, discount)
+                    out["first_year"][a] += ad[a] * price
+                    out["first_year_naive"][a] += nv[a] * price
+                out["horizon_naive"][a] += nv[a] * price
+                out["horizon"][a] += ad[a] * price
+                out["horizon_discounted"][a] += ad[a] * price * discount
+            add_perspectives(out, t, ad, discount, price)
     society_totals(out["society"], ls.scenario.project.cost)
     out["participants"] = count
     return out
 
 
-def add_perspectives(out: dict, t: int, adjusted: dict[str, float], discount: float) -> None:
-    """Month t's effect (after deadweight) on the actors before the utjämning and on samhällsekonomi's parts."""
+def add_perspectives(out: dict, t: int, adjusted: dict[str, float], discount: float, price: float = 1.0) -> None:
+    """Month t's effect (after deadweight, in the base year's prices by `price`) on the actors before
+    the utjämning and on samhällsekonomi's parts."""
     for part in SOCIETY:
-        value = adjusted["soc:" + part]
+        value = adjusted["soc:" + part] * price
         if t < 12:
             out["society"]["first_year"][part] += value
         out["society"]["horizon"][part] += value
         out["society"]["horizon_discounted"][part] += value * discount
     if t < 12:
         for a in ALL:
-            out["first_year_before_equalisation"][a] += adjusted["eq0:" + a]
+            out["first_year_before_equalisation"][a] += adjusted["eq0:" + a] * price
 
 
 def society_totals(society: dict, project_cost: float) -> None:

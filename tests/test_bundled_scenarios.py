@@ -205,10 +205,12 @@ def test_gemensam_kraft_state_split_worked_by_hand():
     out = run_json("gemensam-kraft")
     split = out["stat_split_first_year"]
     # Försäkringskassan saves, over 2025: the two on sjukpenning with SGI 258 000 who went to work or
-    # lönebidrag, 2 × 80 % × 97 % × 258 000 = 400 416 (SFB 28 kap.), and the two on aktivitetsersättning
-    # at the garantinivå (ages 26 and 25: band 25–26, 2.63 PBB) who went to work or studies,
-    # 2 × 2.63 × 58 800 = 309 288 (SFB 35 kap.); the two with SGI 0 had no sjukpenning: 709 704.
-    assert split["fk"] == pytest.approx(709_704, abs=0.01)
+    # lönebidrag — sick from the exit (months_in_state 0), 365 calendar days in the year of which 364 at the
+    # normalnivå 80 % and day 365 at the fortsättningsnivå 75 % (SFB 27 kap. 21 §, 28 kap. 7 §):
+    # 2 × (364 × 0.80 + 1 × 0.75) × 97 % × 258 000 / 365 = 2 × 291.95 × 685.6438 = 400 347.44 — and the two on
+    # aktivitetsersättning at the garantinivå (ages 26 and 25: band 25–26, 2.63 PBB) who went to work or studies,
+    # 2 × 2.63 × 58 800 = 309 288 (SFB 35 kap.); the two with SGI 0 had no sjukpenning: 709 635.44.
+    assert split["fk"] == pytest.approx(2 * (364 * 0.80 + 0.75) * 0.97 * 258_000 / 365 + 309_288, abs=0.01)
     # Arbetsförmedlingen pays the lönebidrag: 80 % × min(21 500, 20 000) × (1 + 31.42 %) × 12 = 252 326.40.
     assert split["af"] == pytest.approx(-252_326.40, abs=0.01)
     # The employer (privat, the default) gets it and produces 0.8 of the lönekostnad (economy.productivity_subsidised):

@@ -19,10 +19,14 @@ def test_the_tax_treatment_of_the_state_items_follows_the_law():
     assert set(ledger.TAXABLE_BENEFIT) == {"aktivitetsstod", "a_kassa", "sjukpenning"}
     # sjuk- and aktivitetsersättning: taxable, the state pays the pension contribution (no allmän pensionsavgift)
     assert set(ledger.TAXABLE_NO_FEE) == {"sjukersattning", "aktivitetsersattning"}
-    # tax-free (IL 8 kap.): etableringsersättning, utvecklingsersättning, studiemedel; the top-up's own
-    # försörjningsstöd is tax-free too but not income the top-up counts
-    assert set(ledger.TAX_FREE_ITEMS) == {"etableringsersattning", "utvecklingsersattning", "studiebidrag", "studielan"}
+    # tax-free (IL 8 kap.): etableringsersättning with its tillägg and bostadsersättning, utvecklingsersättning,
+    # studiemedel; the top-up's own försörjningsstöd is tax-free too but not income the top-up counts
+    assert set(ledger.TAX_FREE_ITEMS) == {"etableringsersattning", "etableringstillagg", "bostadsersattning", "utvecklingsersattning",
+                                          "studiebidrag", "studielan"}
     assert ledger.categories()["forsorjningsstod"].tax == ledger.TAX_FREE
+    # the household's own tax-free benefits (IL 8 kap. 7 §: barnbidrag, bostadsbidrag), computed by the engine, counted by the top-up
+    assert set(ledger.HOUSEHOLD_ITEMS) == {"barnbidrag", "bostadsbidrag"}
+    assert all(ledger.categories()[k].tax == ledger.TAX_FREE and ledger.categories()[k].source == ledger.ENGINE for k in ledger.HOUSEHOLD_ITEMS)
 
 
 def test_every_flow_component_of_the_income_tax_has_one_category():

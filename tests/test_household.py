@@ -9,7 +9,10 @@ Riksnorm tables (kr/month; rules-additions.md §1.2, rules/<year>.yaml transfers
     2026  3 940  7 100  | 2 740 3 050 2 720 3 050 3 820 4 380 4 950 4 990 | 1 280 1 410 1 780 2 020 2 330 2 640 2 830
 
 A person on försörjningsstöd with no other income receives the whole norm: household riksnorm
-plus the scenario's reasonable costs (6 500 below).
+plus the scenario's reasonable costs (6 500 below), less the household's barnbidrag, which counts as
+income in the assessment (SFB 15 kap.: 1 250 kr a month per child to 15, studiehjälp 1 250 × 10 / 12
+for children 16–19 at home; flerbarnstillägg 150 / 730 / 1 740 / 2 990 for 2 / 3 / 4 / 5 children and
+1 250 for each further child).
 """
 
 from __future__ import annotations
@@ -57,14 +60,16 @@ ON_FBS = {"id": "a", "before": "forsorjningsstod", "after": "oforandrad"}
 
 def test_couple_with_children_3_and_15_in_2024(tmp_path):
     # sambor 6 850 + barn 3 år 2 620 + barn 15 år 4 770 + gemensamma 4 personer 1 950 = 16 190
+    # barnbidrag 2 × 1 250 + flerbarnstillägg 150 = 2 650 counted as income
     res, _ = run_people(tmp_path, [{**ON_FBS, "adults": "sambo", "children_ages": "3 15"}], scenario("2024-01"))
-    assert fbs(res, "before", 0, "2024-01") == pytest.approx(16_190 + REASONABLE)
+    assert fbs(res, "before", 0, "2024-01") == pytest.approx(16_190 + REASONABLE - 2_650)
+    assert res.ledger.flows["before"]["barnbidrag"][0, 0] == pytest.approx(2_650)
 
 
 def test_couple_with_children_3_and_15_in_2026(tmp_path):
-    # sambor 7 100 + barn 3 år 2 720 + barn 15 år 4 950 + gemensamma 4 personer 2 020 = 16 790
+    # sambor 7 100 + barn 3 år 2 720 + barn 15 år 4 950 + gemensamma 4 personer 2 020 = 16 790; barnbidrag 2 650 (unchanged in 2026)
     res, _ = run_people(tmp_path, [{**ON_FBS, "adults": "2", "children_ages": "3;15"}], scenario("2026-01"))
-    assert fbs(res, "before", 0, "2026-01") == pytest.approx(16_790 + REASONABLE)
+    assert fbs(res, "before", 0, "2026-01") == pytest.approx(16_790 + REASONABLE - 2_650)
 
 
 def test_children_age_by_calendar_year_and_cross_bands(tmp_path):
@@ -72,10 +77,11 @@ def test_children_age_by_calendar_year_and_cross_bands(tmp_path):
     # 2024: ensam 3 790 + 4–6 år 2 930 + 19–20 år 4 820 + gemensamma 3 personer 1 720 = 13 260
     # 2025: the children are 7 and 21: ensam 3 910 + 7–10 år 3 790 + gemensamma 2 personer 1 400 = 9 100
     #       (21 is above the table: that child is a household of its own)
+    # barnbidrag: 1 250 for the younger child in both years; the elder (20, 21) is past studiehjälp (to 19): none
     res, _ = run_people(tmp_path, [{**ON_FBS, "children_ages": "6, 20"}], scenario("2024-07"))
-    assert fbs(res, "before", 0, "2024-12") == pytest.approx(13_260 + REASONABLE)
-    assert fbs(res, "before", 0, "2025-01") == pytest.approx(9_100 + REASONABLE)
-    assert fbs(res, "after", 0, "2025-06") == pytest.approx(9_100 + REASONABLE)  # oförändrad: the same
+    assert fbs(res, "before", 0, "2024-12") == pytest.approx(13_260 + REASONABLE - 1_250)
+    assert fbs(res, "before", 0, "2025-01") == pytest.approx(9_100 + REASONABLE - 1_250)
+    assert fbs(res, "after", 0, "2025-06") == pytest.approx(9_100 + REASONABLE - 1_250)  # oförändrad: the same
 
 
 def test_household_above_seven_persons(tmp_path):
@@ -83,24 +89,33 @@ def test_household_above_seven_persons(tmp_path):
     #   personal 7 050 + 2 720 + 3 030 + 2 700 + 3 030 + 3 790 + 4 350 = 26 670
     #   common: 7 persons 2 810 + 1 × (2 810 − 2 620) = 3 000 (SFS 2025:468 12 kap. 3 §) → 29 670
     # with a seventh child aged 16 (9 persons): 26 670 + 4 920 + 2 810 + 2 × 190 = 34 780
+    # barnbidrag: six children 6 × 1 250 + flerbarnstillägg 2 990 + 1 250 (the sixth) = 11 740; with the seventh
+    # (16: studiehjälp 1 250 × 10 / 12 = 1 041.67) 7 500 + 1 041.67 + 2 990 + 2 × 1 250 = 14 031.67
     rows = [{**ON_FBS, "adults": "2", "children_ages": "0 2 3 5 8 12"},
             {**ON_FBS, "id": "b", "adults": "2", "children_ages": "0 2 3 5 8 12 16"}]
     res, _ = run_people(tmp_path, rows, scenario("2025-03"))
-    assert fbs(res, "before", 0, "2025-03") == pytest.approx(29_670 + REASONABLE)
-    assert fbs(res, "before", 1, "2025-03") == pytest.approx(34_780 + REASONABLE)
+    assert fbs(res, "before", 0, "2025-03") == pytest.approx(29_670 + REASONABLE - 11_740)
+    assert fbs(res, "before", 1, "2025-03") == pytest.approx(34_780 + REASONABLE - (7_500 + 1_250 * 10 / 12 + 2_990 + 2 * 1_250))
 
 
 def test_top_up_for_a_couple_with_children_when_one_adult_works(tmp_path):
     # 2022 rules (rules_date 2022-04-01), wage 21 500: net 17 228.92 a month (tests/test_transitions.py)
-    # norm: sambor 5 800 + barn 3 år 2 210 + barn 15 år 4 040 + gemensamma 4 personer 1 640 + 6 500 = 20 190
-    # before (no income): 20 190; after: 20 190 − 17 228.92 = 2 961.08 (the partner's income is 0)
+    # norm: sambor 5 800 + barn 3 år 2 210 + barn 15 år 4 040 + gemensamma 4 personer 1 640 + 6 500 = 20 190;
+    # barnbidrag 2 × 1 250 + 150 = 2 650 is income in both situations
+    # before (no income): 20 190 − 2 650 = 17 540; after: 17 540 − 17 228.92 = 311.08 (the partner's income is 0)
+    # Jobbstimulans (SoL 4 kap. 1 b §): försörjningsstöd January–June (six months in a row from the exit,
+    # months_in_state 0), so from July 25 % of the net wage is not counted: 311.08 + 0.25 × 17 228.92 = 4 618.31
     row = {"id": "w", "before": "forsorjningsstod", "after": "arbete", "adults": "Sambor", "children_ages": "3 15"}
     res, a = run_people(tmp_path, [row])
-    assert fbs(res, "before", 0, "2022-05") == pytest.approx(20_190)
-    assert fbs(res, "after", 0, "2022-05") == pytest.approx(20_190 - (21_500 - 51_253 / 12), abs=0.01)
+    net = 21_500 - 51_253 / 12
+    assert fbs(res, "before", 0, "2022-05") == pytest.approx(17_540)
+    assert fbs(res, "after", 0, "2022-05") == pytest.approx(17_540 - net, abs=0.01)
+    assert fbs(res, "after", 0, "2022-06") == pytest.approx(17_540 - net, abs=0.01)
+    assert fbs(res, "after", 0, "2022-07") == pytest.approx(17_540 - 0.75 * net, abs=0.01)
     assert any("partner's own income is taken as 0" in x for x in a.assumptions)
-    # the kommun saves the whole-norm difference 20 190 − 2 961.08 = 17 228.92 plus its tax 74 612 × 20.67/32.23 / 12
-    assert monthly_effect(a, "w")["kommun"] == pytest.approx(21_500 - 51_253 / 12 + 74_612 * 20.67 / 32.23 / 12, abs=0.01)
+    # the kommun saves 17 540 − the after top-up (311.08 for six months, 4 618.31 for six: 2 464.70 on average)
+    # plus its tax 74 612 × 20.67/32.23 / 12
+    assert monthly_effect(a, "w")["kommun"] == pytest.approx(net - 0.25 * net / 2 + 74_612 * 20.67 / 32.23 / 12, abs=0.01)
 
 
 def test_default_household_is_the_single_adult_norm_of_before(tmp_path):
@@ -112,13 +127,13 @@ def test_default_household_is_the_single_adult_norm_of_before(tmp_path):
 
 def test_scenario_default_household_and_reasonable_costs_by_size(tmp_path):
     # scenario default: couple with one child aged 4; 2025: 7 050 + 3 030 + 3 personer 1 770 = 11 850
-    # reasonable costs by size {1: 6 500, 3: 8 000}: 3 persons → 8 000; a row with '-' (no children)
-    # and 1 adult: 3 910 + 1 270 + 6 500 = 11 680
+    # reasonable costs by size {1: 6 500, 3: 8 000}: 3 persons → 8 000; barnbidrag 1 250; a row with '-'
+    # (no children) and 1 adult: 3 910 + 1 270 + 6 500 = 11 680
     s = scenario("2025-02", participant_defaults={"age": 30, "months_unemployed": 24, "adults": 2, "children_ages": [4]},
                  forsorjningsstod={"reasonable_costs": {1: 6_500, 3: 8_000}})
     rows = [dict(ON_FBS), {**ON_FBS, "id": "b", "adults": "ensamstående", "children_ages": "-"}]
     res, a = run_people(tmp_path, rows, s)
-    assert fbs(res, "before", 0, "2025-02") == pytest.approx(11_850 + 8_000)
+    assert fbs(res, "before", 0, "2025-02") == pytest.approx(11_850 + 8_000 - 1_250)
     assert fbs(res, "before", 1, "2025-02") == pytest.approx(11_680)
     assert any("scenario default 2" in x for x in a.assumptions)
 

@@ -19,6 +19,8 @@ from nyttokalk.errors import InputError
 from test_transitions import AGA, INDIRECT, NORM, WORK_KOMMUN, WORK_NET, WORK_REGION, WORK_STATE_TAX
 
 BASE = {"newly_arrived": "false", "extent": 1, "exit_month": "2022-01"}
+# The level tests hold the before state's level for the year (paths.static); the paths are in tests/test_paths.py
+STATIC = {**RAMBOLL_LIKE, "paths": {"static": True}}
 DAYS = 5 * 52 / 12  # 21.667 payment days a month
 K, R = 20.67 / 32.23, 11.56 / 32.23  # kommun's and region's shares of the kommunalskatt
 
@@ -42,7 +44,7 @@ SP_STATE_TAX = (16_300 - 16_300 - 1_228 + 1_327 + 531) / 12
 
 
 def test_sjukpenning_is_80_percent_of_97_percent_of_the_sgi_per_calendar_day(tmp_path):
-    res, _ = one(tmp_path, "sjukpenning", "arbete", age=30, wage=21_500, prior_income=300_000)
+    res, _ = one(tmp_path, "sjukpenning", "arbete", STATIC, age=30, wage=21_500, prior_income=300_000)
     assert res.ledger.flows["before"]["sjukpenning"][0, :12] == pytest.approx(np.full(12, SP))  # 19 400
     tax = res.detail.tax["before"][2022]
     assert tax["total"][0] == pytest.approx(SP_TAX)
@@ -50,13 +52,13 @@ def test_sjukpenning_is_80_percent_of_97_percent_of_the_sgi_per_calendar_day(tmp
 
 
 def test_sjukpenning_is_capped_at_ten_prisbasbelopp(tmp_path):
-    res, _ = one(tmp_path, "sjukpenning", "arbete", age=30, wage=21_500, prior_income=700_000)
+    res, _ = one(tmp_path, "sjukpenning", "arbete", STATIC, age=30, wage=21_500, prior_income=700_000)
     # SGI min(700 000, 483 000): 0.8 × 0.97 × 483 000 / 12 = 31 234 (= 1 026.87 kr/day × 365 / 12)
     assert res.ledger.flows["before"]["sjukpenning"][0, 0] == pytest.approx(0.8 * 0.97 * 483_000 / 12)
 
 
 def test_sjukpenning_to_arbete_saves_forsakringskassan_the_benefit(tmp_path):
-    res, a = one(tmp_path, "sjukpenning", "arbete", age=30, wage=21_500, prior_income=300_000)
+    res, a = one(tmp_path, "sjukpenning", "arbete", STATIC, age=30, wage=21_500, prior_income=300_000)
     e = monthly_effect(a, "A")
     assert e["individ"] == pytest.approx(WORK_NET - (SP - SP_TAX / 12), abs=0.01)  # 17 228.92 − 13 873.83
     assert e["kommun"] == pytest.approx(WORK_KOMMUN - 65_684 * K / 12, abs=0.01)
@@ -164,7 +166,9 @@ def test_a_kassa_grundbelopp_without_membership_and_a_floor_for_members(tmp_path
     assert res.ledger.flows["after"]["a_kassa"][0, 0] == pytest.approx(510 * DAYS)
 
 
-def test_a_kassa_across_the_new_law_of_1_october_2025(tmp_path):
+def test_a_kassa_the_law_of_the_month_the_period_began(tmp_path):
+    # IAF: lag (2024:506) applies to periods decided from 1 October 2025; an earlier period runs on under lag (1997:238)
+    # (transfers.a_kassa_ongoing). A period that begins in August 2025 stays under the old law after October.
     scenario = {**RAMBOLL_LIKE, "period": {"exit_month": "2025-08", "horizon_months": 6}}
     res, _ = one(tmp_path, "forsorjningsstod", "a_kassa", scenario, age=30, prior_income=480_000, exit_month="2025-08")
     ak = res.ledger.flows["after"]["a_kassa"][0]
@@ -172,16 +176,23 @@ def test_a_kassa_across_the_new_law_of_1_october_2025(tmp_path):
     # counts from September)
     assert ak[7] == pytest.approx(1_200 * DAYS)  # August 2025: 26 000
     assert ak[8] == pytest.approx(1_236 * DAYS)  # September: 26 780
-    # new law: ersättningsgrundande inkomst min(40 000, 34 000); 22 ersättningsdagar a month, month k from day 22 k
-    assert ak[9] == pytest.approx(0.80 * 34_000)  # October (days 44–66): 27 200
-    assert ak[10] == pytest.approx(0.80 * 34_000)  # November (66–88)
-    assert ak[11] == pytest.approx(34_000 * (12 * 0.80 + 10 * 0.70) / 22)  # December (88–110): 25 654.55
-    assert ak[12] == pytest.approx(0.70 * 34_000)  # January 2026 (110–132): 23 800
-    scenario["benefits"] = {"a_kassa_membership": "non_member"}
-    res, _ = one(tmp_path, "forsorjningsstod", "a_kassa", scenario, age=30, prior_income=480_000, exit_month="2025-08")
+    assert ak[9] == pytest.approx(1_236 * DAYS)  # October, old law still (days 43.3–65): 26 780
+    assert ak[11] == pytest.approx(1_236 * (100 - 4 * DAYS) + 1_000 * (5 * DAYS - 100))  # December: day 100 inside
+    # a period that begins in October 2025: the new law; ersättningsgrundande inkomst min(40 000, 34 000),
+    # 22 ersättningsdagar a month, month k from day 22 k
+    scenario = {**RAMBOLL_LIKE, "period": {"exit_month": "2025-10", "horizon_months": 6}}
+    res, _ = one(tmp_path, "forsorjningsstod", "a_kassa", scenario, age=30, prior_income=480_000, exit_month="2025-10")
     ak = res.ledger.flows["after"]["a_kassa"][0]
-    assert ak[7] == pytest.approx(510 * DAYS)  # old law: grundbelopp 11 050
-    assert ak[9] == pytest.approx(0.50 * 34_000)  # new law, not a member: 50 % = 17 000
+    assert ak[9] == pytest.approx(0.80 * 34_000)  # October (days 0–22): 27 200
+    assert ak[12] == pytest.approx(0.80 * 34_000)  # January 2026 (66–88)
+    assert ak[13] == pytest.approx(34_000 * (12 * 0.80 + 10 * 0.70) / 22)  # February (88–110): 25 654.55
+    assert ak[14] == pytest.approx(0.70 * 34_000)  # March (110–132): 23 800
+    scenario["benefits"] = {"a_kassa_membership": "non_member"}
+    res, _ = one(tmp_path, "forsorjningsstod", "a_kassa", scenario, age=30, prior_income=480_000, exit_month="2025-10")
+    assert res.ledger.flows["after"]["a_kassa"][0, 9] == pytest.approx(0.50 * 34_000)  # new law, not a member: 50 % = 17 000
+    scenario["period"]["exit_month"] = "2025-08"
+    res, _ = one(tmp_path, "forsorjningsstod", "a_kassa", scenario, age=30, prior_income=480_000, exit_month="2025-08")
+    assert res.ledger.flows["after"]["a_kassa"][0, 9] == pytest.approx(510 * DAYS)  # old law, not a member: grundbelopp 11 050
 
 
 # a_kassa before the project, months_unemployed 0 (first 100 days, held): 80 % × 300 000 / 12 / 22 = 909.09 a day,
@@ -193,7 +204,7 @@ AK = 0.8 * 300_000 / 12 / 22 * DAYS
 
 
 def test_a_kassa_is_taxed_with_pension_fee_and_no_jobbskatteavdrag(tmp_path):
-    res, a = one(tmp_path, "a_kassa", "arbete", age=30, wage=21_500, prior_income=300_000, months_unemployed=0)
+    res, a = one(tmp_path, "a_kassa", "arbete", STATIC, age=30, wage=21_500, prior_income=300_000, months_in_state=0)
     assert res.ledger.flows["before"]["a_kassa"][0, :12] == pytest.approx(np.full(12, AK))
     tax = res.detail.tax["before"][2022]
     assert tax["total"][0] == pytest.approx(67_553)
@@ -203,10 +214,16 @@ def test_a_kassa_is_taxed_with_pension_fee_and_no_jobbskatteavdrag(tmp_path):
     assert a.stat_split["af"] == pytest.approx(12 * AK, abs=0.01)  # paid from anslag 14:1:2 (Arbetsförmedlingen)
 
 
-def test_a_kassa_before_uses_months_unemployed_for_its_level(tmp_path):
-    res, _ = one(tmp_path, "a_kassa", "arbete", age=30, wage=21_500, prior_income=300_000, months_unemployed=24)
-    # 24 × 21.667 = 520 days used: 70 % × 300 000 / 12 / 22 = 795.45 a day (under 1 000), held: 17 234.85 a month
+def test_a_kassa_before_uses_months_in_state_for_its_level(tmp_path):
+    # months_in_state 24: 24 × 21.667 = 520 days used. Held (paths.static, no end): 70 % × 300 000 / 12 / 22 = 795.45
+    # a day (under 1 000): 17 234.85 a month. On the law's path the 300 days are used up: aktivitetsstöd in jobb- och
+    # utvecklingsgarantin at 65 % of the dagsförtjänst 1 136.36 = 738.64 a day (over the 365 floor): 16 003.79 a month
+    res, _ = one(tmp_path, "a_kassa", "arbete", STATIC, age=30, wage=21_500, prior_income=300_000, months_in_state=24)
     assert res.ledger.flows["before"]["a_kassa"][0, :12] == pytest.approx(np.full(12, 0.7 * 300_000 / 12 / 22 * DAYS))
+    res, _ = one(tmp_path, "a_kassa", "arbete", age=30, wage=21_500, prior_income=300_000, months_in_state=24)
+    before = res.ledger.flows["before"]
+    assert "a_kassa" not in before or before["a_kassa"][0, :12] == pytest.approx(np.zeros(12))
+    assert before["aktivitetsstod"][0, :12] == pytest.approx(np.full(12, 0.65 * 300_000 / 12 / 22 * DAYS))
 
 
 def test_forsorjningsstod_to_a_kassa_is_a_gain_for_kommun_and_a_cost_for_the_state(tmp_path):

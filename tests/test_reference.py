@@ -228,3 +228,73 @@ def test_reference_and_engine_agree_on_employers_productivity_utjamning_pension_
     assert engine["society.first_year"]["production"] > 0 and engine["society.first_year"]["resources"] > 0
     if variant != "ramboll":
         assert engine["first_year"]["pensionssystemet"] != 0
+
+
+# --- issue 15: the before-paths, the household's benefits and fixed prices -------------------
+
+
+def paths_population(n: int, seed: int) -> pd.DataFrame:
+    """Every path state before and after (with months already in the state), the under-25s, households
+    with children and partners, housing costs, observed amounts, exits from mid-2023 to the end of 2025
+    (a-kassa periods under both laws and across 2025-10-01)."""
+    rng = np.random.default_rng(seed)
+    before = rng.choice(["forsorjningsstod", "aktivitetsstod", "etableringsersattning", "utvecklingsersattning", "a_kassa", "sjukpenning",
+                         "sjukersattning", "aktivitetsersattning", "ingen_ersattning"], n)
+    after = rng.choice(["arbete", "nystartsjobb", "introduktionsjobb", "lonebidrag", "studier", "oforandrad", "aktivitetsstod", "a_kassa",
+                        "forsorjningsstod", "etableringsersattning", "sjukpenning"], n)
+    exit_month = rng.choice(["2023-07", "2024-01", "2024-06", "2025-03", "2025-09", "2025-10", "2025-12"], n)
+    observed = rng.random(n) < 0.1
+    return pd.DataFrame({
+        "id": [f"P{i:04d}" for i in range(n)],
+        "before": before,
+        "after": after,
+        "age": rng.choice([19, 22, 24, 27, 29, 35, 50], n),
+        "municipality": rng.choice(["", "Malmö", "Kiruna"], n),
+        "newly_arrived": rng.choice(["true", "false"], n),
+        "months_unemployed": rng.choice(["", "8", "26"], n),
+        "months_in_state": rng.choice(["", "0", "5", "9", "14", "20", "30"], n),
+        "prior_income": rng.choice(["", "0", "180000", "360000"], n),
+        "wage": rng.choice(["", "12000", "21500", "34000"], n),
+        "extent": rng.choice(["", "1", "0.5"], n),
+        "adults": rng.choice(["", "1", "2"], n),
+        "children_ages": rng.choice(["", "-", "4 8", "2 5 12 17", "16", "10"], n),
+        "housing_cost": rng.choice(["", "3000", "4500", "7000"], n),
+        "exit_month": exit_month,
+        "before_amount": np.where(observed & (rng.random(n) < 0.5), "5000", ""),
+        "after_amount": np.where(observed, rng.choice(["0", "1500"], n), ""),
+    })
+
+
+PATHS_SCENARIO = {
+    "title": "paths",
+    "period": {"horizon_months": 36},
+    "participant_defaults": {"age": 40, "months_unemployed": 12, "prior_income": 240000, "months_in_state": 3, "housing_cost": None},
+    "wages": {"default": 24000, "holiday_pay": True},
+    "forsorjningsstod": {"reasonable_costs": {1: 6000, 3: 7500}},
+    "subsidies": {"lonebidrag_share": 0.6},
+    "persistence": {"keep_job_probability": 0.4, "monthly_dropoff": 0.01},
+    "counterfactual": {"deadweight": 0.1},
+    "durations": {"introduktionsjobb": 10, "nystartsjobb": 14},
+}
+
+
+@pytest.mark.parametrize("variant", [
+    {},
+    {"paths": {"after_etablering": "aktivitetsstod", "after_aktivitetsersattning": "sjukersattning"}, "prices": {"base_year": 2023}},
+    {"paths": {"after_aktivitetsersattning": "forsorjningsstod"}, "prices": {"mode": "nominal"}, "forsorjningsstod": {"reasonable_costs": 6500, "jobbstimulans": False},
+     "benefits": {"a_kassa_membership": "non_member", "utvecklingsersattning_level": "lower"}},
+    {"paths": {"static": True}, "participant_defaults": {**PATHS_SCENARIO["participant_defaults"], "housing_cost": 5000}},
+], ids=["paths", "next-states-base-2023", "nominal-no-stimulans", "static-housing-default"])
+def test_reference_and_engine_agree_on_the_paths_household_and_prices(tmp_path, variant):
+    path = tmp_path / "paths.csv"
+    paths_population(160, seed=15).to_csv(path, index=False)
+    sc = write_scenario(tmp_path / "paths.yaml", {**PATHS_SCENARIO, **variant})
+    assert_agree(engine_figures(path, str(sc)), reference_figures(path, str(sc)))
+
+
+def test_reference_and_engine_agree_with_a_rules_date_over_years(tmp_path):
+    # every month on the rules of 2024-04-01 (a static calculator), the horizon over three years: no wage index, no deflation
+    path = tmp_path / "paths.csv"
+    paths_population(60, seed=16).to_csv(path, index=False)
+    sc = write_scenario(tmp_path / "s.yaml", {**PATHS_SCENARIO, "period": {"horizon_months": 30, "rules_date": "2024-04-01"}})
+    assert_agree(engine_figures(path, str(sc)), reference_figures(path, str(sc)))

@@ -16,6 +16,7 @@ import pandas as pd
 from . import __version__
 from .actors import ACTORS, ALL, PUBLIC, PUBLIC_ACTORS, with_public
 from .engine import EngineResult, Grid
+from .engine.prices import PriceIndex
 from .ledger import Ledger
 from .participants import Population
 from .scenario import LoadedScenario
@@ -354,10 +355,70 @@ def stat_split(agg: Ledger, e: Effects) -> dict[str, float]:
     return out
 
 
-def per_participant_table(res: EngineResult, kept: float) -> SpooledTable:
+def per_participant_table(res: EngineResult, kept: float, scale: float = 1.0) -> SpooledTable:
     """Each participant's first-year effect per actor; a dataset's rows stay on disk and are read
-    (and scaled) when written out."""
-    return SpooledTable(res.rows, lambda raw: participant_table(raw, kept))
+    (and scaled) when written out. scale: what turns the engine's weighted rows into the price base."""
+    return SpooledTable(res.rows, lambda raw: participant_table(raw, kept * scale))
+
+
+def price_base(res: EngineResult, ls: LoadedScenario) -> tuple[PriceIndex | None, int]:
+    """The run's price levels and its base year (prices.base_year, else the first exit month's year)."""
+    first_exit_year = res.grid.first_year + res.grid.first_exit // 12
+    return res.prices, (res.prices.base_year(ls.scenario, first_exit_year) if res.prices is not None else first_exit_year)
+
+
+def deflated(agg: Ledger, grid: Grid, prices: PriceIndex | None, base_year: int) -> Ledger:
+    """The engine's nominal sums in the prices of the base year: each calendar month's row × KPI(base) /
+    KPI(the month's price year) (docs/method.md 6.7); as they are in nominal prices."""
+    if prices is None:
+        return agg
+    factor = prices.deflator(np.repeat(grid.years, 12), base_year)[:, None]
+    if np.all(factor == 1.0):
+        return agg
+    return Ledger(categories=agg.categories, flows={sit: {cid: a * factor for cid, a in flows.items()} for sit, flows in agg.flows.items()})
+
+
+def price_meta(prices: PriceIndex | None, base_year: int, grid: Grid, discount_rate: float) -> dict:
+    """How the figures are priced: fixed prices of a base year (KPI) or nominal, and the levels used."""
+    if prices is None:
+        return {"mode": "nominal", "label_sv": "löpande priser", "label_en": "current prices"}
+    years = sorted(set(grid.years) | {base_year})
+    return {
+        "mode": prices.mode,
+        "base_year": base_year if prices.mode == "fixed" else None,
+        "label_sv": prices.label(base_year, "sv"),
+        "label_en": prices.label(base_year, "en"),
+        "index": "KPI (1980 = 100), annual mean (rules/indices.yaml kpi)",
+        "kpi": {str(y): round(prices.kpi[y], 4) for y in years if y in prices.kpi},
+        "kpi_status": {str(y): prices.kpi_status[y] for y in years if y in prices.kpi_status},
+        "price_year_fixed": prices.fixed_year,
+        "wage_index": {str(y): round(prices.wages[y], 6) for y in years if y in prices.wages},
+        "wage_index_status": {str(y): prices.wage_status[y] for y in years if y in prices.wage_status},
+        "discount_rate_kind": "real" if prices.mode == "fixed" else "nominal",
+        "discount_rate_percent": discount_rate,
+    }
+
+
+def price_texts(prices: PriceIndex | None, base_year: int, grid: Grid) -> list[str]:
+    """The assumption lines of the price base and the wage index."""
+    if prices is None:
+        return []
+    if prices.fixed_year is not None:
+        out = [f"every month is priced as of {prices.fixed_year} (period.rules_date): wages are not indexed and the flows are not deflated "
+               f"among themselves; {prices.label(base_year, 'en')}"]
+    else:
+        later = [y for y in grid.years if y > grid.years[0]]
+        rates = ", ".join(f"{y} {100 * (prices.wages[y] / prices.wages[y - 1] - 1):.1f} % ({prices.wage_status[y]})" for y in later if y - 1 in prices.wages)
+        out = ["wages in the participant file are the wages at the exit month; from each following January they follow the wage index "
+               f"(rules/indices.yaml wage_growth{': ' + rates if rates else ''})"]
+    if prices.mode == "fixed":
+        years = sorted(set(prices.price_year(np.array(grid.years))) | {base_year})
+        levels = ", ".join(f"{y} {prices.kpi[y]:.2f} ({prices.kpi_status[y]})" for y in years)
+        out.append(f"{prices.label(base_year, 'en')}: every flow is expressed in {base_year} prices by KPI (annual means, 1980 = 100: {levels}) "
+                   "before discounting at the real discount_rate (prices.mode fixed, prices.base_year)")
+    else:
+        out.append("current prices (prices.mode nominal): flows as paid, discounted at discount_rate read as a nominal rate")
+    return out
 
 
 def category_table(agg: Ledger, first: np.ndarray) -> pd.DataFrame:
@@ -491,6 +552,17 @@ def _defaults_digest() -> dict:
     return {"defaults_file": str(path), "defaults_sha256": file_digest(path)}
 
 
+def price_warnings(prices: PriceIndex | None, base_year: int, grid: Grid) -> list[str]:
+    """A warning when a price level the figures use has a doubtful status (unknown)."""
+    if prices is None or prices.mode != "fixed":
+        return []
+    years = prices.doubtful(list(prices.price_year(np.array(grid.years))) + [base_year])
+    if not years:
+        return []
+    return [f"the KPI of {', '.join(map(str, years))} is not known (rules/indices.yaml kpi, status unknown): the fixed prices use the "
+            "placeholder noted there; figures in other years' prices move with it"]
+
+
 def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
     """What was run, on what, with which rules: program, scenario, input, rule files (with hashes),
     how it was computed, and the cost, funding and discount rate."""
@@ -519,15 +591,21 @@ def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
 def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     """Everything from the engine's sums: res.aggregates holds, per situation and category, an array
     grid month × months since exit (every cell inside some participant's horizon)."""
-    s, agg, pop = ls.scenario, res.aggregates, res.population
+    s, pop = ls.scenario, res.population
+    prices, base_year = price_base(res, ls)
+    agg = deflated(res.aggregates, res.grid, prices, base_year)
     deadweight, counterfactual = counterfactual_share(ls, pop)
     e = effects(agg, res.grid, s.discount_rate, deadweight)
     first_year, first_year_naive, per_pm, n_first = first_year_figures(e, pop.n)
     monthly, disc = monthly_figures(e)
     payback = payback_figures(monthly, disc, s.project.cost, s.project.funding)
-    return Analysis(first_year, per_pm, n_first, per_year_figures(e), payback, monthly, per_participant_table(res, e.kept),
-                    category_table(agg, e.first), run_meta(res, ls), assumption_texts(ls, res, counterfactual),
-                    warning_texts(res, deadweight) + counterfactual_warnings(ls, pop),
+    meta = run_meta(res, ls)
+    meta["prices"] = price_meta(prices, base_year, res.grid, s.discount_rate)
+    scale = prices.row_scale(base_year) if prices is not None else 1.0
+    assumptions = assumption_texts(ls, res, counterfactual) + price_texts(prices, base_year, res.grid)
+    return Analysis(first_year, per_pm, n_first, per_year_figures(e), payback, monthly, per_participant_table(res, e.kept, scale),
+                    category_table(agg, e.first), meta, assumptions, warning_texts(res, deadweight) + counterfactual_warnings(ls, pop)
+                    + price_warnings(prices, base_year, res.grid),
                     first_year_naive=first_year_naive, horizon=horizon_figures(e, payback), return_per_krona=return_per_krona(e, payback),
                     typology=typology(pop), potential=potential_figures(agg, e.first), stat_split=stat_split(agg, e),
                     counterfactual=counterfactual, first_year_before_equalisation=first_year_before_equalisation(agg, e),

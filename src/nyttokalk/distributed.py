@@ -14,6 +14,8 @@ partitions. The merged figures and assumptions equal those of one run on the con
 
 from __future__ import annotations
 
+import copy
+
 import hashlib
 import secrets
 import shutil
@@ -62,6 +64,7 @@ class PartResult:
     projected_months: list[str]
     chunks: int
     workers: int
+    prices: object = None  # engine.prices.PriceIndex of the part
 
 
 def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, where: str | None, book=None) -> PartResult:
@@ -72,6 +75,7 @@ def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, 
         aggregates=r.aggregates, first_year=r.grid.first_year, first_exit=base + r.grid.first_exit, last_exit=base + r.grid.last_exit,
         notes=r.notes, population=r.population, flags=r.flags, rows=r.rows.rows,
         lines=p.rows, rules_used=r.rules_used, projected_months=r.projected_months, chunks=r.chunks, workers=r.workers,
+        prices=r.prices,
     )
 
 
@@ -219,6 +223,7 @@ class _Merge:
         self.workers = 1
         self.spool = Spool()
         self.ids = _IdIndex()
+        self.prices = None  # the parts' price levels, their years merged
 
     def add(self, k: int, r: PartResult) -> None:
         self.sums.add(r.aggregates, r.first_year)
@@ -239,6 +244,11 @@ class _Merge:
         self.workers = max(self.workers, r.workers)
         self.ids.add(k, r.rows["id"].to_numpy(), r.lines)
         self.spool.add(r.rows)
+        if r.prices is not None:
+            if self.prices is None:
+                self.prices = copy.deepcopy(r.prices)
+            else:
+                self.prices.merge(r.prices)
 
     def result(self, horizon: int) -> EngineResult:
         if self.population is None:
@@ -260,7 +270,7 @@ class _Merge:
             aggregates=aggregates, grid=grid, population=pop, rows=self.spool, rules_used=dict(sorted(self.rules_used.items())),
             projected_months=sorted(self.projected), notes=self.notes, assumptions=render_notes(self.notes, pop.n),
             warnings=flag_warnings(self.flags), flags=dict(self.flags), chunks=self.chunks, partitions=self.partitions,
-            workers=self.workers, blocks=len(self.sources),
+            workers=self.workers, blocks=len(self.sources), prices=self.prices,
         )
 
     def __enter__(self) -> "_Merge":

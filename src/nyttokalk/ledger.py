@@ -141,6 +141,10 @@ def categories(public_service_to: str = "stat", begravning_to: str = "stat", *, 
         C("sjukersattning", "Sjukersättning", "stat", "individ", "transfer", "fk", tax=NO_FEE),
         C("aktivitetsersattning", "Aktivitetsersättning", "stat", "individ", "transfer", "fk", tax=NO_FEE),
         C("statlig_alderspensionsavgift", "Statlig ålderspensionsavgift på ersättningar", "stat", pension_to, "transfer", source=ENGINE),
+        C("etableringstillagg", "Etableringstillägg", "stat", "individ", "transfer", "af", tax=TAX_FREE),
+        C("bostadsersattning", "Bostadsersättning (etablering)", "stat", "individ", "transfer", "af", tax=TAX_FREE),
+        C("barnbidrag", "Barnbidrag, flerbarnstillägg och studiehjälp", "stat", "individ", "transfer", "fk", tax=TAX_FREE, source=ENGINE),
+        C("bostadsbidrag", "Bostadsbidrag (med tilläggsbidrag)", "stat", "individ", "transfer", "fk", tax=TAX_FREE, source=ENGINE),
         C("forsorjningsstod", "Försörjningsstöd", "kommun", "individ", "transfer", tax=TAX_FREE, source=ENGINE),
         C("studiebidrag", "Studiemedel, bidrag", "stat", "individ", "transfer", "csn", tax=TAX_FREE),
         C("studielan", "Studiemedel, lån (Rambolls konvention)" if loan_is_income else "Studielån, lånat belopp, memo",
@@ -185,6 +189,7 @@ TAXABLE_WORK = _state_items_taxed(WORK)
 TAXABLE_BENEFIT = _state_items_taxed(BENEFIT)
 TAXABLE_NO_FEE = _state_items_taxed(NO_FEE)
 TAX_FREE_ITEMS = _state_items_taxed(TAX_FREE)  # the states' tax-free income (the top-up counts it; not its own försörjningsstöd)
+HOUSEHOLD_ITEMS = ("barnbidrag", "bostadsbidrag")  # the household's tax-free income the engine computes (engine/household.py); the top-up counts it
 TAX_CATEGORIES = {c.tax_component: cid for cid, c in _CATEGORIES.items() if c.tax_component}  # incometax.income_tax component → category
 
 

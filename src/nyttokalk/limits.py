@@ -14,6 +14,7 @@ AGE_RANGE = (15, 100)  # years at the transition
 MAX_MONTHS_UNEMPLOYED = 600
 MAX_OBSERVED_AMOUNT = 200_000  # before_amount / after_amount, SEK per month
 MAX_PRIOR_INCOME = 100_000_000  # SEK per year
+MAX_HOUSING_COST = 1_000_000  # housing_cost, SEK per month
 
 # Exit months (participant files and period.exit_month): from this year (a static calculation with
 # period.rules_date may place exits before the first rules year) to the newest rules year plus this

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .household import parse_adults, parse_children_ages
-from .limits import (AGE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FULL_TIME_WAGE, MAX_MONTHS_UNEMPLOYED, MAX_OBSERVED_AMOUNT,
+from .limits import (AGE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FULL_TIME_WAGE, MAX_MONTHS_UNEMPLOYED, MAX_HOUSING_COST, MAX_OBSERVED_AMOUNT,
                      MAX_PRIOR_INCOME, MAX_PROJECTION_YEARS, MAX_ROW_BYTES, MAX_XLSX_UNPACKED_BYTES, MIN_FULL_TIME_WAGE, exit_years)
 from .actors import EMPLOYERS, normalise_employer
 from .privacy import PERSONNUMMER_SHAPE, looks_like_personnummer, mask_file_name
@@ -45,6 +45,8 @@ OPTIONAL = (
     "adults",
     "children_ages",
     "employer",
+    "months_in_state",
+    "housing_cost",
 )
 REPLACED = {"household": "the household is given by the columns adults (1 or 2; also 'ensamstående', 'sambo') and children_ages (e.g. '3 7 15')"}
 
@@ -70,8 +72,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "adults": ("vuxna", "antal vuxna"),
     "children_ages": ("barnens åldrar", "barns åldrar", "barn"),
     "employer": ("arbetsgivare", "arbetsgivartyp", "arbetsgivarsektor"),
+    "months_in_state": ("månader i tillståndet", "månader i ersättningen", "månader före"),
+    "housing_cost": ("boendekostnad", "hyra", "boendekostnad per månad"),
 }
-MONEY = ("wage", "before_amount", "after_amount", "prior_income")  # SEK: thousands separators and "kr" accepted
+MONEY = ("wage", "before_amount", "after_amount", "prior_income", "housing_cost")  # SEK: thousands separators and "kr" accepted
 # A row whose id (or, without an id, any cell) is one of these words is a total, not a participant
 TOTAL_WORDS = ("summa", "totalt", "total", "totalsumma", "sum", "summering", "s:a")
 _TOTALS = {form + end for w in TOTAL_WORDS for form in (w, w.capitalize(), w.upper()) for end in ("", ":")}
@@ -99,6 +103,8 @@ class Participants:
     children_ages: np.ndarray  # (n, k) float ages at exit_month, NaN padding; k ≥ 0
     children_given: np.ndarray  # bool: children_ages was filled in ('-' = no children)
     employer: np.ndarray  # str: privat, kommun, region, stat, ideell; "" = missing (scenario default)
+    months_in_state: np.ndarray  # whole months already in the before state at the exit (its path); NaN = missing
+    housing_cost: np.ndarray  # SEK/month (bostadsbidrag, bostadsersättning); NaN = missing
     ids_pseudonymised: bool = False
     ids_look_like_personnummer: bool = False
     id_key_given: bool = False
@@ -665,6 +671,8 @@ NUMBERS = {
     "before_amount": (0, MAX_OBSERVED_AMOUNT, False, False),
     "after_amount": (0, MAX_OBSERVED_AMOUNT, False, False),
     "prior_income": (0, MAX_PRIOR_INCOME, False, False),
+    "months_in_state": (0, MAX_MONTHS_UNEMPLOYED, False, True),
+    "housing_cost": (0, MAX_HOUSING_COST, False, False),
 }
 WAGE_FLOOR_MESSAGE = (f"a full-time wage below {MIN_FULL_TIME_WAGE} kr a month is not plausible: write the gross monthly wage at "
                       "full time in kronor (23500 or 23 500), or leave the cell empty")
@@ -887,7 +895,8 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
         age=numbers["age"], municipality=municipality, newly_arrived=newly, months_unemployed=numbers["months_unemployed"],
         wage=numbers["wage"], extent=numbers["extent"], exit_month=exit_month, before_amount=numbers["before_amount"],
         after_amount=numbers["after_amount"], prior_income=numbers["prior_income"], adults=adults, children_ages=children_ages,
-        children_given=children_given, employer=employer, ids_pseudonymised=bool(pseudonymise and not keep_ids),
+        children_given=children_given, employer=employer, months_in_state=numbers["months_in_state"],
+        housing_cost=numbers["housing_cost"], ids_pseudonymised=bool(pseudonymise and not keep_ids),
         ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),
     )

@@ -83,6 +83,8 @@ class ParticipantDefaults(Strict):
     prior_income: Num | None = Field(ge=0)
     adults: Annotated[Literal[1, 2], BeforeValidator(_not_bool)]  # household for försörjningsstöd: 1 ensamstående, 2 sambor
     children_ages: list[Annotated[Int, Field(ge=0, le=30)]]  # ages at the exit month; [] = no children
+    months_in_state: Int = Field(ge=0, le=600)  # months already in the before state at the exit (its path)
+    housing_cost: Num | None = Field(ge=0)  # SEK/month for bostadsbidrag and bostadsersättning; None = not modelled
     employer: Literal[EMPLOYERS]  # who employs in a work state: privat, kommun, region, stat, ideell
 
     @field_validator("employer", mode="before")
@@ -106,6 +108,7 @@ class LocalRates(Strict):
 class Forsorjningsstod(Strict):
     # SEK/month for every household, or by household size {1: 6500, 3: 8000}: the largest size ≤ the household's
     reasonable_costs: Annotated[Num, Field(ge=0)] | dict[Annotated[Int, Field(ge=1)], Annotated[Num, Field(ge=0)]] | None
+    jobbstimulans: bool  # the särskild beräkningsregel (25 % of earned income not counted) for long-term recipients
 
     @field_validator("reasonable_costs")
     @classmethod
@@ -120,6 +123,19 @@ class Benefits(Strict):
     utvecklingsersattning_level: Literal["higher", "lower"]
     a_kassa_membership: Literal["member", "short_member", "non_member"]
     a_kassa_months_before: Int = Field(ge=0, le=600)
+
+
+class Paths(Strict):
+    """How the before states run over the horizon (docs/method.md 2.5)."""
+
+    static: bool  # hold the before level of the exit month for the whole horizon, no benefit ends (static calculators)
+    after_etablering: Literal["forsorjningsstod", "aktivitetsstod", "ingen_ersattning"]
+    after_aktivitetsersattning: Literal["sjukpenning_sarskilda_fall", "sjukersattning", "forsorjningsstod", "aktivitetsstod"]
+
+
+class Prices(Strict):
+    mode: Literal["fixed", "nominal"]  # fixed: flows in the base year's prices (KPI), real discount rate; nominal: as paid
+    base_year: Int | None = Field(ge=2000, le=2100)  # None: the calendar year of the first exit month
 
 
 class SubsidyChoices(Strict):
@@ -216,6 +232,8 @@ class Scenario(Strict):
     local_tax: Literal["average"] | LocalRates
     forsorjningsstod: Forsorjningsstod
     benefits: Benefits
+    paths: Paths
+    prices: Prices
     subsidies: SubsidyChoices
     tax: TaxChoices
     fees: Fees

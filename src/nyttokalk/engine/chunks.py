@@ -19,8 +19,8 @@ from ..ruleset.loader import RuleBook
 from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..spool import MemoryRows, participant_rows
+from . import household_benefits, topup
 from . import publicfinance as pf
-from . import topup
 from .inputs import run_notes
 from .plan import Plan, setup
 from .result import Detail, EngineResult, ExitGrid, flag_summary, flag_warnings
@@ -52,6 +52,7 @@ class Chunk:
     offset: int  # grid month of the chunk's first month
     flags: dict[str, np.ndarray]
     tax: dict[str, dict[int, dict[str, np.ndarray]]]  # situation → calendar year → income-tax components per participant
+    weight: np.ndarray  # chunk months: each month's weight in the per-participant sums (fixed prices)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class _Context:
     plan: Plan
     rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # the chunk participants'
     norm: np.ndarray  # the försörjningsstöd norm, chunk participants × months
+    barnbidrag: np.ndarray | None  # barnbidrag, flerbarnstillägg and studiehjälp, chunk participants × months (every situation alike); None: no children
     p: Participants  # the chunk's participants
     ls: LoadedScenario
     cats: dict  # the run's categories
@@ -91,9 +93,9 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
     inputs = {k: v[idx] for k, v in plan.inputs.items()}
     codes = {k: v[idx] for k, v in plan.codes.items()}
     situations, mixing = chunk_situations(p, codes, inputs, plan.duration[idx], grid, ls,
-                                          None if potential_wage is None else potential_wage[idx])
+                                          None if potential_wage is None else potential_wage[idx], mr, plan.wage_level[offset:stop])
     ctx = _Context(mr, grid, plan, {year: tuple(a[idx] for a in plan.rates[year]) for year in grid.years},
-                   topup.norm(inputs, mr, ls), p, ls, cats,
+                   topup.norm(inputs, mr, ls), household_benefits.barnbidrag(inputs, mr), p, ls, cats,
                    {year: tuple(a[idx] for a in plan.equalisation[year]) for year in grid.years} if plan.equalisation else {},
                    pf.productivity_table(mr, ls.scenario), pf.displacement_table(ls.scenario))
     ledger: dict[str, dict[str, np.ndarray]] = {}
@@ -104,7 +106,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
         if sit.warns:
             flags = situation_flags
     mix_after(ledger, mixing, grid)
-    return Chunk(flows=ledger, exit_local=grid.exit_index, offset=offset, flags=flags, tax=tax_detail)
+    return Chunk(flows=ledger, exit_local=grid.exit_index, offset=offset, flags=flags, tax=tax_detail, weight=plan.weight[offset:stop])
 
 
 def _situation_flows(sit: Situation, ctx: _Context) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict]:
@@ -114,7 +116,8 @@ def _situation_flows(sit: Situation, ctx: _Context) -> tuple[dict[str, np.ndarra
     flows = dict(items)
     tax = situation_tax(sit, items, ctx.grid, ctx.plan.tax_rules, ctx.rates, s.tax.temporary_work_reduction, ctx.p)
     flows.update(tax.flows)
-    flows["forsorjningsstod"] = topup.forsorjningsstod(sit, items, tax.taxable, tax.total, ctx.norm)
+    _household_benefits(sit, items, flows, tax.taxable, ctx)
+    flows["forsorjningsstod"] = topup.forsorjningsstod(sit, items, tax.taxable, tax.total, ctx.norm, ctx.mr, sit.take(ctx.grid.exit_index))
     # scenario unit costs: real resource use per person-month in a state, paid by a public actor
     for actor in UNIT_COST_PAYERS:
         for sid, per_actor in s.unit_costs.items():
@@ -147,6 +150,18 @@ def _public_finance(flows: dict[str, np.ndarray], sit: Situation, tax, ctx: _Con
     return flags
 
 
+def _household_benefits(sit: Situation, items: dict, flows: dict, taxable: np.ndarray, ctx: _Context) -> None:
+    """In place: barnbidrag and bostadsbidrag into the items (the top-up counts them) and the flows;
+    bostadsersättning less the month's bostadsbidrag (förordning 2017:819 5 kap. 5 §)."""
+    if ctx.barnbidrag is not None:
+        items["barnbidrag"] = flows["barnbidrag"] = sit.take(ctx.barnbidrag)
+    bostadsbidrag = household_benefits.bostadsbidrag(sit, items, taxable, ctx.mr)
+    if bostadsbidrag.any():
+        items["bostadsbidrag"] = flows["bostadsbidrag"] = bostadsbidrag
+    if "bostadsersattning" in items:
+        items["bostadsersattning"] = flows["bostadsersattning"] = np.maximum(0.0, items["bostadsersattning"] - bostadsbidrag)
+
+
 def _accumulate(chunk: Chunk, cats: dict, horizon: int) -> tuple[dict, np.ndarray]:
     """The chunk's in-horizon flows summed per situation and category as arrays chunk month × months
     since exit, and each participant's first-year effect per actor (after − before, participants × ACTORS)."""
@@ -156,7 +171,7 @@ def _accumulate(chunk: Chunk, cats: dict, horizon: int) -> tuple[dict, np.ndarra
     cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
     k = min(12, horizon)
     first_year = np.zeros((n, len(ACTORS)))
-    gather = None
+    gather = weights = None
     local: dict[str, dict[str, np.ndarray]] = {}
     for sit, flows in chunk.flows.items():
         sign = {"after": 1.0, "before": -1.0}.get(sit)
@@ -171,7 +186,9 @@ def _accumulate(chunk: Chunk, cats: dict, horizon: int) -> tuple[dict, np.ndarra
             out = local.setdefault(sit, {})[cid] = np.zeros((m_count, horizon))
             out[rows, cols] = np.add.reduceat(relative, starts, axis=0)  # (row, col) distinct: one exit month per group
             if sign is not None:
-                total = relative[:, :k].sum(axis=1)
+                if weights is None:  # each participant's first-year months weighted for fixed prices (engine/prices.py)
+                    weights = chunk.weight[chunk.exit_local[:, None] + np.arange(k)[None, :]]
+                total = (relative[:, :k] * weights).sum(axis=1)
                 for j, actor in enumerate(ACTORS):
                     w = c.sign(actor)
                     if w:
@@ -286,6 +303,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
 
     aggregates = Ledger(categories=cats, flows=sums.flows)
     aggregates.check_balance(relative=1e-9)
+    sums.flags.update(plan.flags)  # the law's warnings found before computing (engine/law.py)
     market_factor = plan.mr.at("economy.production_market_price_factor")
     aggregates.check_society(market_factor[:, None], relative=1e-9)  # rows: grid months
     if sums.ledger is not None:
@@ -298,5 +316,5 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     return EngineResult(
         aggregates=aggregates, grid=grid.summary(), population=Population.of(p), rows=MemoryRows(participant_rows(p, sums.first_naive)),
         rules_used=plan.rules_used, projected_months=plan.projected, notes=notes, assumptions=render_notes(notes, n),
-        warnings=flag_warnings(flags), flags=flags, chunks=len(chunks), workers=workers, detail=detail,
+        warnings=flag_warnings(flags), flags=flags, chunks=len(chunks), workers=workers, detail=detail, prices=plan.prices,
     )

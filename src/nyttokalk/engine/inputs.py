@@ -70,22 +70,36 @@ EXIT_FILL = Fill("exit_month", "period.exit_month", "exit_month missing, scenari
 
 # What the model leaves out for a state: stated with the count of participants in it before or after
 STATE_NOTES = (
-    (("a_kassa",), "a-kassa modelled for a scenario-wide membership ({membership}, benefits.a_kassa_membership) "
-                   "at full time, without the two karensdagar and without the end of the ersättningsperiod (the last level continues)"),
-    (("sjukpenning",), "sjukpenning at the normalnivå (80 %) throughout; the fortsättningsnivå after day 364 is not modelled"),
+    (("a_kassa",), "a-kassa modelled for a scenario-wide membership ({membership}, benefits.a_kassa_membership) at full time, without the "
+                   "two karensdagar; a period is under the law of the month it began (months_in_state before the exit; lag 2024:506 for "
+                   "periods from transfers.a_kassa.periods_from); it ends after its ersättningsdagar (300, under lag 1997:238 450 for the parent "
+                   "of a child under 18 on day 300), then aktivitetsstöd in jobb- och utvecklingsgarantin (transfers.aktivitetsstod.after_a_kassa)"),
+    (("sjukpenning",), "sjukpenning at the normalnivå to day transfers.sjukpenning.normal_days of the case, then the fortsättningsnivå, with "
+                       "no end (none in law since 2016; a work-capacity assessment that ends it is not modelled); the case began months_in_state "
+                       "months before the exit; the 543 kr/day cap for the unemployed (SFB 28 kap. 11 §) is not applied"),
     (("sjukersattning", "aktivitetsersattning"), "sjuk-/aktivitetsersättning is taxed without the skattereduktion för sjuk- och "
                    "aktivitetsersättning (IL 67 kap. 9 a–c §§), which is not modelled: their tax is overstated; full benefit and "
                    "full försäkringstid for the garantinivå assumed"),
 )
-AKASSA_BEFORE_NOTE = ("a_kassa before the project: months_unemployed missing, benefits.a_kassa_months_before = {months} "
-                      "months on a-kassa at the transition used for the benefit level")
+AKASSA_BEFORE_NOTE = ("a_kassa before the project without months_in_state: benefits.a_kassa_months_before = {months} months on a-kassa "
+                      "at the exit used (deprecated: give months_in_state or participant_defaults.months_in_state)")
+MONTHS_IN_STATE_NOTE = ("months_in_state missing, scenario default {months} months already in the before state at the exit used "
+                        "(participant_defaults.months_in_state: where the person is on the state's path, and the months of försörjningsstöd "
+                        "before the exit for jobbstimulans)")
+HOUSING_NOTE = "housing_cost missing, scenario default {cost:.0f} SEK/month used for bostadsbidrag and bostadsersättning (participant_defaults.housing_cost)"
+NO_HOUSING_NOTE = ("no housing cost (housing_cost, participant_defaults.housing_cost): bostadsbidrag and bostadsersättning are not modelled "
+                   "for these participants")
+A_KASSA_RIGHT_NOTE = ("aktivitetsstöd with a right to a-kassa (prior_income given, or coming from a-kassa): income-based at the a-kassa "
+                      "level while the ersättningsperiod lasts, then the jobb- och utvecklingsgarantin level (förordning 2017:819 2 kap. 2–4 §§)")
 HOUSEHOLD_NOTE = "household for the försörjningsstöd norm: {singles} single adults, {couples} couples (sambor), {count} with children"
 ADULTS_NOTE = "adults missing, scenario default {adults} used for the household (participant_defaults.adults)"
 CHILDREN_NOTE = "children_ages missing, scenario default {ages} used for the household (participant_defaults.children_ages)"
 PARTNER_NOTE = ("the norm is the couple's household norm, the partner's own income is taken as 0 and the whole household's "
                 "försörjningsstöd is counted as the participant's")
 CHILDREN_AGE_NOTE = ("children age by calendar year from their age at the exit month (riksnorm age bands); a child older than the "
-                     "table's oldest band leaves the household; barnbidrag and underhållsstöd are not counted as household income")
+                     "table's oldest band leaves the household; barnbidrag and flerbarnstillägg (children 16–19 taken to be in school with "
+                     "studiehjälp) are paid by the state in both situations and counted as household income in the försörjningsstöd "
+                     "assessment; underhållsstöd is not modelled")
 
 
 def _scenario_value(scenario, key: str):
@@ -125,10 +139,8 @@ def resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.nd
         current = values.get(fill.column, getattr(p, fill.column))
         values[fill.column] = _fill(fill, current, needed, _scenario_value(s, fill.default), p, problems, notes)
     notes += _state_notes(p, s)
-    # a-kassa in the before state: months already on the benefit at the transition (its level is held over the horizon)
-    months_before = np.where(np.isnan(p.months_unemployed), s.benefits.a_kassa_months_before, p.months_unemployed)
-    notes.append(counted(int(((p.before == "a_kassa") & np.isnan(p.months_unemployed)).sum()),
-                         AKASSA_BEFORE_NOTE.format(months=s.benefits.a_kassa_months_before)))
+    path_inputs, path_notes = _path_inputs(p, ls, values["prior_income"])
+    notes += path_notes
     default_exit = None
     if s.period.exit_month is not None:
         dm = parse_month(s.period.exit_month)
@@ -149,7 +161,7 @@ def resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.nd
         "exit_index": exit_idx,
         "birth_year": exit_idx // 12 - age,
         "prior_income": values["prior_income"],
-        "months_before": months_before,
+        **path_inputs,
         "adults": household["adults"],
         "child_birth_year": exit_idx[:, None] // 12 - household["children"],
         "children_ages": household["children"],
@@ -171,6 +183,31 @@ def _employer(p: Participants, s) -> tuple[np.ndarray, Note]:
     work = [sid for sid, state in st.STATES.items() if state.kind in ("work", "subsidised_work")]
     in_work = np.isin(st.state_after(p.before, p.after), work)
     return codes, counted(int((in_work & ~given).sum()), EMPLOYER_NOTE.format(default=default))
+
+
+def _path_inputs(p: Participants, ls: LoadedScenario, prior_income: np.ndarray) -> tuple[dict[str, np.ndarray], list[Note]]:
+    """months_in_state (the scenario default where empty; for a-kassa rows the deprecated
+    benefits.a_kassa_months_before when a scenario sets it), housing_cost (NaN: not modelled) and
+    the right to a-kassa, with their notes."""
+    d = ls.scenario.participant_defaults
+    missing = np.isnan(p.months_in_state)
+    legacy = "benefits.a_kassa_months_before" not in ls.defaults_used  # given by the scenario
+    a_kassa_legacy = missing & (p.before == "a_kassa") & legacy
+    months = np.where(missing, d.months_in_state, p.months_in_state)
+    months = np.where(a_kassa_legacy, ls.scenario.benefits.a_kassa_months_before, months)
+    housing_default = np.nan if d.housing_cost is None else d.housing_cost
+    housing = np.where(np.isnan(p.housing_cost), housing_default, p.housing_cost)
+    used = st.state_after(p.before, p.after)
+    right = (p.before == "a_kassa") | (used == "a_kassa") | (np.nan_to_num(prior_income) > 0)
+    in_programme = np.isin(p.before, ("aktivitetsstod", "utvecklingsersattning")) | np.isin(used, ("aktivitetsstod", "utvecklingsersattning"))
+    notes = [
+        counted(int((missing & ~a_kassa_legacy).sum()), MONTHS_IN_STATE_NOTE.format(months=d.months_in_state)),
+        counted(int(a_kassa_legacy.sum()), AKASSA_BEFORE_NOTE.format(months=ls.scenario.benefits.a_kassa_months_before)),
+        counted(int((np.isnan(p.housing_cost) & ~np.isnan(housing)).sum()), HOUSING_NOTE.format(cost=np.nan_to_num(housing_default))),
+        counted(int(np.isnan(housing).sum()), NO_HOUSING_NOTE),
+        counted(int((right & in_programme).sum()), A_KASSA_RIGHT_NOTE),
+    ]
+    return {"months_in_state": months.astype(float), "housing_cost": housing, "a_kassa_right": right}, notes
 
 
 def _state_notes(p: Participants, s) -> list[Note]:

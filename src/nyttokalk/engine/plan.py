@@ -12,12 +12,14 @@ import pandas as pd
 from .. import states as st
 from ..notes import Note
 from ..participants import Participants
-from ..ruleset.loader import LoadedYear, RuleBook
+from ..ruleset.loader import LoadedYear, RuleBook, load_indices
 from ..ruleset.lookup import MonthRules, RuleView
 from ..scenario import LoadedScenario
 from ..incometax import year_rules
 from .equalisation import equalisation_rates
 from .inputs import check_children, check_scenario_choices, check_states_exist, local_rates, resolve_inputs
+from .law import law_flags, path_notes
+from .prices import PriceIndex
 from .result import ExitGrid
 from .situations import durations
 
@@ -32,6 +34,10 @@ class Plan:
     rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # calendar year → (kommun, region, begravning) per participant
     duration: np.ndarray  # months each participant's subsidised job lasts (inf: no end)
     codes: dict[str, np.ndarray]  # "before", "after": each participant's state code (oförändrad → the before state)
+    prices: PriceIndex  # the price and wage levels of the grid's years (engine/prices.py)
+    wage_level: np.ndarray  # grid months: the wage index of each month's price year
+    weight: np.ndarray  # grid months: the engine's weight of a month's flows in the per-participant sums (PriceIndex.engine_weight)
+    flags: dict[str, np.ndarray]  # per participant: warnings found before computing (law forbids the move, age outside a state's limits)
     equalisation: dict[int, tuple[np.ndarray, np.ndarray]]  # calendar year → (kommun, region) utjämning rate per participant; {} = off
 
     @property
@@ -63,11 +69,24 @@ def _tax_rules(grid: ExitGrid, mr: MonthRules) -> dict[int, RuleView]:
     return out
 
 
+def _prices(book: RuleBook, ls: LoadedScenario, grid: ExitGrid, inputs: dict) -> tuple[PriceIndex, np.ndarray, np.ndarray]:
+    """The run's price levels, the wage level of each grid month and the months' weights; the
+    participants' wage level at their exit month goes into the inputs."""
+    indices, _ = load_indices(book.directory)
+    years = np.repeat(grid.years, 12)
+    prices = PriceIndex.build(indices, ls.scenario, grid.years)
+    wage_level = prices.wage_levels(years)
+    inputs["wage_level_at_exit"] = wage_level[grid.exit_index]
+    return prices, wage_level, prices.engine_weight(years)
+
+
 def setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
     s = ls.scenario
     inputs, notes = resolve_inputs(p, ls)
     grid = _grid(inputs, s.period.horizon_months)
     mr = MonthRules.build(book, grid.first_year * 12 + np.arange(grid.n_months), s)
+    prices, wage_level, weight = _prices(book, ls, grid, inputs)
+    inputs["before_is_forsorjningsstod"] = p.before == "forsorjningsstod"
     rates = local_rates(p, grid, ls, book)
     equalisation, equalisation_notes = equalisation_rates(p, grid, ls, book)
     duration = durations(p, inputs, grid, mr, ls)
@@ -79,7 +98,9 @@ def setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
         "before": code_of.reindex(p.before).to_numpy(dtype=np.int64),
         "after": code_of.reindex(st.state_after(p.before, p.after)).to_numpy(dtype=np.int64),
     }
-    return Plan(inputs, notes + equalisation_notes, grid, mr, _tax_rules(grid, mr), rates, duration, codes, equalisation)
+    notes += equalisation_notes + path_notes(p, inputs, grid, mr, ls)
+    return Plan(inputs, notes, grid, mr, _tax_rules(grid, mr), rates, duration, codes, prices, wage_level, weight,
+                law_flags(p, inputs, grid, mr), equalisation)
 
 
 def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[Note]:

@@ -14,6 +14,7 @@ from ..participants import Participants, Population
 from ..ruleset.loader import LoadedYear
 from ..ruleset.lookup import MonthRules
 from ..spool import MemoryRows, Spool
+from .prices import PriceIndex
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Detail:
     ledger: Ledger  # per participant-month
     tax: dict[str, dict[int, dict[str, np.ndarray]]]  # situation → calendar year → income-tax components per participant
     flags: dict[str, np.ndarray]  # per participant: the states' warnings
-    first_year_naive: np.ndarray  # participants × ACTORS: after − before over each one's first 12 months, before deadweight
+    first_year_naive: np.ndarray  # participants × ACTORS: after − before over each one's first 12 months, before deadweight, each month weighted by prices.engine_weight (1 / KPI in fixed prices)
 
 
 @dataclass
@@ -100,6 +101,7 @@ class EngineResult:
     blocks: int = 1  # groups of participants computed separately and merged (a dataset's files, or a long file's blocks)
     workers: int = 1  # processes that computed the chunks
     detail: Detail | None = None  # per participant-month, only with keep_ledger=True
+    prices: "PriceIndex | None" = None  # the price and wage levels used (engine/prices.py); the analysis deflates the sums with it
 
     @property
     def ledger(self) -> Ledger | None:
@@ -119,22 +121,37 @@ def flag_summary(flags: dict[str, np.ndarray], p: Participants, where: str | Non
     return out
 
 
-# The engine's own flags (the states' are '<state>_not_qualifying')
 FLAG_TEXTS = {
+    "nystartsjobb_not_qualifying": "{count} participants in nystartsjobb do not meet the rules' qualifying conditions "
+                                   "(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows {rows}",
+    "no_new_entrants": "{count} participants go to {state} in a month it takes no new entrants (rule {rule}): the law does not allow "
+                       "the move; computed as given: rows {rows}",
+    "age": "{count} participants are in {state} at the exit at an age outside its limits ({rule}): the law does not give it at that age; "
+           "rows {rows}",
     "productivity_below_floor": (
         "{count} participants in work are assumed to produce less than their employer pays net of the subsidy "
         "(productivity below (lönekostnad − subsidy) / lönekostnad, the least an employer who hires must expect; scenario "
-        "productivity or the rules' economy.productivity_subsidised / _unsubsidised): rows "),
+        "productivity or the rules' economy.productivity_subsidised / _unsubsidised): rows {rows}"),
 }
+
+
+def _flag_text(key: str, count: int, rows: str) -> str:
+    from .. import states as st  # a lazy import: result.py is imported by the states' users
+
+    kind, _, sid = key.partition(":")
+    state = st.STATES.get(sid)
+    rule = ""
+    if state is not None:
+        rule = state.entry if kind == "no_new_entrants" else " and ".join(state.ages or ())
+    template = FLAG_TEXTS.get(kind, "{count} participants: " + kind + ": rows {rows}")
+    return template.format(count=count, rows=rows, state=sid, rule=rule)
 
 
 def flag_warnings(summary: dict[str, tuple[int, list[str]]]) -> list[str]:
     """Warnings from the states' and the engine's flags (flag_summary), naming the first rows."""
     out = []
     for key, (count, rows) in summary.items():
-        if not count:
-            continue
-        text = FLAG_TEXTS.get(key) or (f"{{count}} participants in {key.split('_')[0]} do not meet the rules' qualifying conditions "
-                                       "(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows ")
-        out.append(text.format(count=count) + ", ".join(rows[:FLAG_ROWS_SHOWN]) + (" …" if count > FLAG_ROWS_SHOWN else ""))
+        if count:
+            shown = ", ".join(rows[:FLAG_ROWS_SHOWN]) + (" …" if count > FLAG_ROWS_SHOWN else "")
+            out.append(_flag_text(key, count, shown))
     return out

@@ -18,6 +18,7 @@ from ..participants import Participants
 from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..states.cells import Cells
+from .paths import PATH_CODES, follow
 from .result import ExitGrid
 
 
@@ -30,11 +31,12 @@ class Situation:
 
     name: str  # before | after | after_fallback | potential
     codes: np.ndarray  # rows × months: the state each month
-    months_in_state: np.ndarray  # rows × months: months since the after state began (-1: not counted as time in a new state)
+    months_in_state: np.ndarray  # rows × months: months on the state's path before the month (engine/paths.py)
     inputs: dict[str, np.ndarray]  # the rows' inputs (the potential: everyone's wage)
     observed: np.ndarray  # rows × months: observed försörjningsstöd (NaN: the modelled top-up)
     rows: np.ndarray | None = None  # the chunk participants it covers; None: all
     warns: bool = False  # the states' warnings are taken from this trajectory
+    wage_level: np.ndarray | None = None  # the wage index over the months (None: wages as at exit)
 
     def take(self, per_participant: np.ndarray) -> np.ndarray:
         """A per-participant (first axis) array of the chunk restricted to this situation's rows."""
@@ -77,17 +79,47 @@ def durations(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls:
     return dur
 
 
+def _cells_maker(inputs: dict, months_in_state: np.ndarray, m_count: int, wage_level: np.ndarray | None = None):
+    """A function from flat indices of a rows × months matrix to their Cells."""
+    flat_months = months_in_state.reshape(-1)
+
+    def cells_of(idx: np.ndarray) -> Cells:
+        person, month = np.divmod(idx, m_count)
+        return _cells(inputs, person, month, flat_months[idx], wage_level, with_wage=False)
+
+    return cells_of
+
+
+def _path(start: np.ndarray, months_in_state: np.ndarray, inputs: dict, mr: MonthRules) -> np.ndarray:
+    """Rows × months: the codes of the states `start` (one per row) moved along the law's paths; only
+    the rows that start in a state with a path are followed."""
+    codes = np.array(np.broadcast_to(start[:, None], months_in_state.shape), dtype=np.int64)
+    rows = np.flatnonzero(np.isin(start, PATH_CODES))
+    if rows.size:
+        sub = {k: v[rows] for k, v in inputs.items()}
+        codes[rows] = follow(codes[rows], _cells_maker(sub, months_in_state[rows], months_in_state.shape[1]), mr)
+    return codes
+
+
 def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, grid: ExitGrid,
-                     ls: LoadedScenario, potential_wage: np.ndarray | None) -> tuple[list[Situation], Mixing]:
-    """The situations of a chunk's participants over the chunk's months (grid: the chunk's)."""
+                     ls: LoadedScenario, potential_wage: np.ndarray | None, mr: MonthRules,
+                     wage_level: np.ndarray | None = None) -> tuple[list[Situation], Mixing]:
+    """The situations of a chunk's participants over the chunk's months (grid, mr: the chunk's).
+
+    Each state code matrix follows the law's paths (engine/paths.py): the before state from
+    months_in_state at the exit (held under paths.static), an after state from its first month,
+    the fall-back from where the before path has the person then."""
     s = ls.scenario
     n, m_count = len(p), grid.n_months
     month_idx = np.arange(m_count)[None, :]
     exit_idx = grid.exit_index[:, None]
     after_started = month_idx >= exit_idx
-    months_in_state = np.where(after_started, month_idx - exit_idx, -1)
-    before_codes = codes["before"][:, None]
-    after_codes = np.where(after_started, codes["after"][:, None], before_codes)  # oförändrad: the before state
+    since_exit = month_idx - exit_idx
+    start = inputs["months_in_state"][:, None]
+    before_in_state = np.broadcast_to(start, (n, m_count)).astype(float) if s.paths.static else np.maximum(0.0, start + since_exit)
+    before_codes = _path(codes["before"], before_in_state, inputs, mr)
+    after_in_state = np.where(after_started, since_exit, before_in_state).astype(float)
+    after_codes = np.where(after_started, _path(codes["after"], np.maximum(since_exit, 0).astype(float), inputs, mr), before_codes)
 
     # A subsidised job ends after its duration: with probability p the person keeps the job
     # unsubsidised ("after"), otherwise falls back to the before state ("after_fallback").
@@ -100,28 +132,29 @@ def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict
     mixing = Mixing(np.flatnonzero(mixed), keep_p, s.persistence.monthly_dropoff)
 
     # unchanged (oförändrad, or after = before): the after situation is the before situation, month for
-    # month (a benefit's level that depends on time on it, like the a-kassa's, is the before state's)
-    unchanged = (p.after == st.OFORANDRAD) | (p.after == p.before)
-    after_in_state = np.where(unchanged[:, None], -1, months_in_state)
-    not_in_state = np.full_like(months_in_state, -1)
+    # month (the path and a benefit's level that depends on time on it are the before state's)
+    unchanged = ((p.after == st.OFORANDRAD) | (p.after == p.before))[:, None]
+    after_codes = np.where(unchanged, before_codes, after_codes)
+    after_in_state = np.where(unchanged, before_in_state, after_in_state)
     before_amount = np.broadcast_to(p.before_amount[:, None], (n, m_count))
     after_amount = np.where(after_started, p.after_amount[:, None], before_amount)
 
-    out = [Situation("before", np.broadcast_to(before_codes, (n, m_count)), not_in_state, inputs, before_amount.copy()),
+    out = [Situation("before", before_codes, before_in_state, inputs, before_amount.copy(), wage_level=wage_level),
            Situation("after", np.where(ended, st.CODES["arbete"], after_codes) if mixed.any() else after_codes,
-                     after_in_state, inputs, after_amount, warns=True)]
+                     after_in_state, inputs, after_amount, warns=True, wage_level=wage_level)]
     if potential_wage is not None:
-        out.append(Situation("potential", np.where(after_started, st.CODES["arbete"], before_codes), months_in_state,
-                             {**inputs, "wage": potential_wage}, np.where(after_started, np.nan, before_amount)))
+        out.append(Situation("potential", np.where(after_started, st.CODES["arbete"], before_codes), np.where(after_started, since_exit, before_in_state),
+                             {**inputs, "wage": potential_wage}, np.where(after_started, np.nan, before_amount), wage_level=wage_level))
     if mixed.any() and keep_p is not None and keep_p < 1:
         # keep_p is required when a job ends inside the horizon (inputs.check_scenario_choices); when it
         # ends only after the horizon and none is given, the job is kept (the pay, hence the tax, is the same).
         # The fall-back trajectory differs from the kept one only for participants whose job ends: computed for them only.
+        # It returns to where the before path has the person in the month the job ends.
         rows = mixing.rows
         kept_on = (after_started & ~ended)[rows]
         out.append(Situation("after_fallback", np.where(ended, before_codes, after_codes)[rows],
-                             np.where(ended, -1, after_in_state)[rows], {k: v[rows] for k, v in inputs.items()},
-                             np.where(kept_on, p.after_amount[rows, None], before_amount[rows]), rows=rows))
+                             np.where(ended, before_in_state, after_in_state)[rows], {k: v[rows] for k, v in inputs.items()},
+                             np.where(kept_on, p.after_amount[rows, None], before_amount[rows]), rows=rows, wage_level=wage_level))
     return out, mixing
 
 
@@ -139,7 +172,7 @@ def state_items(sit: Situation, mr: MonthRules) -> tuple[dict[str, np.ndarray], 
         state = st.STATES[st.IDS[sid]]
         idx = order[bounds[sid]:bounds[sid + 1]]
         person, month = np.divmod(idx, m_count)
-        cells = _cells(sit, person, month, idx)
+        cells = _cells(sit.inputs, person, month, sit.months_in_state.reshape(-1)[idx], sit.wage_level, "wage" in state.needs)
         for key, values in state.flows(cells, mr).items():
             if key.startswith("warning:"):
                 w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))
@@ -155,20 +188,26 @@ def state_items(sit: Situation, mr: MonthRules) -> tuple[dict[str, np.ndarray], 
     return {k: v.reshape(n, m_count) for k, v in items.items()}, warnings
 
 
-def _cells(sit: Situation, person: np.ndarray, month: np.ndarray, idx: np.ndarray) -> Cells:
-    v = sit.inputs
+def _cells(v: dict, person: np.ndarray, month: np.ndarray, months_in_state: np.ndarray, wage_level: np.ndarray | None,
+           with_wage: bool = True) -> Cells:
+    wage = v["wage"][person] if with_wage else np.full(len(person), np.nan)
+    if with_wage and wage_level is not None:  # the wage at exit follows the wage index (docs/method.md 6.7)
+        wage = wage * (wage_level[month] / v["wage_level_at_exit"][person])
     return Cells(
         person=person,
         month=month,
-        months_in_state=sit.months_in_state.ravel()[idx],
+        months_in_state=months_in_state,
         age=v["age"][person],
         birth_year=v["birth_year"][person],
-        wage=v["wage"][person],
+        wage=wage,
         extent=v["extent"][person],
         newly_arrived=v["newly_arrived"][person],
         months_unemployed=v["months_unemployed"][person],
         prior_income=v["prior_income"][person],
-        months_before=v["months_before"][person],
+        a_kassa_right=v["a_kassa_right"][person],
+        child_birth_year=v["child_birth_year"][person],
+        adults=v["adults"][person],
+        housing_cost=v["housing_cost"][person],
     )
 
 

@@ -22,6 +22,9 @@ def render(a: Analysis, console: Console, out_path: str | None, lang: str = "sv"
     console.print(f"[bold]nyttokalk {m['version']}[/] · scenario [bold]{shown(m['scenario']['name'])}[/] ({shown(m['scenario']['title'])})")
     console.print(L["summary.line"].format(participants=m["participants"], first_month=m["first_month"],
                                            horizon=m["horizon_months"], rules=rules))
+    prices = m.get("prices")
+    if prices:
+        console.print(L.prices(prices), markup=False)
     table = Table(title=L["summary.title"], title_justify="left")
     # with deadweight, the naive before/after result beside the adjusted one
     naive = a.naive_differs

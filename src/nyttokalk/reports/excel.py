@@ -158,6 +158,8 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
     s.row([m["scenario"]["title"] or m["scenario"]["name"]], font=TITLE)
     s.row([L["summary.line"].format(participants=m["participants"], first_month=m["first_month"],
                                     horizon=m["horizon_months"], rules=", ".join(m["rules"]))])
+    if m.get("prices"):
+        s.row([L.prices(m["prices"])])
     s.blank()
     s.row(header, font=BOLD, right_from=1)
     for r, (_, _, fmt) in zip(rows, figures):
@@ -172,6 +174,8 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
     s.blank()
     s.row([L["project_cost"], m.get("project_cost")], [None, sek])
     s.row([L["discount_rate"], m.get("discount_rate_percent")])
+    if m.get("prices"):
+        s.row([L["price_base"], m["prices"][f"label_{L.lang}"]])
     s.row([L["participants"], m.get("participants")])
     more = other_fields(a)
     if more:

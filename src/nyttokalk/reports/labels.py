@@ -102,6 +102,10 @@ _SV = {
     "console.discounted": "Diskonterad",
     "summary.line": "{participants} deltagare · första övergång {first_month} · horisont {horizon} mån · regelår {rules}",
     "summary.cost": "Projektkostnad {cost}; diskonteringsränta {rate} %.",
+    "summary.prices": "Alla belopp i {prices}; diskonteringsräntan är {kind}.",
+    "price_base": "Prisbas",
+    "discount.real": "real",
+    "discount.nominal": "nominell",
     "project_cost": "Projektkostnad",
     "discount_rate": "Diskonteringsränta (%)",
     "participants": "Antal deltagare",
@@ -290,6 +294,10 @@ _EN = {
     "console.discounted": "Discounted",
     "summary.line": "{participants} participants · first transition {first_month} · horizon {horizon} months · rule years {rules}",
     "summary.cost": "Project cost {cost}; discount rate {rate} %.",
+    "summary.prices": "Every amount in {prices}; the discount rate is {kind}.",
+    "price_base": "Price base",
+    "discount.real": "real",
+    "discount.nominal": "nominal",
     "project_cost": "Project cost",
     "discount_rate": "Discount rate (%)",
     "participants": "Participants",
@@ -416,6 +424,10 @@ class Labels(dict):
 
     def sek(self, x: float | None) -> str:
         return sek(x, self.lang)
+
+    def prices(self, prices: dict) -> str:
+        """'Alla belopp i fasta priser, år 2024; diskonteringsräntan är real.' from the analysis' meta.prices."""
+        return self["summary.prices"].format(prices=prices[f"label_{self.lang}"], kind=self[f"discount.{prices.get('discount_rate_kind', 'real')}"])
 
     def months(self, x: int | None) -> str:
         return months(x, self.lang)

@@ -49,6 +49,8 @@ Unit = Literal[
     "categories",  # a list of ledger category ids
     "kommunkoder",  # a list of four-digit kommunkoder
     "länskoder",  # a list of two-digit länskoder (the first two digits of a kommunkod)
+    "days",
+    "flag",  # 1 = yes, 0 = no
 ]
 
 
@@ -376,21 +378,65 @@ class Equalisation(Strict):
 # --- transfers ----------------------------------------------------------------------------
 
 
-class DailyBenefit(Strict):
+class ChildBand(Strict):
+    """An amount for one child whose age (whole years) is in [min_age, max_age]."""
+
+    min_age: int = Field(ge=0)
+    max_age: int = Field(ge=0)
+    amount: Annotated[InLeafUnit, Field(ge=0)]
+
+
+class AfterAKassaDaily(Strict):
+    """Aktivitetsstöd in jobb- och utvecklingsgarantin after an ersättningsperiod under lag (1997:238)
+    has been used up: a share of the dagsförtjänst behind the a-kassa, at least an amount a day."""
+
+    variant: Literal["daily"]
+    percent: Percent  # of the dagsförtjänst
+    min_per_day: float  # SEK a day (at full time)
+
+
+class AfterAKassaMonthly(Strict):
+    """Förordning (2017:819) 2 kap. 4 § (from 2025-10-01), after day `period_days` of a period under
+    lag (2024:506): 1/days_per_month of the ersättningsgrundande inkomst, capped per day, times the
+    level of the period's last band less `step_down` percentage points, and `step_down` more every
+    `step_days` ersättningsdagar; at least `min_per_day`."""
+
+    variant: Literal["monthly"]
+    step_down: Percent  # percentage points
+    step_days: int
+    income_cap_per_day: float  # SEK a day of the ersättningsgrundande inkomst
+    min_per_day: float
+
+
+class Aktivitetsstod(Strict):
+    daily_amount: Number  # grundbelopp
+    min_age: Number  # aktivitetsstöd without a right to a-kassa from this age; younger: utvecklingsersättning (2 kap. 1, 10 §§)
+    after_a_kassa: Leaf[Annotated[AfterAKassaDaily | AfterAKassaMonthly, Field(discriminator="variant")]]
+    after_a_kassa_ongoing: Leaf[AfterAKassaDaily] | None = None  # for periods under the old law after the new one began
+
+
+class Etableringsersattning(Strict):
     daily_amount: Number
+    max_months: Number  # the etableringsprogram's length (förordning 2017:820 7 §)
+    min_age: Number  # years: from this age …
+    max_age: Number  # … until the birthday after this one
+    tillagg: Leaf[list[ChildBand]]  # etableringstillägg per hemmavarande child by age, SEK/month
+    tillagg_max_children: Number  # the eldest this many children count
+    bostadsersattning_cost_floor: Number  # SEK/month: the housing cost above this …
+    bostadsersattning_cost_ceiling: Number  # … up to this is paid (100 %)
 
 
 class Utvecklingsersattning(Strict):
     daily_amount_higher: Number  # 1/5 of the weekly studiemedel grant
     daily_amount_lower: Number  # studiehjälpens studiebidrag / 22
+    min_age: Number
+    max_age: Number
 
 
-class ChildBand(Strict):
-    """Personal costs of one child whose age (whole years) is in [min_age, max_age]."""
-
-    min_age: int = Field(ge=0)
-    max_age: int = Field(ge=0)
-    amount: Annotated[InLeafUnit, Field(ge=0)]
+class Jobbstimulans(Strict):
+    share: Percent  # of the net income of employment, not counted in the assessment
+    qualifying_months: int  # consecutive months with försörjningsstöd before the rule applies
+    months: int  # the rule applies for this many months from then
 
 
 class Forsorjningsstod(Strict):
@@ -401,6 +447,7 @@ class Forsorjningsstod(Strict):
     riksnorm_personal_children: Leaf[list[ChildBand]]  # barn och skolungdom by age
     riksnorm_common_one_person: Number
     riksnorm_common_by_persons: Leaf[list[float]]  # households of 1, 2, …, 7 persons
+    jobbstimulans: Leaf[Jobbstimulans]  # part of the earned income not counted (SoL 2001:453 4 kap. 1 b §)
 
     @model_validator(mode="after")
     def _tables_consistent(self) -> "Forsorjningsstod":
@@ -429,6 +476,8 @@ class AKassaDaily(Strict):
     karens_days: int
     income_days_per_month: float  # dagsförtjänst = average monthly income in the ramtid / this
     step_days: list[int]  # ersättningsdagar after which the max (first) and the percent (second) step down
+    period_days: int  # ersättningsperiod (lag 1997:238 22 §)
+    period_days_parent: int  # for a parent of a child under 18 on day period_days
 
 
 class AKassaMonthly(Strict):
@@ -442,6 +491,8 @@ class AKassaMonthly(Strict):
     step_days: list[int]  # ersättningsdagar after which the percent steps down
     days_per_month: float  # a month of full benefit = this many ersättningsdagar
     karens_days: int
+    period_days: int  # the longest ersättningsperiod (lag 2024:506 4 kap. 4 §)
+    periods_from: dt.date  # applies to ersättningsperioder decided from this day; earlier ones run on under the old law
 
 
 class Sjukpenning(Strict):
@@ -450,6 +501,9 @@ class Sjukpenning(Strict):
     replacement_rate: Number  # percent of the sjukpenningunderlag (normalnivån)
     sgi_share: Number  # percent: the sjukpenningunderlag is this share of the SGI
     sgi_cap: Number  # prisbasbelopp: income above it gives no SGI
+    fortsattning_rate: Number  # percent of the sjukpenningunderlag after normal_days (fortsättningsnivån)
+    normal_days: Number  # days with sjukpenning on the normalnivå (SFB 27 kap. 21 §)
+    sarskilda_fall_daily: Number  # sjukpenning i särskilda fall at hel förmån, SEK per calendar day (SFB 28 a kap.)
 
 
 class GuaranteeBand(Strict):
@@ -463,6 +517,8 @@ class SjukOchAktivitetsersattning(Strict):
     income_related_rate: Number  # percent of the antagandeinkomst
     antagandeinkomst_cap: Number  # prisbasbelopp
     garantiniva: Leaf[list[GuaranteeBand]]  # by age, prisbasbelopp per year
+    aktivitetsersattning_min_age: Number
+    aktivitetsersattning_max_age: Number  # paid until the month before the birthday after this age (SFB 33 kap. 18–19 §§)
 
     @model_validator(mode="after")
     def _bands_ordered(self) -> "SjukOchAktivitetsersattning":
@@ -473,15 +529,74 @@ class SjukOchAktivitetsersattning(Strict):
         return self
 
 
+class Barnbidrag(Strict):
+    """Socialförsäkringsbalken 15 kap.: barnbidrag and flerbarnstillägg; studiehjälpens studiebidrag (CSN) for 16–19."""
+
+    per_child: Number  # SEK/month
+    last_age: Number  # paid while the child's age in the year is at most this
+    flerbarnstillagg: Leaf[list[float]]  # SEK/month for the household, by its number of children 1, 2, 3, …
+    flerbarnstillagg_each_further: Number  # for each child beyond the list
+    studiebidrag_per_month: Number  # studiehjälp, SEK a month paid
+    studiebidrag_months_per_year: Number
+    studiebidrag_last_age: Number  # children older than last_age and up to this are taken to be in school
+
+
+class FamilyBostadsbidrag(Strict):
+    """SFB 97 kap. 15–23 §§: households with children (amounts SEK/month, income limits SEK/year)."""
+
+    cost_floor: float
+    cost_share: Percent  # of the housing cost between the floor and the ceiling
+    cost_ceilings: list[float]  # by 1, 2, 3 or more children
+    sarskilt_bidrag: list[float]  # by 1, 2, 3 or more children (hemmavarande)
+    max_children: int
+    income_limit_single_per_year: float
+    income_limit_per_spouse_per_year: float
+    income_reduction: Percent  # of the bidragsgrundande inkomst above the limit
+
+
+class CostBand(Strict):
+    over: float
+    up_to: float
+    share: Percent
+
+
+class YoungBostadsbidrag(Strict):
+    """SFB 96 kap. 10–11 §§, 97 kap. 24–28 §§: households without children, 18–28 years."""
+
+    min_age: int
+    max_age: int
+    bands: list[CostBand]  # SEK/month of housing cost
+    income_limit_single_per_year: float
+    income_limit_couple_per_year: float
+    income_reduction: Percent
+
+
+class Tillaggsbidrag(Strict):
+    share: Percent  # of the preliminary bostadsbidrag (households with children)
+    max_per_month: float
+
+
+class Bostadsbidrag(Strict):
+    families: Leaf[FamilyBostadsbidrag]
+    young: Leaf[YoungBostadsbidrag]
+    min_per_year: Number  # nothing is paid below this
+    rounded_down_to: Number  # the monthly amount, SEK
+    tillaggsbidrag: Leaf[Tillaggsbidrag]
+    studiebidrag_income_share: Number  # percent of the studiebidrag counted as bidragsgrundande inkomst
+
+
 class Transfers(Strict):
     payment_days_per_week: Number
-    aktivitetsstod: DailyBenefit
-    etableringsersattning: DailyBenefit
+    aktivitetsstod: Aktivitetsstod
+    etableringsersattning: Etableringsersattning
     utvecklingsersattning: Utvecklingsersattning
     forsorjningsstod: Forsorjningsstod
     a_kassa: Leaf[Annotated[AKassaDaily | AKassaMonthly, Field(discriminator="variant")]]
     sjukpenning: Sjukpenning
     sjuk_och_aktivitetsersattning: SjukOchAktivitetsersattning
+    a_kassa_ongoing: Leaf[AKassaDaily] | None = None  # lag (1997:238) for periods decided before the new law
+    barnbidrag: Barnbidrag
+    bostadsbidrag: Bostadsbidrag
 
 
 # --- subsidised employment ---------------------------------------------------------------
@@ -521,6 +636,7 @@ class Extratjanst(Strict):
     share: Number
     wage_cap: Number
     max_months: Number
+    new_entrants: Number  # flag: 0 = no new anvisningar in the months it is in force
 
 
 class Lonebidrag(Strict):
@@ -635,7 +751,35 @@ class IndexSeries(Strict):
     projected_status: Status
 
 
+class PricePoint(Strict):
+    value: float
+    status: Status
+    reference: Reference | None = None
+    note: str | None = None
+
+
+class PriceSeries(Strict):
+    """A price or wage series per calendar year (fixed prices, docs/method.md 6.7): each year's value
+    with its own status, and the change assumed for the years after the last one."""
+
+    unit: str
+    values: dict[int, PricePoint]
+    reference: Reference
+    projected_annual_change: float  # percent a year
+    projected_reference: Reference
+    projected_status: Status
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> "PriceSeries":
+        years = sorted(self.values)
+        if not years or years != list(range(years[0], years[-1] + 1)):
+            raise ValueError("give a value for every year from the first to the last, without gaps")
+        return self
+
+
 class Indices(Strict):
     prisbasbelopp: IndexSeries
     inkomstbasbelopp: IndexSeries
     riksnorm: IndexSeries
+    wage_growth: PriceSeries  # nominal wage growth, percent from the year before
+    kpi: PriceSeries  # konsumentprisindex, annual mean (1980 = 100)

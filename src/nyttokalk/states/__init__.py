@@ -25,6 +25,8 @@ class State:
     kind: str  # benefit | work | subsidised_work | studies | same
     topped_up: bool = True  # försörjningsstöd tops income up to the norm in this state
     needs: tuple[str, ...] = ()  # participant inputs its function reads beyond age, extent and the months (checked before a run)
+    ages: tuple[str, str] | None = None  # rule paths of the youngest and oldest age (years) the state is for: outside them, a warning
+    entry: str | None = None  # rule path of a flag: 0 in the months the state takes no new entrants (an exit into it: a warning)
 
 
 STATES: dict[str, State] = {
@@ -32,17 +34,23 @@ STATES: dict[str, State] = {
     for s in [
         State("forsorjningsstod", "Försörjningsstöd", "both", benefits.forsorjningsstod, "benefit"),
         State("aktivitetsstod", "Aktivitetsstöd", "both", benefits.aktivitetsstod, "benefit"),
-        State("etableringsersattning", "Etableringsersättning", "both", benefits.etableringsersattning, "benefit"),
-        State("utvecklingsersattning", "Utvecklingsersättning", "both", benefits.utvecklingsersattning, "benefit"),
+        State("etableringsersattning", "Etableringsersättning", "both", benefits.etableringsersattning, "benefit",
+              ages=("transfers.etableringsersattning.min_age", "transfers.etableringsersattning.max_age")),
+        State("utvecklingsersattning", "Utvecklingsersättning", "both", benefits.utvecklingsersattning, "benefit",
+              ages=("transfers.utvecklingsersattning.min_age", "transfers.utvecklingsersattning.max_age")),
         State("a_kassa", "A-kassa", "both", unemployment.a_kassa, "benefit", needs=("prior_income",)),
         State("sjukpenning", "Sjukpenning", "both", insurance.sjukpenning, "benefit", needs=("prior_income",)),
         State("sjukersattning", "Sjukersättning", "both", insurance.sjukersattning, "benefit", needs=("prior_income",)),
-        State("aktivitetsersattning", "Aktivitetsersättning", "both", insurance.aktivitetsersattning, "benefit", needs=("prior_income",)),
+        State("aktivitetsersattning", "Aktivitetsersättning", "both", insurance.aktivitetsersattning, "benefit", needs=("prior_income",),
+              ages=("transfers.sjuk_och_aktivitetsersattning.aktivitetsersattning_min_age",
+                    "transfers.sjuk_och_aktivitetsersattning.aktivitetsersattning_max_age")),
+        State("sjukpenning_sarskilda_fall", "Sjukpenning i särskilda fall", "both", insurance.sjukpenning_sarskilda_fall, "benefit"),
         State("ingen_ersattning", "Ingen ersättning", "both", benefits.ingen_ersattning, "benefit", topped_up=False),
         State("arbete", "Arbete (osubventionerat)", "after", work.arbete, "work", needs=("wage",)),
         State("introduktionsjobb", "Introduktionsjobb", "after", work.introduktionsjobb, "subsidised_work", needs=("wage",)),
         State("nystartsjobb", "Nystartsjobb", "after", work.nystartsjobb, "subsidised_work", needs=("wage", "months_unemployed")),
-        State("extratjanst", "Extratjänst", "after", work.extratjanst, "subsidised_work", needs=("wage",)),
+        State("extratjanst", "Extratjänst", "after", work.extratjanst, "subsidised_work", needs=("wage",),
+              entry="subsidies.extratjanst.new_entrants"),
         State("lonebidrag", "Lönebidrag", "after", work.lonebidrag, "subsidised_work", needs=("wage",)),
         State("studier", "Studier med studiemedel", "after", studies.studier, "studies"),
         State("oforandrad", "Oförändrad", "after", None, "same"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cells import Cells, MonthRules, benefit_days_per_month
+from . import unemployment
+from .cells import Cells, MonthRules, benefit_days_per_month, children_in_band
 
 
 def forsorjningsstod(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
@@ -13,15 +14,52 @@ def forsorjningsstod(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
 
 
 def aktivitetsstod(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
-    # Förordning (2017:819) 2 kap. 7 §: grundbelopp per day, at most five days a week; taxable
+    # Förordning (2017:819) 2 kap. 7 §: grundbelopp per day, at most five days a week; taxable.
+    # 2 kap. 2–4 §§: with a right to a-kassa the a-kassa amount (income-based) inside the ersättningsperiod,
+    # then the level in jobb- och utvecklingsgarantin (states/unemployment.py)
     daily = r.at("transfers.aktivitetsstod.daily_amount")
-    return {"aktivitetsstod": daily[c.month] * benefit_days_per_month(r)[c.month]}
+    out = daily[c.month] * benefit_days_per_month(r)[c.month]
+    right = c.a_kassa_right
+    if right.any():
+        in_period, after = unemployment.income_based(c.take(right), r, aktivitetsstod=True)
+        out[right] = in_period + after
+    return {"aktivitetsstod": out}
+
+
+def etableringstillagg(c: Cells, r: MonthRules) -> np.ndarray:
+    """Förordning (2017:819) 3 kap. 10–12 §§: an amount per hemmavarande child by age, for the
+    eldest `tillagg_max_children` children (SEK/month, tax-free)."""
+    ages = r.calendar_year[c.month][:, None] - c.child_birth_year  # NaN: no child
+    amount = np.zeros(ages.shape)
+    for in_rule, bands in r.cell_groups("transfers.etableringsersattning.tillagg", c.month):
+        for band in bands:
+            amount[in_rule] += np.where((ages[in_rule] >= band.min_age) & (ages[in_rule] <= band.max_age), band.amount, 0.0)
+    eldest = np.argsort(-np.nan_to_num(np.where(amount > 0, ages, -1.0), nan=-1.0), axis=1, kind="stable")
+    counted = np.take_along_axis(amount, eldest, axis=1)
+    k = r.at("transfers.etableringsersattning.tillagg_max_children")[c.month].astype(int)
+    return np.where(np.arange(counted.shape[1])[None, :] < k[:, None], counted, 0.0).sum(axis=1)
+
+
+def bostadsersattning(c: Cells, r: MonthRules) -> np.ndarray:
+    """Förordning (2017:819) 3 kap. 13–16 §§: an ensamstående without hemmavarande children gets the
+    housing cost between the floor and the ceiling (before the bostadsbidrag of the month, which the
+    engine deducts: 5 kap. 5 §). No housing cost given: none."""
+    floor = r.at("transfers.etableringsersattning.bostadsersattning_cost_floor")[c.month]
+    ceiling = r.at("transfers.etableringsersattning.bostadsersattning_cost_ceiling")[c.month]
+    last_child_age = r.at("transfers.barnbidrag.studiebidrag_last_age")[c.month]  # hemmavarande: the children the household counts
+    alone = (c.adults == 1) & ~children_in_band(c, r, 0, last_child_age).any(axis=1)
+    paid = np.clip(np.nan_to_num(c.housing_cost, nan=0.0) - floor, 0.0, ceiling - floor)
+    return np.where(alone, paid, 0.0)
 
 
 def etableringsersattning(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
-    # Förordning (2017:819) 2 kap. 13 §: per day, at most five days a week; tax-free
+    # Förordning (2017:819) 2 kap. 13 §: per day, at most five days a week; tax-free; with the tillägg for children and housing
     daily = r.at("transfers.etableringsersattning.daily_amount")
-    return {"etableringsersattning": daily[c.month] * benefit_days_per_month(r)[c.month]}
+    out = {"etableringsersattning": daily[c.month] * benefit_days_per_month(r)[c.month]}
+    for key, amount in (("etableringstillagg", etableringstillagg(c, r)), ("bostadsersattning", bostadsersattning(c, r))):
+        if amount.any():  # absent is zero: no array for a household without children or housing cost
+            out[key] = amount
+    return out
 
 
 def utvecklingsersattning(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:

@@ -3,36 +3,62 @@ each month (`MonthRules`, rules/lookup.py: parameters by their rule path, `r.at(
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..ruleset.lookup import MonthRules
 
-__all__ = ["Cells", "MonthRules", "benefit_days_per_month"]
+__all__ = ["Cells", "MonthRules", "benefit_days_per_month", "age_in_month", "absolute_month", "children_in_band"]
 
 
 @dataclass
 class Cells:
-    """Participant-months (flattened), all arrays of the same length."""
+    """Participant-months (flattened), all arrays of the same length (child_birth_year: cells × children)."""
 
     person: np.ndarray  # participant index
     month: np.ndarray  # month index in the grid
-    months_in_state: np.ndarray  # 0 in the first month of the after state; -1 in the before state
+    months_in_state: np.ndarray  # months on the path before this month: since the state (for a-kassa: the ersättningsperiod) began
     age: np.ndarray  # years at transition
     birth_year: np.ndarray
-    wage: np.ndarray  # gross SEK/month at full time (NaN outside work states)
+    wage: np.ndarray  # gross SEK/month at full time in this month (the wage index applied; NaN outside work states)
     extent: np.ndarray
     newly_arrived: np.ndarray  # bool
     months_unemployed: np.ndarray  # NaN when unknown
     prior_income: np.ndarray  # gross SEK/year before the benefit (NaN where no state needs it)
-    months_before: np.ndarray  # months already on the before state's benefit at the transition (a-kassa)
+    a_kassa_right: np.ndarray  # bool: entitled to a-kassa (aktivitetsstöd at the a-kassa level, not grundbelopp / utvecklingsersättning)
+    child_birth_year: np.ndarray  # cells × children: calendar year − age at exit; NaN = no child
+    adults: np.ndarray  # 1 or 2
+    housing_cost: np.ndarray  # SEK/month; NaN = not modelled
 
     def __len__(self) -> int:
         return len(self.person)
+
+    def take(self, mask: np.ndarray) -> "Cells":
+        """The cells where mask is true."""
+        return dataclasses.replace(self, **{f.name: getattr(self, f.name)[mask] for f in dataclasses.fields(self)})
 
 
 def benefit_days_per_month(r: MonthRules) -> np.ndarray:
     """Paid days of a daily benefit per month: the rules' days a week × the scenario's paid weeks
     a year (benefits.weeks_per_year) / 12."""
     return r.at("transfers.payment_days_per_week") * r.scenario.benefits.weeks_per_year / 12
+
+
+def age_in_month(c: Cells, r: MonthRules) -> np.ndarray:
+    """The age in the cell's month as the calendar year minus the birth year (docs/method.md 2.4)."""
+    return r.calendar_year[c.month] - c.birth_year
+
+
+def absolute_month(c: Cells, r: MonthRules) -> np.ndarray:
+    """The cell's month as year × 12 + month − 1."""
+    return (r.calendar_year[c.month] * 12 + r.month_of_year[c.month] - 1).astype(np.int64)
+
+
+def children_in_band(c: Cells, r: MonthRules, lo, hi) -> np.ndarray:
+    """Cells × children: whether each child's age in the month's calendar year is in [lo, hi]."""
+    ages = r.calendar_year[c.month][:, None] - c.child_birth_year
+    lo = np.asarray(lo, dtype=float)
+    hi = np.asarray(hi, dtype=float)
+    return (ages >= (lo[:, None] if lo.ndim else lo)) & (ages <= (hi[:, None] if hi.ndim else hi))

@@ -9,13 +9,28 @@ import numpy as np
 from .cells import Cells, MonthRules
 
 
+DAYS_A_YEAR = 365  # sjukpenning is paid per kalenderdag (SFB 27 kap. 19 §): 365 / 12 days a month
+
+
 def sjukpenning(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     k = c.month
     # SFB 25–26 kap.: SGI = the expected yearly income from work, income above the cap (in PBB) not counted
     sgi = np.minimum(c.prior_income, r.at("transfers.sjukpenning.sgi_cap")[k])
-    # SFB 28 kap.: the normalnivå of the sjukpenningunderlag (a share of the SGI) per kalenderdag, 365 days a year
+    # SFB 28 kap. 7 §: the normalnivå of the sjukpenningunderlag (a share of the SGI) per kalenderdag for the first
+    # normal_days days of the case (27 kap. 21 §), then the fortsättningsnivå (27 kap. 24 §); no end in law since 2016.
+    # months_in_state: months sick before this month (paths.static holds it at the exit's).
     rate, share = r.at("transfers.sjukpenning.replacement_rate")[k], r.at("transfers.sjukpenning.sgi_share")[k]
-    return {"sjukpenning": rate * share * sgi / 12}
+    later = r.at("transfers.sjukpenning.fortsattning_rate")[k]
+    per_month = DAYS_A_YEAR / 12
+    first_day = c.months_in_state * per_month
+    normal = np.clip(r.at("transfers.sjukpenning.normal_days")[k] - first_day, 0.0, per_month)
+    return {"sjukpenning": (rate * normal + later * (per_month - normal)) * share * sgi / DAYS_A_YEAR}
+
+
+def sjukpenning_sarskilda_fall(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
+    # SFB 28 a kap. 3, 9–11 §§: sjukpenning i särskilda fall, e.g. when aktivitetsersättning ends at 30: an amount per
+    # calendar day at hel förmån (no SGI behind it); taxable like sjukpenning
+    return {"sjukpenning": r.at("transfers.sjukpenning.sarskilda_fall_daily")[c.month] * DAYS_A_YEAR / 12}
 
 
 def garantiniva(c: Cells, r: MonthRules) -> np.ndarray:
