@@ -321,7 +321,7 @@ def test_a_warning_names_the_rows_of_every_partition_with_their_files(tmp_path):
                                 "b.csv": [{**row, "id": "X3", "after": "arbete", "months_unemployed": 30},
                                           {**row, "id": "X4", "after": "nystartsjobb", "months_unemployed": 2}]})
     a = analyse(run_dataset(folder, ls, workers=1), ls)
-    (warning,) = [w for w in a.warnings if "qualifying" in w]
+    (warning,) = [w for w in a.warnings if "do not meet the rules' qualifying conditions" in w]
     assert warning.startswith("2 participants in nystartsjobb") and warning.endswith("rows a.csv:2, b.csv:3")
 
 

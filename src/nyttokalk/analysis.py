@@ -517,6 +517,19 @@ def warning_texts(res: EngineResult, deadweight: float) -> list[str]:
     if deadweight > 1:
         out.append(f"the comparison group moved more often than the participants (deadweight {deadweight:.0%} > 100 %): "
                    "the adjusted effects are the naive ones with the opposite sign, scaled")
+    return out + doubtful_rule_warnings(res.doubtful)
+
+
+def doubtful_rule_warnings(doubtful: list[dict]) -> list[str]:
+    """One line per rule leaf of status unknown or assumed the run used (engine/doubtful.py): its
+    value and the months it was used in, so that no figure rests silently on an unverified value."""
+    out = []
+    for e in doubtful:
+        months = e["months"]
+        span = months[0] if len(months) == 1 else f"{months[0]}–{months[-1]}"
+        out.append(f"rule {e['path']} has status {e['status']} ({e['value']}) and was used in {len(months)} months ({span}): "
+                   "the figures rest on it; see the Parametrar sheet for its source (nyttokalk rules show "
+                   f"{e['path']})")
     return out
 
 
@@ -585,6 +598,7 @@ def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
         "discount_rate_percent": s.discount_rate,
         "project_cost": s.project.cost,
         "funding": s.project.funding,
+        "doubtful_rules": [{k: (v if k != "months" else [v[0], v[-1], len(v)]) for k, v in e.items()} for e in res.doubtful],
     }
 
 

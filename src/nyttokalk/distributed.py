@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .engine.doubtful import merge as merge_doubtful
 from .engine import FLAG_ROWS_SHOWN, EngineResult, Grid, available_cpus, flag_warnings, prepare, run_engine
 from .errors import InputError, Problem
 from .ledger import Ledger
@@ -65,6 +66,7 @@ class PartResult:
     chunks: int
     workers: int
     prices: object = None  # engine.prices.PriceIndex of the part
+    doubtful: list = None  # engine.doubtful: the doubtful rules the part used
 
 
 def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, where: str | None, book=None) -> PartResult:
@@ -75,7 +77,7 @@ def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, 
         aggregates=r.aggregates, first_year=r.grid.first_year, first_exit=base + r.grid.first_exit, last_exit=base + r.grid.last_exit,
         notes=r.notes, population=r.population, flags=r.flags, rows=r.rows.rows,
         lines=p.rows, rules_used=r.rules_used, projected_months=r.projected_months, chunks=r.chunks, workers=r.workers,
-        prices=r.prices,
+        prices=r.prices, doubtful=r.doubtful,
     )
 
 
@@ -224,9 +226,11 @@ class _Merge:
         self.spool = Spool()
         self.ids = _IdIndex()
         self.prices = None  # the parts' price levels, their years merged
+        self.doubtful: list[list[dict]] = []  # each part's doubtful rules (engine.doubtful), merged at the end
 
     def add(self, k: int, r: PartResult) -> None:
         self.sums.add(r.aggregates, r.first_year)
+        self.doubtful.append(r.doubtful or [])
         self.notes = merge_notes([self.notes, r.notes])
         if self.population is None:
             self.population = Population(0, str(self.path), "", {}, id_key_given=self.id_key_given)
@@ -270,7 +274,7 @@ class _Merge:
             aggregates=aggregates, grid=grid, population=pop, rows=self.spool, rules_used=dict(sorted(self.rules_used.items())),
             projected_months=sorted(self.projected), notes=self.notes, assumptions=render_notes(self.notes, pop.n),
             warnings=flag_warnings(self.flags), flags=dict(self.flags), chunks=self.chunks, partitions=self.partitions,
-            workers=self.workers, blocks=len(self.sources), prices=self.prices,
+            workers=self.workers, blocks=len(self.sources), prices=self.prices, doubtful=merge_doubtful(self.doubtful),
         )
 
     def __enter__(self) -> "_Merge":

@@ -21,6 +21,7 @@ from ..scenario import LoadedScenario
 from ..spool import MemoryRows, participant_rows
 from . import household_benefits, topup
 from . import publicfinance as pf
+from .doubtful import doubtful_rules
 from .inputs import run_notes
 from .plan import Plan, setup
 from .result import Detail, EngineResult, ExitGrid, flag_summary, flag_warnings
@@ -71,6 +72,7 @@ class _Context:
     equalisation: dict[int, tuple[np.ndarray, np.ndarray]]  # the chunk participants' utjämning rates per year ({} = off)
     productivity: np.ndarray  # state code × chunk month
     displacement: np.ndarray  # per state code
+    in_horizon: np.ndarray  # chunk participants × chunk months: inside the participant's horizon
 
 
 def _potential_wage(inputs: dict, ls: LoadedScenario) -> np.ndarray:
@@ -88,7 +90,10 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
     offset = int(exits.min() // 12 * 12)
     stop = int((exits.max() + horizon - 1) // 12 * 12 + 12)
     grid = ExitGrid(plan.grid.first_year + offset // 12, stop - offset, exits - offset, horizon)
-    mr = plan.mr.window(offset, stop)
+    months = np.arange(stop - offset)
+    in_horizon = (months[None, :] >= grid.exit_index[:, None]) & (months[None, :] < grid.exit_index[:, None] + horizon)
+    # the rules read for this chunk count as used in the months of its participants' horizons (engine/doubtful.py)
+    mr = plan.mr.window(offset, stop).using(np.flatnonzero(in_horizon.any(axis=0)))
     p = p_all.take(idx)
     inputs = {k: v[idx] for k, v in plan.inputs.items()}
     codes = {k: v[idx] for k, v in plan.codes.items()}
@@ -97,7 +102,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
     ctx = _Context(mr, grid, plan, {year: tuple(a[idx] for a in plan.rates[year]) for year in grid.years},
                    topup.norm(inputs, mr, ls), household_benefits.barnbidrag(inputs, mr), p, ls, cats,
                    {year: tuple(a[idx] for a in plan.equalisation[year]) for year in grid.years} if plan.equalisation else {},
-                   pf.productivity_table(mr, ls.scenario), pf.displacement_table(ls.scenario))
+                   pf.productivity_table(mr, ls.scenario), pf.displacement_table(ls.scenario), in_horizon)
     ledger: dict[str, dict[str, np.ndarray]] = {}
     flags: dict[str, np.ndarray] = {}
     tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
@@ -112,7 +117,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
 def _situation_flows(sit: Situation, ctx: _Context) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict]:
     """Every category's flows in one situation (rows × months), the states' warnings and the tax per year."""
     s = ctx.ls.scenario
-    items, warnings = state_items(sit, ctx.mr)
+    items, warnings = state_items(sit, ctx.mr, sit.take(ctx.in_horizon))
     flows = dict(items)
     tax = situation_tax(sit, items, ctx.grid, ctx.plan.tax_rules, ctx.rates, s.tax.temporary_work_reduction, ctx.p)
     flows.update(tax.flows)
@@ -137,7 +142,7 @@ def _public_finance(flows: dict[str, np.ndarray], sit: Situation, tax, ctx: _Con
     utjämning, the study-loan claim, the consumption tax and a public employer's flows, in place
     (engine/publicfinance.py); returns the rows flagged (productivity below the floor)."""
     s = ctx.ls.scenario
-    flags = pf.production(flows, sit, ctx.mr, s, ctx.productivity, ctx.displacement)
+    flags = pf.production(flows, sit, ctx.mr, s, ctx.productivity, ctx.displacement, sit.take(ctx.in_horizon))
     if s.study_loan == "ramboll" and "studielan" in flows:  # seed 004: the state's claim on the loan's repayment, at face value
         flows["studielan_fordran"] = flows["studielan"].copy()
     if s.actors.pension_system == "separate":
@@ -210,8 +215,10 @@ def _chunk_result(w: dict, k: int) -> tuple:
 
 
 def _chunk_result_light(k: int) -> tuple:
-    """In a forked worker: chunk k of the run in _SHARED, without the chunk's ledger."""
-    return _chunk_result(_SHARED, k)[:5] + (None,)
+    """In a forked worker: chunk k of the run in _SHARED, without the chunk's ledger, with the rules
+    this worker has read so far (the parent adds them: the doubtful rules a run names)."""
+    plan = _SHARED["plan"]
+    return _chunk_result(_SHARED, k)[:5] + (None, (plan.mr.used(), {y: set(v.read) for y, v in plan.tax_rules.items()}))
 
 
 def _chunk_results(shared: dict, workers: int):
@@ -249,8 +256,13 @@ class _Sums:
     ledger: Ledger | None = None
     tax: dict | None = None
 
-    def add(self, result: tuple, cats: dict, keep_ledger: bool, order: np.ndarray) -> int:
-        idx, offset, local, first_year, chunk_flags, chunk = result
+    def add(self, result: tuple, cats: dict, keep_ledger: bool, order: np.ndarray, plan: Plan) -> int:
+        idx, offset, local, first_year, chunk_flags, chunk = result[:6]
+        if len(result) > 6:  # a worker's record of the rules it read
+            months, tax_paths = result[6]
+            plan.mr.note_used(months)
+            for year, paths in tax_paths.items():
+                plan.tax_rules[year].read |= paths
         n = len(self.first_naive)
         for sit, flows in local.items():
             for cid, a in flows.items():
@@ -279,7 +291,8 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     does not depend on it. where: how the warnings name this file's rows ('where:row'; a
     dataset's part). progress(done, total) is called after each chunk."""
     s = ls.scenario
-    plan = setup(p, ls, book or RuleBook())
+    book = book or RuleBook()
+    plan = setup(p, ls, book)
     grid, n = plan.grid, len(p)
     potential_wage = _potential_wage(plan.inputs, ls)
     potential_missing = int(np.isnan(potential_wage).sum())
@@ -297,7 +310,7 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     done = 0
     with closing(_chunk_results(shared, workers)) as results:  # closing: the pool goes down also on an error here
         for result in results:  # in chunk order, whoever computed them
-            done += sums.add(result, cats, keep_ledger, order)
+            done += sums.add(result, cats, keep_ledger, order, plan)
             if progress is not None:
                 progress(done, n)
 
@@ -317,4 +330,5 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
         aggregates=aggregates, grid=grid.summary(), population=Population.of(p), rows=MemoryRows(participant_rows(p, sums.first_naive)),
         rules_used=plan.rules_used, projected_months=plan.projected, notes=notes, assumptions=render_notes(notes, n),
         warnings=flag_warnings(flags), flags=flags, chunks=len(chunks), workers=workers, detail=detail, prices=plan.prices,
+        doubtful=doubtful_rules(plan, book),
     )

@@ -51,9 +51,10 @@ def _sum(flows: dict[str, np.ndarray], ids, zeros: np.ndarray) -> np.ndarray:
 
 
 def production(flows: dict[str, np.ndarray], sit: Situation, mr: MonthRules, s: Scenario, productivity: np.ndarray,
-               displacement: np.ndarray) -> dict[str, np.ndarray]:
+               displacement: np.ndarray, in_horizon: np.ndarray) -> dict[str, np.ndarray]:
     """Production value, in place; returns the rows whose productivity is below the employer's
-    revealed-preference floor (lönekostnad − subsidy) / lönekostnad in some month."""
+    revealed-preference floor (lönekostnad − subsidy) / lönekostnad in some month of their horizon
+    (in_horizon: rows × months; a month outside it counts for nothing, so it flags nothing)."""
     zeros = np.zeros(sit.codes.shape)
     labour_cost = _sum(flows, LABOUR_COST_ITEMS, zeros)
     if not labour_cost.any():
@@ -68,7 +69,7 @@ def production(flows: dict[str, np.ndarray], sit: Situation, mr: MonthRules, s: 
     if s.production.convention == "ramboll":  # seed 004: the 0.18 of net product taxes to the state
         flows["produktion_indirekta_skatter"] = (factor - 1) * produced
     floor = np.divide(labour_cost - _sum(flows, SUBSIDY_ITEMS, zeros), labour_cost, out=np.zeros_like(labour_cost), where=labour_cost > 0)
-    below = ((share < floor - 1e-9) & (labour_cost > 0)).any(axis=1)
+    below = ((share < floor - 1e-9) & (labour_cost > 0) & in_horizon).any(axis=1)
     return {FLOOR_FLAG: below}
 
 

@@ -102,6 +102,7 @@ class EngineResult:
     workers: int = 1  # processes that computed the chunks
     detail: Detail | None = None  # per participant-month, only with keep_ledger=True
     prices: "PriceIndex | None" = None  # the price and wage levels used (engine/prices.py); the analysis deflates the sums with it
+    doubtful: list[dict] = field(default_factory=list)  # rule leaves of status unknown/assumed the run used (engine/doubtful.py)
 
     @property
     def ledger(self) -> Ledger | None:
@@ -150,7 +151,10 @@ def _flag_text(key: str, count: int, rows: str) -> str:
 def flag_warnings(summary: dict[str, tuple[int, list[str]]]) -> list[str]:
     """Warnings from the states' and the engine's flags (flag_summary), naming the first rows."""
     out = []
-    for key, (count, rows) in summary.items():
+    kinds = list(FLAG_TEXTS)
+    # in a fixed order (the kinds', then the keys'), whatever order the chunks or files found them in
+    for key in sorted(summary, key=lambda k: (kinds.index(k.partition(":")[0]) if k.partition(":")[0] in kinds else len(kinds), k)):
+        count, rows = summary[key]
         if count:
             shown = ", ".join(rows[:FLAG_ROWS_SHOWN]) + (" …" if count > FLAG_ROWS_SHOWN else "")
             out.append(_flag_text(key, count, shown))

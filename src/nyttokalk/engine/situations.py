@@ -158,9 +158,10 @@ def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict
     return out, mixing
 
 
-def state_items(sit: Situation, mr: MonthRules) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def state_items(sit: Situation, mr: MonthRules, in_horizon: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The monthly items of a situation's states (rows × months) and the states' warnings per row.
-    Items no state wrote are absent (zero)."""
+    Items no state wrote are absent (zero). in_horizon (rows × months): the cells inside their
+    participant's horizon — the months whose rules a state's figures rest on (MonthRules.using)."""
     n, m_count = sit.codes.shape
     flat = sit.codes.ravel().astype(np.int16)
     items: dict[str, np.ndarray] = {}
@@ -173,7 +174,8 @@ def state_items(sit: Situation, mr: MonthRules) -> tuple[dict[str, np.ndarray], 
         idx = order[bounds[sid]:bounds[sid + 1]]
         person, month = np.divmod(idx, m_count)
         cells = _cells(sit.inputs, person, month, sit.months_in_state.reshape(-1)[idx], sit.wage_level, "wage" in state.needs)
-        for key, values in state.flows(cells, mr).items():
+        counted = month if in_horizon is None else month[in_horizon.reshape(-1)[idx]]
+        for key, values in state.flows(cells, mr.using(counted)).items():  # the rules it reads: used in these months
             if key.startswith("warning:"):
                 w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))
                 w[person[values]] = True

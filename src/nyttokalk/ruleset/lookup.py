@@ -54,6 +54,7 @@ class RuleView:
         self.rules = rules
         self.day = day or dt.date(rules.year, 1, 1)
         self._values: dict[str, object] = {}
+        self.read: set[str] = set()  # every path read with at() (the doubtful rules a run names)
 
     @property
     def year(self) -> int:
@@ -85,6 +86,7 @@ class RuleView:
 
     def at(self, path: str, default=REQUIRED):
         """The value in force, in the code's units (module docstring); `default` where the rule is absent."""
+        self.read.add(path)
         if path in self._values:
             return self._values[path]
         leaf = self.leaf(path)
@@ -153,12 +155,15 @@ class MonthRules:
     wages.holiday_pay): a state function reads them from there."""
 
     def __init__(self, views: list[RuleView], months: np.ndarray, scenario, *, _cache: dict | None = None,
-                 _start: int = 0, _stop: int | None = None):
+                 _start: int = 0, _stop: int | None = None, _usage: dict | None = None, _using: np.ndarray | None = None):
         self._views = views  # the whole grid's
         self._months = np.asarray(months)  # the whole grid's: calendar year × 12 + month − 1
         self._cache = {} if _cache is None else _cache
         self._start = _start
         self._stop = len(views) if _stop is None else _stop
+        # which rule was read for which grid months (shared by every window and copy): path → bool per grid month
+        self._usage: dict[str, np.ndarray] = {} if _usage is None else _usage
+        self._using = _using  # this window's months a reader uses (using()); None: all of them
         self.scenario = scenario
         here = self._months[self._start:self._stop]
         self.calendar_year = (here // 12).astype(float)
@@ -198,7 +203,40 @@ class MonthRules:
     def window(self, start: int, stop: int) -> "MonthRules":
         """Months start … stop − 1 of this one (a chunk's calendar years); shares the cache."""
         return MonthRules(self._views, self._months, self.scenario, _cache=self._cache,
-                          _start=self._start + start, _stop=self._start + stop)
+                          _start=self._start + start, _stop=self._start + stop, _usage=self._usage)
+
+    def using(self, months: np.ndarray) -> "MonthRules":
+        """This window, recording every rule read through it as used in these of its months only (the
+        months of the cells a state function computes): the doubtful rules a run names (used())."""
+        months = np.unique(np.asarray(months, dtype=np.int64))
+        if self._using is not None:  # within the months this window already counts
+            months = np.intersect1d(months, self._using)
+        out = MonthRules(self._views, self._months, self.scenario, _cache=self._cache, _start=self._start, _stop=self._stop,
+                         _usage=self._usage, _using=months)
+        out.rules_used, out.projected_months = self.rules_used, self.projected_months
+        return out
+
+    def _note(self, path: str, months: np.ndarray | None = None) -> None:
+        """Record that `path` was read for these months of the window (default: the using() months, else all)."""
+        mark = self._usage.get(path)
+        if mark is None:
+            mark = self._usage[path] = np.zeros(len(self._views), dtype=bool)
+        if months is None:
+            months = self._using
+        if months is None:
+            mark[self._start:self._stop] = True
+        else:
+            mark[self._start + np.asarray(months, dtype=np.int64)] = True
+
+    def used(self) -> dict[str, np.ndarray]:
+        """Every rule read so far, with the grid months it was read for (bool per grid month)."""
+        return self._usage
+
+    def note_used(self, usage: dict[str, np.ndarray]) -> None:
+        """Add another process's record of rules read (a forked worker's chunks)."""
+        for path, mark in usage.items():
+            have = self._usage.get(path)
+            self._usage[path] = mark.copy() if have is None else (have | mark)
 
     def _resolved(self, path: str, default) -> _Resolved:
         key = (path, None if default is REQUIRED else ("default", default))
@@ -208,6 +246,7 @@ class MonthRules:
 
     def at(self, path: str, default=REQUIRED) -> np.ndarray:
         """A number (or a list of numbers) per month: an array (months,) or (months, k), read-only."""
+        self._note(path)
         return self._resolved(path, default).array(path)[self._start:self._stop]
 
     def has(self, path: str) -> np.ndarray:
@@ -217,6 +256,7 @@ class MonthRules:
     def groups(self, path: str, default=REQUIRED) -> list[tuple[np.ndarray, object]]:
         """[(months, value)] for each distinct value in force, in the order of their first month,
         so that a function loops over the few rule periods (bands, reductions), not the months."""
+        self._note(path)
         r = self._resolved(path, default)
         index = r.index[self._start:self._stop]
         order = sorted(set(index.tolist()), key=lambda g: int(np.argmax(index == g)))
@@ -224,6 +264,7 @@ class MonthRules:
 
     def cell_groups(self, path: str, month: np.ndarray, default=REQUIRED) -> Iterator[tuple[np.ndarray, object]]:
         """For cells in the given months: (mask of the cells, value) for each distinct value in force."""
+        self._note(path, month)
         r = self._resolved(path, default)
         index = r.index[self._start:self._stop][month]
         for g in np.unique(index):
