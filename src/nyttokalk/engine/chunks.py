@@ -4,6 +4,7 @@ month and month since exit, and added to the run's sums in chunk order."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from contextlib import closing
 from dataclasses import dataclass
@@ -19,19 +20,21 @@ from ..ruleset.loader import RuleBook
 from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..spool import MemoryRows, participant_rows
-from . import household_benefits, topup
+from . import household_benefits, segments, sums, topup
 from . import publicfinance as pf
 from .doubtful import doubtful_rules
 from .inputs import run_notes
 from .plan import Plan, setup
 from .result import Detail, EngineResult, ExitGrid, flag_summary, flag_warnings
-from .situations import Situation, chunk_situations, mix_after, state_items
-from .taxation import situation_tax
+from .segments import Calendar
+from .situations import Mixing, Situation, chunk_situations, state_items
+from .sums import SituationFlows
+from .taxation import YearlyTax, situation_tax
 
-# Participant-months per chunk. A chunk holds ~30 items × 4 situations of this many float64 cells
-# (~200 MB); smaller chunks stay in the CPU caches better: on the benchmark 2 000–3 000 participants
-# a chunk were fastest (bench/README.md). Results do not depend on it (tests/test_chunks.py).
-CHUNK_CELLS = 200_000
+# Participants per chunk. A chunk holds ~35 items × 3–4 situations of ~10–15 segments per participant
+# (float64): ~100 MB at 8 000 participants; larger chunks spend less time in Python per participant,
+# smaller ones stay in the CPU caches (bench/README.md). Results do not depend on it (tests/test_chunks.py).
+CHUNK_CELLS = 600_000  # participant-months (the horizon plus a year each)
 
 
 def chunk_participants(horizon: int) -> int:
@@ -48,9 +51,11 @@ def available_cpus() -> int:
 
 @dataclass
 class Chunk:
-    flows: dict[str, dict[str, np.ndarray]]  # situation → category → participants × chunk months (absent = 0)
+    outs: list[SituationFlows]  # each situation's flows over its segments
     exit_local: np.ndarray  # each participant's exit month in the chunk's months (sorted ascending)
     offset: int  # grid month of the chunk's first month
+    n_months: int  # the chunk's months
+    mixing: Mixing
     flags: dict[str, np.ndarray]
     tax: dict[str, dict[int, dict[str, np.ndarray]]]  # situation → calendar year → income-tax components per participant
     weight: np.ndarray  # chunk months: each month's weight in the per-participant sums (fixed prices)
@@ -62,17 +67,31 @@ class _Context:
 
     mr: MonthRules  # the chunk's months
     grid: ExitGrid  # the chunk's months
+    calendar: Calendar  # the chunk's stretches of months every participant shares
     plan: Plan
     rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # the chunk participants'
-    norm: np.ndarray  # the försörjningsstöd norm, chunk participants × months
-    barnbidrag: np.ndarray | None  # barnbidrag, flerbarnstillägg and studiehjälp, chunk participants × months (every situation alike); None: no children
+    norm: np.ndarray  # the försörjningsstöd norm, chunk participants × the calendar's stretches
+    barnbidrag: np.ndarray | None  # barnbidrag, flerbarnstillägg and studiehjälp, chunk participants × stretches (every situation alike); None: no children
     p: Participants  # the chunk's participants
     ls: LoadedScenario
     cats: dict  # the run's categories
     equalisation: dict[int, tuple[np.ndarray, np.ndarray]]  # the chunk participants' utjämning rates per year ({} = off)
     productivity: np.ndarray  # state code × chunk month
     displacement: np.ndarray  # per state code
-    in_horizon: np.ndarray  # chunk participants × chunk months: inside the participant's horizon
+    lo: np.ndarray  # per chunk participant: the first chunk month of its horizon (its exit)
+    hi: np.ndarray  # … and the month after the last
+    inputs: dict  # the chunk participants' inputs
+    _children: np.ndarray | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.lo)
+
+    def children(self) -> np.ndarray:
+        """The hemmavarande children, chunk participants × stretches (read when a housing cost needs them)."""
+        if self._children is None:
+            self._children = household_benefits.children_at_home(self.inputs, self.mr, self.calendar.first)
+        return self._children
 
 
 def _potential_wage(inputs: dict, ls: LoadedScenario) -> np.ndarray:
@@ -84,121 +103,117 @@ def _potential_wage(inputs: dict, ls: LoadedScenario) -> np.ndarray:
 
 def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.ndarray, potential_wage: np.ndarray | None,
                    cats: dict) -> Chunk:
-    """The ledger of participants idx (sorted by exit month) over the calendar years their horizons span."""
+    """The flows of participants idx (sorted by exit month) over the calendar years their horizons span."""
     horizon = plan.grid.horizon
     exits = plan.grid.exit_index[idx]
     offset = int(exits.min() // 12 * 12)
     stop = int((exits.max() + horizon - 1) // 12 * 12 + 12)
     grid = ExitGrid(plan.grid.first_year + offset // 12, stop - offset, exits - offset, horizon)
-    months = np.arange(stop - offset)
-    in_horizon = (months[None, :] >= grid.exit_index[:, None]) & (months[None, :] < grid.exit_index[:, None] + horizon)
+    lo = grid.exit_index.astype(np.int64)
+    hi = lo + horizon
     # the rules read for this chunk count as used in the months of its participants' horizons (engine/doubtful.py)
-    mr = plan.mr.window(offset, stop).using(np.flatnonzero(in_horizon.any(axis=0)))
+    in_horizon = np.flatnonzero(np.cumsum(np.bincount(lo, minlength=stop - offset + horizon + 1)
+                                          - np.bincount(hi, minlength=stop - offset + horizon + 1))[:stop - offset] > 0)
+    mr = plan.mr.window(offset, stop).using(in_horizon)
+    calendar = Calendar.of(mr)
     p = p_all.take(idx)
     inputs = {k: v[idx] for k, v in plan.inputs.items()}
     codes = {k: v[idx] for k, v in plan.codes.items()}
     situations, mixing = chunk_situations(p, codes, inputs, plan.duration[idx], grid, ls,
-                                          None if potential_wage is None else potential_wage[idx], mr, plan.wage_level[offset:stop])
-    ctx = _Context(mr, grid, plan, {year: tuple(a[idx] for a in plan.rates[year]) for year in grid.years},
-                   topup.norm(inputs, mr, ls), household_benefits.barnbidrag(inputs, mr), p, ls, cats,
+                                          None if potential_wage is None else potential_wage[idx], mr, calendar,
+                                          plan.wage_level[offset:stop])
+    ctx = _Context(mr, grid, calendar, plan, {year: tuple(a[idx] for a in plan.rates[year]) for year in grid.years},
+                   topup.norm(inputs, mr, ls, calendar.first), household_benefits.barnbidrag(inputs, mr, calendar.first), p, ls, cats,
                    {year: tuple(a[idx] for a in plan.equalisation[year]) for year in grid.years} if plan.equalisation else {},
-                   pf.productivity_table(mr, ls.scenario), pf.displacement_table(ls.scenario), in_horizon)
-    ledger: dict[str, dict[str, np.ndarray]] = {}
+                   pf.productivity_table(mr, ls.scenario), pf.displacement_table(ls.scenario), lo, hi, inputs)
+    outs: list[SituationFlows] = []
     flags: dict[str, np.ndarray] = {}
     tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
     for sit in situations:
-        ledger[sit.name], situation_flags, tax_detail[sit.name] = _situation_flows(sit, ctx)
+        out, situation_flags, tax_detail[sit.name] = _situation_flows(sit, ctx)
+        outs.append(out)
         if sit.warns:
             flags = situation_flags
-    mix_after(ledger, mixing, grid)
-    return Chunk(flows=ledger, exit_local=grid.exit_index, offset=offset, flags=flags, tax=tax_detail, weight=plan.weight[offset:stop])
+    return Chunk(outs, grid.exit_index, offset, stop - offset, mixing, flags, tax_detail, plan.weight[offset:stop])
 
 
-def _situation_flows(sit: Situation, ctx: _Context) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict]:
-    """Every category's flows in one situation (rows × months), the states' warnings and the tax per year."""
+def _situation_flows(sit: Situation, ctx: _Context) -> tuple[SituationFlows, dict[str, np.ndarray], dict]:
+    """Every category's flows in one situation (a month's amount per segment), the states' warnings and the tax per year."""
     s = ctx.ls.scenario
-    items, warnings = state_items(sit, ctx.mr, sit.take(ctx.in_horizon))
+    items, warnings = state_items(sit, ctx.mr, ctx.lo, ctx.hi, ctx.n)
+    tax = situation_tax(sit, items, ctx.grid.years, ctx.plan.tax_rules, ctx.rates, s.tax.temporary_work_reduction, ctx.p)
     flows = dict(items)
-    tax = situation_tax(sit, items, ctx.grid, ctx.plan.tax_rules, ctx.rates, s.tax.temporary_work_reduction, ctx.p)
     flows.update(tax.flows)
-    _household_benefits(sit, items, flows, tax.taxable, ctx)
-    flows["forsorjningsstod"] = topup.forsorjningsstod(sit, items, tax.taxable, tax.total, ctx.norm, ctx.mr, sit.take(ctx.grid.exit_index))
+    _household_benefits(sit, items, flows, tax, ctx)
+    sit, flows, tax, fs = _topup(sit, items, flows, tax, ctx)
+    flows["forsorjningsstod"] = fs
     # scenario unit costs: real resource use per person-month in a state, paid by a public actor
     for actor in UNIT_COST_PAYERS:
         for sid, per_actor in s.unit_costs.items():
             if actor in per_actor:
-                cost = (sit.codes == st.CODES[sid]) * float(per_actor[actor])
+                cost = (sit.seg.code == st.CODES[sid]) * float(per_actor[actor])
                 key = f"enhetskostnad_{actor}"
                 flows[key] = flows[key] + cost if key in flows else cost
     warnings.update(_public_finance(flows, sit, tax, ctx))
     unknown = set(flows) - set(ctx.cats)
     if unknown:
         raise KeyError(f"flows without a ledger category: {', '.join(sorted(unknown))}")
-    return flows, warnings, tax.by_year
+    return SituationFlows(sit.name, sit.seg, flows, sit.rows), warnings, tax.by_year
 
 
-def _public_finance(flows: dict[str, np.ndarray], sit: Situation, tax, ctx: _Context) -> dict[str, np.ndarray]:
+def _topup(sit: Situation, items: dict, flows: dict, tax: YearlyTax, ctx: _Context):
+    """(the situation, its flows and tax — cut where a jobbstimulans window begins or ends inside a
+    segment —, the försörjningsstöd per segment)."""
+    seg = sit.seg
+    inc = topup.income(sit, items, tax.taxable, tax.total, ctx.norm[seg.row, ctx.calendar.of_month[seg.start]])
+    fs = topup.forsorjningsstod(sit, inc)
+    rows = topup.stimulated_rows(sit, inc, ctx.mr, ctx.n)
+    if not rows.size:
+        return sit, flows, tax, fs
+    at_exit = np.where(sit.inputs["before_is_forsorjningsstod"], sit.inputs["months_in_state"], 0).astype(np.int64)
+    row, first, end = topup.jobbstimulans(sit, inc, fs, rows, ctx.mr, ctx.lo, at_exit)
+    if not len(row):
+        return sit, flows, tax, fs
+    m_count = len(ctx.mr)
+    cut, parent = segments.refine(seg, np.concatenate([row, row]), np.concatenate([first, end]), m_count)
+    sit = dataclasses.replace(sit, seg=cut)
+    window = np.isin(cut.row * (m_count + 1) + cut.start, row * (m_count + 1) + first)
+    fs = topup.forsorjningsstod(sit, inc.take(parent), window, topup.jobbstimulans_share(ctx.mr)[cut.start])
+    return sit, {k: v[parent] for k, v in flows.items()}, tax.take(parent), fs
+
+
+def _public_finance(flows: dict[str, np.ndarray], sit: Situation, tax: YearlyTax, ctx: _Context) -> dict[str, np.ndarray]:
     """Production and its share to the state, the pension system's contributions on benefits, the
     utjämning, the study-loan claim, the consumption tax and a public employer's flows, in place
-    (engine/publicfinance.py); returns the rows flagged (productivity below the floor)."""
+    (engine/publicfinance.py); returns the participants flagged (productivity below the floor)."""
     s = ctx.ls.scenario
-    flags = pf.production(flows, sit, ctx.mr, s, ctx.productivity, ctx.displacement, sit.take(ctx.in_horizon))
+    flags = pf.production(flows, sit, ctx.mr, s, ctx.productivity, ctx.displacement, ctx.lo, ctx.hi)
     if s.study_loan == "ramboll" and "studielan" in flows:  # seed 004: the state's claim on the loan's repayment, at face value
         flows["studielan_fordran"] = flows["studielan"].copy()
     if s.actors.pension_system == "separate":
-        pf.pension_on_benefits(flows, ctx.mr)
+        pf.pension_on_benefits(flows, ctx.mr, sit.seg.start)
     if ctx.equalisation:
         pf.equalisation(flows, sit, tax, ctx.grid.years, ctx.equalisation)
     if s.production.convention == "consumption_tax":
-        pf.consumption_tax(flows, ctx.cats, ctx.mr)
-    pf.by_employer(flows, sit.inputs["employer"])
+        pf.consumption_tax(flows, ctx.cats, ctx.mr, sit.seg.start)
+    pf.by_employer(flows, sit.inputs["employer"][sit.seg.row])
     return flags
 
 
-def _household_benefits(sit: Situation, items: dict, flows: dict, taxable: np.ndarray, ctx: _Context) -> None:
+def _household_benefits(sit: Situation, items: dict, flows: dict, tax: YearlyTax, ctx: _Context) -> None:
     """In place: barnbidrag and bostadsbidrag into the items (the top-up counts them) and the flows;
     bostadsersättning less the month's bostadsbidrag (förordning 2017:819 5 kap. 5 §)."""
+    seg = sit.seg
+    stretch = ctx.calendar.of_month[seg.start]
     if ctx.barnbidrag is not None:
-        items["barnbidrag"] = flows["barnbidrag"] = sit.take(ctx.barnbidrag)
-    bostadsbidrag = household_benefits.bostadsbidrag(sit, items, taxable, ctx.mr)
+        items["barnbidrag"] = flows["barnbidrag"] = ctx.barnbidrag[seg.row, stretch]
+    housing = ~np.isnan(sit.inputs["housing_cost"][sit.covers(ctx.n)])
+    children = ctx.children()[seg.row, stretch] if housing.any() else None
+    bostadsbidrag = household_benefits.bostadsbidrag(sit, items, tax, children, ctx.mr)
     if bostadsbidrag.any():
         items["bostadsbidrag"] = flows["bostadsbidrag"] = bostadsbidrag
     if "bostadsersattning" in items:
         items["bostadsersattning"] = flows["bostadsersattning"] = np.maximum(0.0, items["bostadsersattning"] - bostadsbidrag)
-
-
-def _accumulate(chunk: Chunk, cats: dict, horizon: int) -> tuple[dict, np.ndarray]:
-    """The chunk's in-horizon flows summed per situation and category as arrays chunk month × months
-    since exit, and each participant's first-year effect per actor (after − before, participants × ACTORS)."""
-    n = len(chunk.exit_local)
-    exits, starts = np.unique(chunk.exit_local, return_index=True)  # exit_local is sorted
-    rows = exits[:, None] + np.arange(horizon)[None, :]  # chunk month of each (exit group, month since exit)
-    cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
-    k = min(12, horizon)
-    first_year = np.zeros((n, len(ACTORS)))
-    gather = weights = None
-    local: dict[str, dict[str, np.ndarray]] = {}
-    for sit, flows in chunk.flows.items():
-        sign = {"after": 1.0, "before": -1.0}.get(sit)
-        for cid, c in cats.items():  # in the categories' fixed order: the per-participant sums do not depend on the chunk
-            a = flows.get(cid)
-            if a is None:
-                continue
-            m_count = a.shape[1]
-            if gather is None:  # flat index of each participant's months since exit 0 … horizon − 1
-                gather = (np.arange(n) * m_count + chunk.exit_local)[:, None] + np.arange(horizon)[None, :]
-            relative = a.reshape(-1)[gather]  # participants × months since exit
-            out = local.setdefault(sit, {})[cid] = np.zeros((m_count, horizon))
-            out[rows, cols] = np.add.reduceat(relative, starts, axis=0)  # (row, col) distinct: one exit month per group
-            if sign is not None:
-                if weights is None:  # each participant's first-year months weighted for fixed prices (engine/prices.py)
-                    weights = chunk.weight[chunk.exit_local[:, None] + np.arange(k)[None, :]]
-                total = (relative[:, :k] * weights).sum(axis=1)
-                for j, actor in enumerate(ACTORS):
-                    w = c.sign(actor)
-                    if w:
-                        first_year[:, j] += sign * w * total
-    return local, first_year
 
 
 # what forked worker processes compute on: set in the parent before the pool forks (no pickling)
@@ -210,7 +225,9 @@ def _chunk_result(w: dict, k: int) -> tuple:
     chunk month × months since exit arrays, first-year effects, flags, the chunk)."""
     idx = w["chunks"][k]
     chunk = _compute_chunk(w["plan"], w["p"], w["ls"], idx, w["potential_wage"], w["cats"])
-    local, first_year = _accumulate(chunk, w["cats"], w["plan"].grid.horizon)
+    horizon = w["plan"].grid.horizon
+    local = sums.aggregates(chunk.outs, w["cats"], chunk.exit_local, horizon, chunk.n_months, chunk.mixing)
+    first_year = sums.first_year(chunk.outs, w["cats"], chunk.exit_local, horizon, chunk.weight, chunk.mixing)
     return idx, chunk.offset, local, first_year, chunk.flags, chunk
 
 
@@ -273,8 +290,9 @@ class _Sums:
         if keep_ledger:  # one chunk of every participant: back in the participants' order
             inverse = np.empty(n, dtype=int)
             inverse[order] = np.arange(n)
+            per_month = sums.ledger(chunk.outs, n, chunk.n_months, chunk.exit_local, chunk.mixing)
             self.ledger = Ledger(categories=cats, flows={
-                sit: {cid: a[inverse] for cid, a in flows.items()} for sit, flows in chunk.flows.items()})
+                sit: {cid: a[inverse] for cid, a in flows.items()} for sit, flows in per_month.items()})
             self.ledger.check_balance()
             self.tax = {sit: {y: {k: v[inverse] for k, v in comp.items()} for y, comp in years.items()}
                         for sit, years in chunk.tax.items() if sit != "after_fallback"}

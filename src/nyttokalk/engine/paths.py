@@ -1,7 +1,9 @@
 """Before states as the law runs them (docs/method.md 2.5).
 
-A state code matrix (participants × months) starts as each participant's state; `follow` moves
-the cells along the law's path by the months on the path before each month (`months_in_state`):
+The state codes of a situation's cells (stretches of participant-months, engine/segments.py) start as
+each participant's state; `follow` moves the cells along the law's path by the months on the path
+before each cell's month (`months_in_state`), and `path_steps` says at which months on the path a
+path may end, so that the engine cuts the stretches there:
 
 - etableringsersättning ends after the programme's months (transfers.etableringsersattning.max_months),
   then the scenario's next state (paths.after_etablering);
@@ -29,13 +31,27 @@ import numpy as np
 from .. import states as st
 from ..ruleset.lookup import MonthRules
 from ..states import unemployment
-from ..states.cells import Cells, age_in_month
+from ..states.cells import Cells, age_in_month, day_steps
 
 CellsOf = Callable[[np.ndarray], Cells]  # the Cells of the flat indices of a situation's matrix
 
 ETABLERING, A_KASSA, AKTIVITETSERSATTNING = (st.CODES[x] for x in ("etableringsersattning", "a_kassa", "aktivitetsersattning"))
 AKTIVITETSSTOD, UTVECKLINGSERSATTNING = st.CODES["aktivitetsstod"], st.CODES["utvecklingsersattning"]
 PATH_CODES = np.array([ETABLERING, A_KASSA, AKTIVITETSERSATTNING, AKTIVITETSSTOD, UTVECKLINGSERSATTNING])  # the states follow changes
+
+
+def path_steps(code: int, c: Cells, r: MonthRules) -> np.ndarray | None:
+    """Cells × k: the months_in_state at which the path of cells in state `code` may end (the engine cuts
+    a stretch of months there, engine/segments.py); None: it does not end with the months (paths.static,
+    or a state whose path is by age, which changes only in January)."""
+    if r.scenario.paths.static:
+        return None
+    if code == ETABLERING:
+        return r.at("transfers.etableringsersattning.max_months")[c.month][:, None].astype(float)
+    if code == A_KASSA:
+        days, per_month = unemployment.period_days(c, r)
+        return day_steps(days[:, None], per_month)
+    return None
 
 
 def _ends(flat: np.ndarray, code: int, cells_of: CellsOf, ended: Callable[[Cells], np.ndarray], next_code: int) -> None:

@@ -9,7 +9,7 @@
 - the study-loan claim (Ramboll's convention only);
 - the employer's flows moved to a public employer (lon → lon@kommun).
 
-Every function works on whole situations (rows × months); none loops over participants.
+Every function works on a whole situation's segments (a month's amounts per segment); none loops over participants.
 """
 
 from __future__ import annotations
@@ -51,39 +51,41 @@ def _sum(flows: dict[str, np.ndarray], ids, zeros: np.ndarray) -> np.ndarray:
 
 
 def production(flows: dict[str, np.ndarray], sit: Situation, mr: MonthRules, s: Scenario, productivity: np.ndarray,
-               displacement: np.ndarray, in_horizon: np.ndarray) -> dict[str, np.ndarray]:
-    """Production value, in place; returns the rows whose productivity is below the employer's
-    revealed-preference floor (lönekostnad − subsidy) / lönekostnad in some month of their horizon
-    (in_horizon: rows × months; a month outside it counts for nothing, so it flags nothing)."""
-    zeros = np.zeros(sit.codes.shape)
+               displacement: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> dict[str, np.ndarray]:
+    """Production value, in place; returns the chunk participants whose productivity is below the
+    employer's revealed-preference floor (lönekostnad − subsidy) / lönekostnad in some month of their
+    horizon (lo … hi − 1 per participant; a month outside it counts for nothing, so it flags nothing)."""
+    seg = sit.seg
+    zeros = np.zeros(len(seg))
     labour_cost = _sum(flows, LABOUR_COST_ITEMS, zeros)
     if not labour_cost.any():
         return {}
-    share = productivity[sit.codes, np.arange(sit.codes.shape[1])[None, :]]
+    share = productivity[seg.code, seg.start]
     produced = share * labour_cost  # at factor value (the employer's cost), every employer
-    factor = mr.at("economy.production_market_price_factor")[None, :]
+    factor = mr.at("economy.production_market_price_factor")[seg.start]
     flows["produktion"] = produced  # a public employer's part becomes a memo (by_employer)
     flows["produktion_marknadspris"] = factor * produced  # samhällsekonomi: at market prices (memo)
     if displacement.any():
-        flows["undantrangning"] = displacement[sit.codes] * flows["produktion_marknadspris"]  # samhällsekonomi (memo)
+        flows["undantrangning"] = displacement[seg.code] * flows["produktion_marknadspris"]  # samhällsekonomi (memo)
     if s.production.convention == "ramboll":  # seed 004: the 0.18 of net product taxes to the state
         flows["produktion_indirekta_skatter"] = (factor - 1) * produced
     floor = np.divide(labour_cost - _sum(flows, SUBSIDY_ITEMS, zeros), labour_cost, out=np.zeros_like(labour_cost), where=labour_cost > 0)
-    below = ((share < floor - 1e-9) & (labour_cost > 0) & in_horizon).any(axis=1)
-    return {FLOOR_FLAG: below}
+    in_horizon = np.minimum(seg.end, hi[seg.row]) > np.maximum(seg.start, lo[seg.row])
+    below = (share < floor - 1e-9) & (labour_cost > 0) & in_horizon
+    return {FLOOR_FLAG: np.bincount(seg.row[below], minlength=len(lo)) > 0}
 
 
-def pension_on_benefits(flows: dict[str, np.ndarray], mr: MonthRules) -> None:
+def pension_on_benefits(flows: dict[str, np.ndarray], mr: MonthRules, month: np.ndarray) -> None:
     """Lag (1998:676) om statlig ålderspensionsavgift 2 §: the state pays a share of the benefits
-    listed in the rules to the pension system, in place."""
-    rate = mr.at("pension_system.state_contribution_rate")[None, :]
+    listed in the rules to the pension system, in place (month: each segment's)."""
+    rate = mr.at("pension_system.state_contribution_rate")[month]
     base = None
     for months, benefits in mr.groups("pension_system.state_contribution_benefits"):
         mask = np.zeros(len(mr), dtype=bool)
         mask[months] = True
         for cid in benefits:
             if cid in flows:
-                part = np.where(mask[None, :], flows[cid], 0.0)
+                part = np.where(mask[month], flows[cid], 0.0)
                 base = part if base is None else base + part
     if base is not None:
         flows["statlig_alderspensionsavgift"] = rate * base
@@ -93,18 +95,15 @@ def equalisation(flows: dict[str, np.ndarray], sit: Situation, tax: YearlyTax, y
                  rates: dict[int, tuple[np.ndarray, np.ndarray]]) -> None:
     """Lag (2004:773) 3–7 §§: the kommun and the region each give up their utjämning rate × the
     beskattningsbar förvärvsinkomst, spread over the year's months like the tax, in place."""
-    kommun, region = np.zeros(sit.codes.shape), np.zeros(sit.codes.shape)
-    for k, year in enumerate(years):
-        cols = slice(12 * k, 12 * k + 12)
-        bfi = tax.by_year[year]["bfi"][:, None] * tax.share[:, cols]
-        kommun_rate, region_rate = (sit.take(a)[:, None] for a in rates[year])
-        kommun[:, cols] = kommun_rate * bfi
-        region[:, cols] = region_rate * bfi
-    flows["utjamning_kommun"] = kommun
-    flows["utjamning_region"] = region
+    bfi = tax.per_segment({y: c["bfi"] for y, c in tax.by_year.items()}, years) * tax.share
+    row = sit.seg.row
+    kommun_rate = np.stack([rates[y][0] for y in years], axis=1)[row, tax.year]
+    region_rate = np.stack([rates[y][1] for y in years], axis=1)[row, tax.year]
+    flows["utjamning_kommun"] = kommun_rate * bfi
+    flows["utjamning_region"] = region_rate * bfi
 
 
-def consumption_tax(flows: dict[str, np.ndarray], cats: dict[str, Category], mr: MonthRules) -> None:
+def consumption_tax(flows: dict[str, np.ndarray], cats: dict[str, Category], mr: MonthRules, month: np.ndarray) -> None:
     """Indirect taxes (moms, punktskatter) on the individ's consumption, in place: rate ×
     consumption share × disposable income (the individ's cash after income tax, every benefit and
     försörjningsstöd, without the study loan)."""
@@ -115,17 +114,18 @@ def consumption_tax(flows: dict[str, np.ndarray], cats: dict[str, Category], mr:
         if sign and c.disposable:
             disposable = sign * amount if disposable is None else disposable + sign * amount
     if disposable is not None:
-        flows["indirekta_skatter"] = (mr.at("economy.indirect_tax_rate") * mr.at("economy.consumption_share"))[None, :] * disposable
+        flows["indirekta_skatter"] = (mr.at("economy.indirect_tax_rate") * mr.at("economy.consumption_share"))[month] * disposable
 
 
 def by_employer(flows: dict[str, np.ndarray], employer: np.ndarray) -> None:
-    """The employer's flows of rows with a public employer moved to that actor's categories
-    (lon → lon@kommun), in place; employer: each row's index into actors.EMPLOYERS."""
-    actor = np.array([EMPLOYER_ACTOR[e] for e in EMPLOYERS], dtype=object)[employer]
-    public = {a: (actor == a)[:, None] for a in PUBLIC_EMPLOYERS if (actor == a).any()}
+    """The employer's flows of segments with a public employer moved to that actor's categories
+    (lon → lon@kommun), in place; employer: each segment's index into actors.EMPLOYERS."""
+    actor = np.array([EMPLOYER_ACTOR[e] for e in EMPLOYERS], dtype=object)
+    public = {a: np.array([x == a for x in actor])[employer] for a in PUBLIC_EMPLOYERS}
+    public = {a: rows for a, rows in public.items() if rows.any()}
     if not public:
         return
-    private = ~np.isin(actor, list(PUBLIC_EMPLOYERS))[:, None]
+    private = ~np.array([x in PUBLIC_EMPLOYERS for x in actor])[employer]
     for cid in EMPLOYER_ITEMS:
         if cid not in flows:
             continue

@@ -1,9 +1,13 @@
-"""The situations of a chunk: which state each participant is in each month before and after the
-project, when a subsidised job ends, what follows it, and the states' monthly items.
+"""The situations of a chunk: which state each participant is in before and after the project, when
+a subsidised job ends, what follows it, and the states' items — over segments, stretches of months
+in which nothing a participant's flows depend on changes (engine/segments.py).
 
-A situation is a matrix of state codes (participants × months) with what the engine needs to
-compute it (`Situation`); the engine treats every situation alike. The after situation is mixed
-from keeping the job (p) and falling back (1 − p), then with the monthly drop-off (`mix_after`).
+A situation is a table of segments with what the engine needs to compute it (`Situation`); the
+engine treats every situation alike. The before states follow the law's paths (engine/paths.py):
+each participant's months are cut at the calendar's cuts and where the participant's path or the
+amounts of its state change (`paths.path_steps`, `State.steps`), found by reading ahead until no
+stretch needs a further cut. The after situation is mixed from keeping the job (p) and falling
+back (1 − p), then with the monthly drop-off, in the sums (engine/sums.py).
 """
 
 from __future__ import annotations
@@ -18,29 +22,31 @@ from ..participants import Participants
 from ..ruleset.lookup import MonthRules
 from ..scenario import LoadedScenario
 from ..states.cells import Cells
-from .paths import PATH_CODES, follow
+from . import segments as sg
+from .paths import PATH_CODES, follow, path_steps
 from .result import ExitGrid
-
+from .segments import Calendar, Segments
 
 _STATE_ITEMS = frozenset(STATE_ITEMS)
+# the states whose amounts or path change with the months on it: their participants' months are cut where they do
+TIMED_CODES = np.union1d(PATH_CODES, [st.CODES[sid] for sid, s in st.STATES.items() if s.steps is not None])
+MAX_LOOKS = 16  # rounds of reading ahead for cuts (each finds the cuts of the states the last one revealed; 2–3 in practice)
 
 
 @dataclass
 class Situation:
-    """One trajectory of a chunk's participants (or of some of them: `rows`)."""
+    """One trajectory of a chunk's participants (or of some of them: `rows`), as segments."""
 
     name: str  # before | after | after_fallback | potential
-    codes: np.ndarray  # rows × months: the state each month
-    months_in_state: np.ndarray  # rows × months: months on the state's path before the month (engine/paths.py)
-    inputs: dict[str, np.ndarray]  # the rows' inputs (the potential: everyone's wage)
-    observed: np.ndarray  # rows × months: observed försörjningsstöd (NaN: the modelled top-up)
-    rows: np.ndarray | None = None  # the chunk participants it covers; None: all
+    seg: Segments  # sorted by participant (chunk index) and month
+    inputs: dict[str, np.ndarray]  # the chunk participants' inputs (the potential: everyone's wage)
+    rows: np.ndarray | None = None  # the chunk participants it covers (ascending); None: all
     warns: bool = False  # the states' warnings are taken from this trajectory
-    wage_level: np.ndarray | None = None  # the wage index over the months (None: wages as at exit)
+    wage_level: np.ndarray | None = None  # the wage index over the chunk's months (None: wages as at exit)
 
-    def take(self, per_participant: np.ndarray) -> np.ndarray:
-        """A per-participant (first axis) array of the chunk restricted to this situation's rows."""
-        return per_participant if self.rows is None else per_participant[self.rows]
+    def covers(self, n: int) -> np.ndarray:
+        """The chunk participants it covers."""
+        return np.arange(n) if self.rows is None else self.rows
 
 
 @dataclass
@@ -51,6 +57,7 @@ class Mixing:
     rows: np.ndarray
     keep_p: float | None
     dropoff: float
+    fallback: bool = False  # the fall-back situation is computed (rows mix keep_p × after + (1 − keep_p) × fall-back)
 
 
 def durations(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
@@ -79,126 +86,18 @@ def durations(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls:
     return dur
 
 
-def _cells_maker(inputs: dict, months_in_state: np.ndarray, m_count: int, wage_level: np.ndarray | None = None):
-    """A function from flat indices of a rows × months matrix to their Cells."""
-    flat_months = months_in_state.reshape(-1)
 
-    def cells_of(idx: np.ndarray) -> Cells:
-        person, month = np.divmod(idx, m_count)
-        return _cells(inputs, person, month, flat_months[idx], wage_level, with_wage=False)
-
-    return cells_of
-
-
-def _path(start: np.ndarray, months_in_state: np.ndarray, inputs: dict, mr: MonthRules) -> np.ndarray:
-    """Rows × months: the codes of the states `start` (one per row) moved along the law's paths; only
-    the rows that start in a state with a path are followed."""
-    codes = np.array(np.broadcast_to(start[:, None], months_in_state.shape), dtype=np.int64)
-    rows = np.flatnonzero(np.isin(start, PATH_CODES))
-    if rows.size:
-        sub = {k: v[rows] for k, v in inputs.items()}
-        codes[rows] = follow(codes[rows], _cells_maker(sub, months_in_state[rows], months_in_state.shape[1]), mr)
-    return codes
-
-
-def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, grid: ExitGrid,
-                     ls: LoadedScenario, potential_wage: np.ndarray | None, mr: MonthRules,
-                     wage_level: np.ndarray | None = None) -> tuple[list[Situation], Mixing]:
-    """The situations of a chunk's participants over the chunk's months (grid, mr: the chunk's).
-
-    Each state code matrix follows the law's paths (engine/paths.py): the before state from
-    months_in_state at the exit (held under paths.static), an after state from its first month,
-    the fall-back from where the before path has the person then."""
-    s = ls.scenario
-    n, m_count = len(p), grid.n_months
-    month_idx = np.arange(m_count)[None, :]
-    exit_idx = grid.exit_index[:, None]
-    after_started = month_idx >= exit_idx
-    since_exit = month_idx - exit_idx
-    start = inputs["months_in_state"][:, None]
-    before_in_state = np.broadcast_to(start, (n, m_count)).astype(float) if s.paths.static else np.maximum(0.0, start + since_exit)
-    before_codes = _path(codes["before"], before_in_state, inputs, mr)
-    after_in_state = np.where(after_started, since_exit, before_in_state).astype(float)
-    after_codes = np.where(after_started, _path(codes["after"], np.maximum(since_exit, 0).astype(float), inputs, mr), before_codes)
-
-    # A subsidised job ends after its duration: with probability p the person keeps the job
-    # unsubsidised ("after"), otherwise falls back to the before state ("after_fallback").
-    # Per participant, whether the job ends before the end of the calendar year of the horizon's last
-    # month: an end just after the horizon still changes that year's income tax and so the months counted.
-    ended = month_idx >= (grid.exit_index + duration)[:, None]
-    keep_p = s.persistence.keep_job_probability
-    last_tax_month = (grid.exit_index + grid.horizon - 1) // 12 * 12 + 11
-    mixed = np.isfinite(duration) & (grid.exit_index + duration <= last_tax_month)
-    mixing = Mixing(np.flatnonzero(mixed), keep_p, s.persistence.monthly_dropoff)
-
-    # unchanged (oförändrad, or after = before): the after situation is the before situation, month for
-    # month (the path and a benefit's level that depends on time on it are the before state's)
-    unchanged = ((p.after == st.OFORANDRAD) | (p.after == p.before))[:, None]
-    after_codes = np.where(unchanged, before_codes, after_codes)
-    after_in_state = np.where(unchanged, before_in_state, after_in_state)
-    before_amount = np.broadcast_to(p.before_amount[:, None], (n, m_count))
-    after_amount = np.where(after_started, p.after_amount[:, None], before_amount)
-
-    out = [Situation("before", before_codes, before_in_state, inputs, before_amount.copy(), wage_level=wage_level),
-           Situation("after", np.where(ended, st.CODES["arbete"], after_codes) if mixed.any() else after_codes,
-                     after_in_state, inputs, after_amount, warns=True, wage_level=wage_level)]
-    if potential_wage is not None:
-        out.append(Situation("potential", np.where(after_started, st.CODES["arbete"], before_codes), np.where(after_started, since_exit, before_in_state),
-                             {**inputs, "wage": potential_wage}, np.where(after_started, np.nan, before_amount), wage_level=wage_level))
-    if mixed.any() and keep_p is not None and keep_p < 1:
-        # keep_p is required when a job ends inside the horizon (inputs.check_scenario_choices); when it
-        # ends only after the horizon and none is given, the job is kept (the pay, hence the tax, is the same).
-        # The fall-back trajectory differs from the kept one only for participants whose job ends: computed for them only.
-        # It returns to where the before path has the person in the month the job ends.
-        rows = mixing.rows
-        kept_on = (after_started & ~ended)[rows]
-        out.append(Situation("after_fallback", np.where(ended, before_codes, after_codes)[rows],
-                             np.where(ended, before_in_state, after_in_state)[rows], {k: v[rows] for k, v in inputs.items()},
-                             np.where(kept_on, p.after_amount[rows, None], before_amount[rows]), rows=rows, wage_level=wage_level))
-    return out, mixing
-
-
-def state_items(sit: Situation, mr: MonthRules, in_horizon: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The monthly items of a situation's states (rows × months) and the states' warnings per row.
-    Items no state wrote are absent (zero). in_horizon (rows × months): the cells inside their
-    participant's horizon — the months whose rules a state's figures rest on (MonthRules.using)."""
-    n, m_count = sit.codes.shape
-    flat = sit.codes.ravel().astype(np.int16)
-    items: dict[str, np.ndarray] = {}
-    warnings: dict[str, np.ndarray] = {}
-    # the cells of each state, in order: one stable (radix) sort instead of a comparison per state
-    order = np.argsort(flat, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(flat, minlength=len(st.IDS)))])
-    for sid in np.flatnonzero(np.diff(bounds)):
-        state = st.STATES[st.IDS[sid]]
-        idx = order[bounds[sid]:bounds[sid + 1]]
-        person, month = np.divmod(idx, m_count)
-        cells = _cells(sit.inputs, person, month, sit.months_in_state.reshape(-1)[idx], sit.wage_level, "wage" in state.needs)
-        counted = month if in_horizon is None else month[in_horizon.reshape(-1)[idx]]
-        for key, values in state.flows(cells, mr.using(counted)).items():  # the rules it reads: used in these months
-            if key.startswith("warning:"):
-                w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))
-                w[person[values]] = True
-            elif key not in _STATE_ITEMS:
-                raise KeyError(f"state {state.id} returned {key!r}, which is not a ledger category a state computes "
-                               "(add a Category with source STATE in ledger.categories)")
-            else:
-                target = items.get(key)
-                if target is None:
-                    target = items[key] = np.zeros(flat.shape)
-                target[idx] = values  # the states' cells are disjoint
-    return {k: v.reshape(n, m_count) for k, v in items.items()}, warnings
-
-
-def _cells(v: dict, person: np.ndarray, month: np.ndarray, months_in_state: np.ndarray, wage_level: np.ndarray | None,
-           with_wage: bool = True) -> Cells:
+def segment_cells(v: dict, seg: Segments, idx: np.ndarray, wage_level: np.ndarray | None = None, with_wage: bool = True) -> Cells:
+    """The Cells of segments idx: each participant's inputs, the segment's first month, its months on
+    the path there and its length."""
+    person, month = seg.row[idx], seg.start[idx]
     wage = v["wage"][person] if with_wage else np.full(len(person), np.nan)
     if with_wage and wage_level is not None:  # the wage at exit follows the wage index (docs/method.md 6.7)
         wage = wage * (wage_level[month] / v["wage_level_at_exit"][person])
     return Cells(
         person=person,
         month=month,
-        months_in_state=months_in_state,
+        months_in_state=seg.mis[idx],
         age=v["age"][person],
         birth_year=v["birth_year"][person],
         wage=wage,
@@ -210,29 +109,168 @@ def _cells(v: dict, person: np.ndarray, month: np.ndarray, months_in_state: np.n
         child_birth_year=v["child_birth_year"][person],
         adults=v["adults"][person],
         housing_cost=v["housing_cost"][person],
+        span=seg.length[idx],
     )
 
 
-def mix_after(ledger: dict[str, dict[str, np.ndarray]], mixing: Mixing, grid: ExitGrid) -> None:
-    """The expected after situation, in place: keep (p) and fall back (1 − p), then a monthly
-    drop-off back to the before state. Both are linear mixtures of balanced ledgers, so the ledger
-    still balances. Removes the fall-back situation."""
-    fallback = ledger.pop("after_fallback", None)
-    after = ledger["after"]
-    n, m_count = grid.exit_index.shape[0], grid.n_months
-    zeros = np.zeros((n, m_count))
-    if fallback is not None:
-        # only the participants whose job ends are mixed: the others' after situation stays exactly as computed
-        rows, keep_p = mixing.rows, mixing.keep_p
-        for cat in set(after) | set(fallback):
-            a = after[cat] if cat in after else np.zeros((n, m_count))  # each situation's arrays are its own: changed in place
-            f = fallback.get(cat)
-            a[rows] = keep_p * a[rows] + (1 - keep_p) * (f if f is not None else 0.0)
-            after[cat] = a
-    d = mixing.dropoff
-    if d > 0:
-        since_exit = np.maximum(0, np.arange(m_count)[None, :] - grid.exit_index[:, None])
-        survival = (1 - d) ** since_exit
-        before = ledger["before"]
-        for cat in set(after) | set(before):
-            after[cat] = survival * after.get(cat, zeros) + (1 - survival) * before.get(cat, zeros)
+def _followed(table: Segments, inputs: dict, mr: MonthRules) -> np.ndarray:
+    """The state of each segment: its participant's starting state (table.code) moved along the law's path."""
+    codes = table.code.copy()
+    sel = np.flatnonzero(np.isin(table.code, PATH_CODES))
+    if sel.size:
+        codes[sel] = follow(codes[sel], lambda idx: segment_cells(inputs, table, sel[idx], with_wage=False), mr)
+    return codes
+
+
+def _step_cuts(table: Segments, codes: np.ndarray, inputs: dict, mr: MonthRules) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, months) where a segment whose months on the path grow must be cut: where its path may end or
+    its state's amounts change (read ahead, quietly)."""
+    found_rows, found_months = [], []
+    moving = (table.slope > 0) & (table.length > 1)
+    for code in np.intersect1d(np.unique(codes[moving]), TIMED_CODES):
+        idx = np.flatnonzero(moving & (codes == code))
+        cells = segment_cells(inputs, table, idx, with_wage=False)
+        state = st.STATES[st.IDS[code]]
+        for steps in (path_steps(int(code), cells, mr), state.steps(cells, mr) if state.steps is not None else None):
+            if steps is None or not steps.size:
+                continue
+            month = table.start[idx][:, None] + (steps - table.mis[idx][:, None])
+            inside = np.isfinite(month) & (month > table.start[idx][:, None]) & (month < table.end[idx][:, None])
+            found_rows.append(np.broadcast_to(table.row[idx][:, None], month.shape)[inside])
+            found_months.append(month[inside].astype(np.int64))
+    if not found_rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(found_rows), np.concatenate(found_months)
+
+
+def _path(start: np.ndarray, n: int, m_count: int, rows: np.ndarray, months: np.ndarray, calendar: Calendar, mis_at,
+          inputs: dict, mr: MonthRules) -> Segments:
+    """The segments of each participant's months from the states `start` (one per participant) along the law's
+    paths, cut at the calendar, at the (rows, months) given and wherever a path or a state's amounts change.
+    mis_at(row, month) → (months on the path, 1.0 where they grow with the month else 0.0)."""
+    row, first, length = sg.tile(n, m_count, rows, months, calendar.cuts)
+    mis, slope = mis_at(row, first)
+    table = Segments(row, first, length, start[row], mis, slope, np.full(len(row), np.nan))
+    quiet = mr.quiet()
+    for _ in range(MAX_LOOKS):
+        cut_rows, cut_months = _step_cuts(table, _followed(table, inputs, quiet), inputs, quiet)
+        if not cut_rows.size:
+            break
+        table, _ = sg.refine(table, cut_rows, cut_months, m_count)
+    return table.with_(code=_followed(table, inputs, mr))  # the rules read here count as used
+
+
+def _paths(codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, grid: ExitGrid, calendar: Calendar, mr: MonthRules,
+           static: bool) -> tuple[Segments, Segments]:
+    """The before path (from months_in_state at the exit; held under paths.static) and the after path
+    (from 0 in the exit month, cut where a subsidised job ends) of every chunk participant, over all its months."""
+    n, m_count = len(grid.exit_index), grid.n_months
+    exits = grid.exit_index.astype(np.int64)
+    start = inputs["months_in_state"]
+    began = (exits - start).astype(np.int64)  # the month the before state began (its months grow from there)
+    timed = np.isin(codes["before"], TIMED_CODES) & (not static)
+    if static:
+        def before_mis(row, month):
+            return start[row].astype(float), np.zeros(len(row))
+    else:
+        def before_mis(row, month):
+            return np.maximum(0.0, start[row] + month - exits[row]), (month >= began[row]).astype(float)
+
+    def after_mis(row, month):
+        return np.maximum(0, month - exits[row]).astype(float), (month >= exits[row]).astype(float)
+
+    rows = np.arange(n)
+    before = _path(codes["before"], n, m_count, rows[timed], began[timed], calendar, before_mis, inputs, mr)
+    ends = np.isfinite(duration)
+    after = _path(codes["after"], n, m_count, np.concatenate([rows, rows[ends]]),
+                  np.concatenate([exits, (exits + duration)[ends].astype(np.int64)]), calendar, after_mis, inputs, mr)
+    return before, after
+
+
+def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, grid: ExitGrid,
+                     ls: LoadedScenario, potential_wage: np.ndarray | None, mr: MonthRules, calendar: Calendar,
+                     wage_level: np.ndarray | None = None) -> tuple[list[Situation], Mixing]:
+    """The situations of a chunk's participants over the chunk's months (grid, mr: the chunk's).
+
+    The before state follows the law's path from months_in_state at the exit (held under paths.static),
+    an after state its own from its first month, the fall-back returns to where the before path has
+    the person then."""
+    s = ls.scenario
+    n, m_count = len(p), grid.n_months
+    exits = grid.exit_index.astype(np.int64)
+    before, after_path = _paths(codes, inputs, duration, grid, calendar, mr, s.paths.static)
+    zero, end = np.zeros(n, dtype=np.int64), np.full(n, m_count, dtype=np.int64)
+    pre = sg.clip(before, zero, exits)
+    before_amount, after_amount = p.before_amount, p.after_amount
+
+    # A subsidised job ends after its duration: with probability p the person keeps the job
+    # unsubsidised ("after"), otherwise falls back to the before state ("after_fallback").
+    # Per participant, whether the job ends before the end of the calendar year of the horizon's last
+    # month: an end just after the horizon still changes that year's income tax and so the months counted.
+    ended = np.where(np.isfinite(duration), exits + np.where(np.isfinite(duration), duration, 0), m_count).astype(np.int64)
+    keep_p = s.persistence.keep_job_probability
+    last_tax_month = (exits + grid.horizon - 1) // 12 * 12 + 11
+    mixed = np.isfinite(duration) & (ended <= last_tax_month)
+    mixing = Mixing(np.flatnonzero(mixed), keep_p, s.persistence.monthly_dropoff)
+
+    # unchanged (oförändrad, or after = before): the after situation is the before situation, month for
+    # month (the path and a benefit's level that depends on time on it are the before state's)
+    unchanged = (p.after == st.OFORANDRAD) | (p.after == p.before)
+    post = sg.concat([sg.clip(before, np.where(unchanged, exits, end), end), sg.clip(after_path, np.where(unchanged, end, exits), end)])
+    if mixed.any():  # the job ends: kept unsubsidised (every participant's, as far as the chunk's months reach)
+        post = post.with_(code=np.where(post.start >= ended[post.row], st.CODES["arbete"], post.code))
+    out = [Situation("before", before.with_(observed=before_amount[before.row]), inputs, wage_level=wage_level),
+           Situation("after", sg.concat([pre.with_(observed=before_amount[pre.row]), post.with_(observed=after_amount[post.row])]),
+                     inputs, warns=True, wage_level=wage_level)]
+    if potential_wage is not None:
+        row, first, length = sg.tile(n, m_count, np.arange(n), exits, calendar.cuts)
+        work = Segments(row, first, length, np.full(len(row), st.CODES["arbete"]), (first - exits[row]).astype(float),
+                        np.ones(len(row)), np.full(len(row), np.nan))
+        out.append(Situation("potential", sg.concat([pre.with_(observed=before_amount[pre.row]), sg.clip(work, exits, end)]),
+                             {**inputs, "wage": potential_wage}, wage_level=wage_level))
+    if mixed.any() and keep_p is not None and keep_p < 1:
+        # keep_p is required when a job ends inside the horizon (inputs.check_scenario_choices); when it
+        # ends only after the horizon and none is given, the job is kept (the pay, hence the tax, is the same).
+        # The fall-back trajectory differs from the kept one only for participants whose job ends: computed for them only.
+        # It returns to where the before path has the person in the month the job ends.
+        mixing.fallback = True
+        back_from = np.where(mixed, ended, m_count)
+        pre_f = sg.clip(before, zero, np.where(mixed, exits, 0))
+        kept = sg.clip(after_path, np.where(mixed, exits, m_count), np.where(mixed, ended, 0))
+        back = sg.clip(before, back_from, end)
+        fallback = sg.concat([pre_f.with_(observed=before_amount[pre_f.row]), kept.with_(observed=after_amount[kept.row]),
+                              back.with_(observed=before_amount[back.row])])
+        out.append(Situation("after_fallback", fallback, inputs, rows=mixing.rows, wage_level=wage_level))
+    return out, mixing
+
+
+def state_items(sit: Situation, mr: MonthRules, lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The items of a situation's states a month, per segment, and the states' warnings per chunk
+    participant (n). Items no state wrote are absent (zero). lo, hi: each participant's horizon (chunk
+    months lo … hi − 1) — the months whose rules a state's figures rest on (MonthRules.using)."""
+    seg = sit.seg
+    flat = seg.code.astype(np.int16)
+    items: dict[str, np.ndarray] = {}
+    warnings: dict[str, np.ndarray] = {}
+    # the segments of each state, in order: one stable (radix) sort instead of a comparison per state
+    order = np.argsort(flat, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(flat, minlength=len(st.IDS)))])
+    m_count = len(mr)
+    for sid in np.flatnonzero(np.diff(bounds)):
+        state = st.STATES[st.IDS[sid]]
+        idx = order[bounds[sid]:bounds[sid + 1]]
+        cells = segment_cells(sit.inputs, seg, idx, sit.wage_level, "wage" in state.needs)
+        counted = sg.covered(seg.take(idx), lo, hi, m_count)
+        for key, values in state.flows(cells, mr.using(counted)).items():  # the rules it reads: used in these months
+            if key.startswith("warning:"):
+                w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))
+                w[cells.person[values]] = True
+            elif key not in _STATE_ITEMS:
+                raise KeyError(f"state {state.id} returned {key!r}, which is not a ledger category a state computes "
+                               "(add a Category with source STATE in ledger.categories)")
+            else:
+                target = items.get(key)
+                if target is None:
+                    target = items[key] = np.zeros(len(seg))
+                target[idx] = values  # the states' segments are disjoint
+    return items, warnings

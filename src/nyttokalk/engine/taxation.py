@@ -1,5 +1,6 @@
 """The income tax of a situation: per participant and calendar year (incometax.income_tax with that
-year's rules), spread over the year's months in proportion to each month's taxable income."""
+year's rules, one call per calendar year for all the situation's participants), spread over the
+year's months in proportion to each month's taxable income."""
 
 from __future__ import annotations
 
@@ -12,55 +13,74 @@ from ..ledger import TAX_CATEGORIES, TAXABLE_BENEFIT, TAXABLE_NO_FEE, TAXABLE_WO
 from ..participants import Participants
 from ..ruleset.lookup import RuleView
 from ..incometax import AgeNotModelled, income_tax
-from .result import ExitGrid
 from .situations import Situation
 
 
 @dataclass
 class YearlyTax:
-    flows: dict[str, np.ndarray]  # tax category → rows × months
-    total: np.ndarray  # rows × months: the tax and fees net of reductions
-    taxable: np.ndarray  # rows × months: the taxable income
-    by_year: dict[int, dict[str, np.ndarray]]  # calendar year → every component of incometax.income_tax per row
-    share: np.ndarray  # rows × months: the share of its calendar year's tax each month carries (its share of the taxable income)
+    flows: dict[str, np.ndarray]  # tax category → a month's amount per segment
+    total: np.ndarray  # per segment: a month's tax and fees net of reductions
+    taxable: np.ndarray  # per segment: a month's taxable income
+    by_year: dict[int, dict[str, np.ndarray]]  # calendar year → every component of incometax.income_tax per participant (sit.rows)
+    share: np.ndarray  # per segment: the share of its calendar year's tax each of its months carries (its share of the taxable income)
+    local: np.ndarray  # per segment: its participant's index in the situation's participants
+    year: np.ndarray  # per segment: its calendar year's index in the chunk's years
+
+    def take(self, idx: np.ndarray) -> "YearlyTax":
+        """The same for segments idx (each cut from one segment: engine/segments.refine)."""
+        return YearlyTax({k: v[idx] for k, v in self.flows.items()}, self.total[idx], self.taxable[idx], self.by_year,
+                         self.share[idx], self.local[idx], self.year[idx])
+
+    def per_segment(self, per_year: dict[int, np.ndarray], years: list[int]) -> np.ndarray:
+        """A per participant and year value (year → per participant) at each segment."""
+        return np.stack([per_year[y] for y in years], axis=1)[self.local, self.year]
 
 
 def _total(items: dict[str, np.ndarray], ids: tuple[str, ...], zeros: np.ndarray) -> np.ndarray:
     return sum((items.get(k, zeros) for k in ids), zeros)
 
 
-def situation_tax(sit: Situation, items: dict[str, np.ndarray], grid: ExitGrid, year_rules: dict[int, RuleView],
+def local_rows(sit: Situation, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the situation's chunk participants, each segment's index among them)."""
+    rows = sit.covers(n)
+    return rows, (sit.seg.row if sit.rows is None else np.searchsorted(rows, sit.seg.row))
+
+
+def situation_tax(sit: Situation, items: dict[str, np.ndarray], years: list[int], year_rules: dict[int, RuleView],
                   rates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]], temporary_reduction: bool, p: Participants) -> YearlyTax:
     """The situation's income tax; rates: each calendar year's (kommun, region, begravning) per chunk participant."""
-    zeros = np.zeros(sit.codes.shape)
+    seg = sit.seg
+    rows, local = local_rows(sit, len(p))
+    zeros = np.zeros(len(seg))
     work = _total(items, TAXABLE_WORK, zeros)
     benefit = _total(items, TAXABLE_BENEFIT, zeros)
     no_fee = _total(items, TAXABLE_NO_FEE, zeros)
     taxable = work + benefit + no_fee
-    flows = {cat: np.zeros(sit.codes.shape) for cat in TAX_CATEGORIES.values()}
-    total = np.zeros(sit.codes.shape)
-    shares = np.zeros(sit.codes.shape)
+    year = seg.start // 12  # a segment lies in one calendar year (engine/segments.calendar_cuts)
+    key, size = local * len(years) + year, len(rows) * len(years)
+
+    def per_year(monthly: np.ndarray) -> np.ndarray:  # participants × years: the year's sum over its months
+        return np.bincount(key, monthly * seg.length, minlength=size).reshape(len(rows), len(years))
+
+    w, b, s, annual = per_year(work), per_year(benefit), per_year(no_fee), per_year(taxable)
     by_year: dict[int, dict[str, np.ndarray]] = {}
-    for k, year in enumerate(grid.years):
-        cols = slice(12 * k, 12 * k + 12)
-        kommun, region, begr = (sit.take(a) for a in rates[year])
-        age_at_start = year - sit.inputs["birth_year"] - 1
+    for k, year_ in enumerate(years):
+        kommun, region, begr = (a[rows] for a in rates[year_])
         try:
-            comp = income_tax(
-                work[:, cols].sum(axis=1), benefit[:, cols].sum(axis=1), kommun, region, begr, year_rules[year],
-                age_at_year_start=age_at_start, temporary_reduction=temporary_reduction,
-                no_fee_income=no_fee[:, cols].sum(axis=1),
+            by_year[year_] = income_tax(
+                w[:, k], b[:, k], kommun, region, begr, year_rules[year_],
+                age_at_year_start=year_ - sit.inputs["birth_year"][rows] - 1, temporary_reduction=temporary_reduction,
+                no_fee_income=s[:, k],
             )
         except AgeNotModelled as exc:
-            raise _too_old(sit.take(p.rows)[exc.mask], year, exc.limit, p.file) from None
-        by_year[year] = comp
-        annual = taxable[:, cols].sum(axis=1, keepdims=True)
-        share = np.divide(taxable[:, cols], annual, out=np.zeros_like(taxable[:, cols]), where=annual > 0)
-        shares[:, cols] = share
-        for component, cat in TAX_CATEGORIES.items():
-            flows[cat][:, cols] = comp[component][:, None] * share
-        total[:, cols] = comp["total"][:, None] * share
-    return YearlyTax(flows, total, taxable, by_year, shares)
+            raise _too_old(p.rows[rows][exc.mask], year_, exc.limit, p.file) from None
+    year_total = annual[local, year]
+    share = np.divide(taxable, year_total, out=np.zeros(len(seg)), where=year_total > 0)
+    tax = YearlyTax({}, zeros, taxable, by_year, share, local, year)
+    flows = {cat: tax.per_segment({y: c[component] for y, c in by_year.items()}, years) * share
+             for component, cat in TAX_CATEGORIES.items()}
+    total = tax.per_segment({y: c["total"] for y, c in by_year.items()}, years) * share
+    return YearlyTax(flows, total, taxable, by_year, share, local, year)
 
 
 def _too_old(rows: np.ndarray, year: int, limit: float, file: str) -> InputError:

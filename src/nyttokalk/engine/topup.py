@@ -3,6 +3,8 @@ or the observed amount where the participant file gives one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .. import states as st
@@ -14,28 +16,29 @@ from .situations import Situation
 
 NORM = "transfers.forsorjningsstod."  # the riksnorm's rules
 
-NOT_TOPPED_UP = [st.CODES[sid] for sid, state in st.STATES.items() if not state.topped_up]
+NOT_TOPPED_UP = np.array([not st.STATES[sid].topped_up for sid in st.IDS])  # per state code: no top-up in it
 
 
-def _child_bands(mr: MonthRules) -> dict[str, np.ndarray]:
-    """The riksnorm's child age bands per month as arrays (months × bands), padded with bands that never match."""
+def _child_bands(mr: MonthRules, months: np.ndarray) -> dict[str, np.ndarray]:
+    """The riksnorm's child age bands in the given months as arrays (months × bands), padded with bands that never match."""
     groups = mr.groups(NORM + "riksnorm_personal_children")
     n_bands = max(len(bands) for _, bands in groups)
     tables = {"min_age": np.full((len(mr), n_bands), 1.0), "max_age": np.zeros((len(mr), n_bands)), "amount": np.zeros((len(mr), n_bands))}
-    for months, bands in groups:
+    for group, bands in groups:
         for key, table in tables.items():
-            table[months, :len(bands)] = [getattr(b, key) for b in bands]
-    return tables
+            table[group, :len(bands)] = [getattr(b, key) for b in bands]
+    return {k: v[months] for k, v in tables.items()}
 
 
-def norm(inputs: dict, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
-    """The försörjningsstöd norm per participant and month: the household's riksnorm plus the
-    scenario's reasonable costs (by household size when given so)."""
-    child = _child_bands(mr)
-    rules = {"single": mr.at(NORM + "riksnorm_personal_single"), "couple": mr.at(NORM + "riksnorm_personal_couple"),
-             "common": mr.at(NORM + "riksnorm_common_by_persons"),
+def norm(inputs: dict, mr: MonthRules, ls: LoadedScenario, months: np.ndarray) -> np.ndarray:
+    """The försörjningsstöd norm per participant in the given chunk months (the calendar's stretches,
+    engine/segments.Calendar): the household's riksnorm plus the scenario's reasonable costs (by
+    household size when given so)."""
+    child = _child_bands(mr, months)
+    rules = {"single": mr.at(NORM + "riksnorm_personal_single")[months], "couple": mr.at(NORM + "riksnorm_personal_couple")[months],
+             "common": mr.at(NORM + "riksnorm_common_by_persons")[months],
              "child_min_age": child["min_age"], "child_max_age": child["max_age"], "child_amount": child["amount"]}
-    riksnorm, size = household_norm(inputs["adults"], inputs["child_birth_year"], mr.calendar_year, rules)
+    riksnorm, size = household_norm(inputs["adults"], inputs["child_birth_year"], mr.calendar_year[months], rules)
     reasonable = ls.scenario.forsorjningsstod.reasonable_costs
     if isinstance(reasonable, dict):
         sizes = np.array(sorted(reasonable))
@@ -44,35 +47,41 @@ def norm(inputs: dict, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
     return riksnorm + reasonable
 
 
-def forsorjningsstod(sit: Situation, items: dict[str, np.ndarray], taxable: np.ndarray, tax: np.ndarray, norm_: np.ndarray,
-                     mr: MonthRules, exit_local: np.ndarray) -> np.ndarray:
-    """Rows × months: the observed amount where given, else the income's shortfall from the norm
-    (taxable income after tax plus the states' and the household's tax-free income, less the
-    jobbstimulans' share of the net earned income in its months); none in a state without top-up."""
+@dataclass
+class Income:
+    """What the top-up of a situation's segments rests on (a month's amounts per segment)."""
+
+    net: np.ndarray  # net income: taxable income after tax, the states' and the household's tax-free income
+    work: np.ndarray | None  # earned income (wage, semesterersättning); None: none in the situation
+    net_work: np.ndarray | None  # earned income less its share of the month's tax
+    norm: np.ndarray
+    no_topup: np.ndarray  # in a state without top-up
+
+    def take(self, idx: np.ndarray) -> "Income":
+        return Income(self.net[idx], None if self.work is None else self.work[idx],
+                      None if self.net_work is None else self.net_work[idx], self.norm[idx], self.no_topup[idx])
+
+
+def income(sit: Situation, items: dict[str, np.ndarray], taxable: np.ndarray, tax: np.ndarray, norm_: np.ndarray) -> Income:
     net_income = taxable - tax
     for k in TAX_FREE_ITEMS + HOUSEHOLD_ITEMS:
         if k in items:
-            net_income += items[k]
-    no_topup = np.isin(sit.codes, NOT_TOPPED_UP)
-    norm_ = sit.take(norm_)
-    out = np.where(np.isnan(sit.observed), np.where(no_topup, 0.0, np.maximum(0.0, norm_ - net_income)), sit.observed)
-    if not mr.scenario.forsorjningsstod.jobbstimulans:
-        return out
+            net_income = net_income + items[k]
     present = [items[k] for k in TAXABLE_WORK if k in items]
-    if not present:
-        return out
-    work = sum(present[1:], present[0])
-    working = np.flatnonzero(work.any(axis=1))  # only rows with earned income can be changed
-    if not working.size:
-        return out
-    work, tax_w, taxable_w = work[working], tax[working], taxable[working]
-    # the net earned income: the work's share of the month's tax taken off (the tax is spread by taxable income)
-    net_work = work - np.divide(tax_w * work, taxable_w, out=np.zeros_like(work), where=taxable_w > 0)
-    sub = _stimulated_rows(net_work, net_income[working], norm_[working], no_topup[working], sit.observed[working], mr)
-    rows = working[sub]
-    if rows.size:
-        out[rows] = _with_jobbstimulans(rows, sit, net_income[rows], net_work[sub], norm_[rows], no_topup[rows], mr, exit_local)
-    return out
+    work = sum(present[1:], present[0]) if present else None
+    net_work = None
+    if work is not None:  # the net earned income: the work's share of the month's tax taken off (the tax is spread by taxable income)
+        net_work = work - np.divide(tax * work, taxable, out=np.zeros_like(work), where=taxable > 0)
+    return Income(net_income, work, net_work, norm_, NOT_TOPPED_UP[sit.seg.code])
+
+
+def forsorjningsstod(sit: Situation, inc: Income, window: np.ndarray | None = None, share: np.ndarray | None = None) -> np.ndarray:
+    """Per segment: the observed amount where given, else the income's shortfall from the norm (less,
+    in the segments of a jobbstimulans window, its share of the net earned income); none in a state
+    without top-up."""
+    counted = inc.net if window is None else inc.net - share * inc.net_work * window
+    modelled = np.where(inc.no_topup, 0.0, np.maximum(0.0, inc.norm - counted))
+    return np.where(np.isnan(sit.seg.observed), modelled, sit.seg.observed)
 
 
 def _rule_arrays(mr: MonthRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -83,41 +92,84 @@ def _rule_arrays(mr: MonthRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return share, qualify, months
 
 
-def _stimulated_rows(net_work, net_income, norm_, no_topup, observed, mr: MonthRules) -> np.ndarray:
-    """The rows where the jobbstimulans could change a month's top-up: earned income in a topped-up,
+def jobbstimulans_share(mr: MonthRules) -> np.ndarray:
+    """Per month: the share of the net earned income the jobbstimulans leaves out in its months."""
+    return _rule_arrays(mr)[0]
+
+
+def stimulated_rows(sit: Situation, inc: Income, mr: MonthRules, n: int) -> np.ndarray:
+    """The chunk participants whose top-up the jobbstimulans could change: earned income in a topped-up,
     modelled month whose top-up would be positive with the share of it left out."""
-    share = _rule_arrays(mr)[0][None, :]
-    could = (net_work > 0) & ~no_topup & np.isnan(observed) & (norm_ - (net_income - share * net_work) > 0)
-    return np.flatnonzero(could.any(axis=1))
+    if not mr.scenario.forsorjningsstod.jobbstimulans or inc.work is None:
+        return np.zeros(0, dtype=np.int64)
+    seg = sit.seg
+    if not (np.bincount(seg.row, inc.work != 0, minlength=n) > 0).any():  # only rows with earned income can be changed
+        return np.zeros(0, dtype=np.int64)
+    share = _rule_arrays(mr)[0][seg.start]
+    could = (inc.net_work > 0) & ~inc.no_topup & np.isnan(seg.observed) & (inc.norm - (inc.net - share * inc.net_work) > 0)
+    return np.flatnonzero(np.bincount(seg.row[could], minlength=n) > 0)
 
 
-def _with_jobbstimulans(rows, sit: Situation, net_income, net_work, norm_, no_topup, mr: MonthRules, exit_local) -> np.ndarray:
-    """SoL (2001:453) 4 kap. 1 b §, month by month from each row's exit month (vectorised over the rows):
+def jobbstimulans(sit: Situation, inc: Income, fs: np.ndarray, rows: np.ndarray, mr: MonthRules, exits: np.ndarray,
+                  months_at_exit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SoL (2001:453) 4 kap. 1 b §, from each participant's exit month (rows: those it could change):
     once försörjningsstöd has been paid `qualifying_months` months in a row, `share` of the net earned
     income is not counted for `months` months (whether or not försörjningsstöd is paid in them); then the
-    months in a row count anew. At the exit the months in a row are months_in_state for a before state
-    of försörjningsstöd (continuously on it: whole cycles of qualifying + window months), else 0."""
-    share, qualify, length = _rule_arrays(mr)
-    observed, exits = sit.observed[rows], exit_local[rows]
-    before = np.where(sit.inputs["before_is_forsorjningsstod"][rows], sit.inputs["months_in_state"][rows].astype(int), 0)
-    q = qualify[exits]
-    phase = before % (q + length[exits])
+    months in a row count anew. At the exit the months in a row are months_at_exit (months_in_state for a
+    before state of försörjningsstöd, continuously on it: whole cycles of qualifying + window months),
+    else 0. Outside the windows the top-up is the ordinary one (fs), so the months in a row follow it.
+
+    Returns the windows as (participant, first month, month after the last), each inside one segment."""
+    _, qualify, length = _rule_arrays(mr)
+    seg = sit.seg
+    sel = np.flatnonzero(np.isin(seg.row, rows) & (seg.end > exits[seg.row]))
+    row, first, end = seg.row[sel], np.maximum(seg.start[sel], exits[seg.row[sel]]), seg.end[sel]
+    paid = fs[sel] > 0
+    q_exit, length_exit = qualify[exits[rows]], length[exits[rows]]
+    phase = months_at_exit[rows] % (q_exit + length_exit)
     never = np.iinfo(np.int64).min // 2
-    first_open = np.where(phase >= q, exits - (phase - q), never)  # the window opened before the exit
-    first_run = np.where(phase >= q, 0, phase)
-    run, opened = np.zeros(len(rows), dtype=np.int64), np.full(len(rows), never)
-    out = np.where(no_topup, 0.0, np.maximum(0.0, norm_ - net_income))  # before the exit: as without the rule
-    out = np.where(np.isnan(observed), out, observed)
-    for j in range(int(exits.min()), net_income.shape[1]):
-        at_exit, after = exits == j, exits <= j
-        run, opened = np.where(at_exit, first_run, run), np.where(at_exit, first_open, opened)
-        window = after & (j >= opened) & (j < opened + length[j])
-        counted = net_income[:, j] - share[j] * net_work[:, j] * window
-        fs = np.where(no_topup[:, j], 0.0, np.maximum(0.0, norm_[:, j] - counted))
-        fs = np.where(np.isnan(observed[:, j]), fs, observed[:, j])
-        out[:, j] = np.where(after, fs, out[:, j])
-        run = np.where(after & ~window & (fs > 0), run + 1, 0)
-        newly = run >= qualify[j]
-        opened = np.where(newly, j + 1, opened)
-        run = np.where(newly, 0, run)
-    return out
+    state = _Run(np.where(phase >= q_exit, 0, phase), np.where(phase >= q_exit, exits[rows] - (phase - q_exit), never))
+    owner = np.searchsorted(rows, row)
+    position = np.arange(len(row)) - np.searchsorted(row, row)  # the segment's place among its participant's
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for j in range(int(position.max()) + 1 if len(row) else 0):
+        at = np.flatnonzero(position == j)
+        who = owner[at]
+        found += state.advance(who, row[at], first[at], end[at], paid[at], qualify[first[at]], length[first[at]])
+    if not found:
+        return (np.zeros(0, dtype=np.int64),) * 3
+    return tuple(np.concatenate(parts) for parts in zip(*found))
+
+
+@dataclass
+class _Run:
+    """The jobbstimulans' count of each participant: months in a row with försörjningsstöd, and the month
+    the last window opened."""
+
+    run: np.ndarray
+    opened: np.ndarray
+
+    def advance(self, who, row, first, end, paid, qualify, length) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Through one segment of each participant `who` (months first … end − 1, ordinary top-up paid or
+        not, the rule's qualifying months and window length there): the windows inside it."""
+        pos = first.copy()
+        run, opened = self.run[who], self.opened[who]
+        windows = []
+        while True:
+            active = pos < end
+            if not active.any():
+                break
+            inside = active & (pos >= opened) & (pos < opened + length)
+            if inside.any():  # a window runs to its end or the segment's; nothing counts in it
+                close = np.minimum(end, opened + length)
+                windows.append((row[inside], pos[inside], close[inside]))
+                pos, run = np.where(inside, close, pos), np.where(inside, 0, run)
+            closed = active & ~inside
+            reached = pos + np.maximum(qualify - run, 1) - 1  # the month the run reaches qualify, paid every month
+            opens = closed & paid & (reached < end)
+            counting = closed & paid & ~opens
+            opened = np.where(opens, reached + 1, opened)
+            run = np.where(opens, 0, np.where(counting, run + (end - pos), np.where(closed & ~paid, 0, run)))
+            pos = np.where(opens, reached + 1, np.where(closed, end, pos))
+        self.run[who], self.opened[who] = run, opened
+        return windows

@@ -155,7 +155,8 @@ class MonthRules:
     wages.holiday_pay): a state function reads them from there."""
 
     def __init__(self, views: list[RuleView], months: np.ndarray, scenario, *, _cache: dict | None = None,
-                 _start: int = 0, _stop: int | None = None, _usage: dict | None = None, _using: np.ndarray | None = None):
+                 _start: int = 0, _stop: int | None = None, _usage: dict | None = None, _using: np.ndarray | None = None,
+                 _record: bool = True):
         self._views = views  # the whole grid's
         self._months = np.asarray(months)  # the whole grid's: calendar year × 12 + month − 1
         self._cache = {} if _cache is None else _cache
@@ -164,6 +165,7 @@ class MonthRules:
         # which rule was read for which grid months (shared by every window and copy): path → bool per grid month
         self._usage: dict[str, np.ndarray] = {} if _usage is None else _usage
         self._using = _using  # this window's months a reader uses (using()); None: all of them
+        self._record = _record  # False: reads are not recorded (quiet(): the engine looking ahead, not computing)
         self.scenario = scenario
         here = self._months[self._start:self._stop]
         self.calendar_year = (here // 12).astype(float)
@@ -212,12 +214,22 @@ class MonthRules:
         if self._using is not None:  # within the months this window already counts
             months = np.intersect1d(months, self._using)
         out = MonthRules(self._views, self._months, self.scenario, _cache=self._cache, _start=self._start, _stop=self._stop,
-                         _usage=self._usage, _using=months)
+                         _usage=self._usage, _using=months, _record=self._record)
+        out.rules_used, out.projected_months = self.rules_used, self.projected_months
+        return out
+
+    def quiet(self) -> "MonthRules":
+        """This window without recording its reads: for reading ahead (where a stretch of months must be
+        cut), so that only the reads of the computation itself count as used."""
+        out = MonthRules(self._views, self._months, self.scenario, _cache=self._cache, _start=self._start, _stop=self._stop,
+                         _usage=self._usage, _using=self._using, _record=False)
         out.rules_used, out.projected_months = self.rules_used, self.projected_months
         return out
 
     def _note(self, path: str, months: np.ndarray | None = None) -> None:
         """Record that `path` was read for these months of the window (default: the using() months, else all)."""
+        if not self._record:
+            return
         mark = self._usage.get(path)
         if mark is None:
             mark = self._usage[path] = np.zeros(len(self._views), dtype=bool)
@@ -262,10 +274,21 @@ class MonthRules:
         order = sorted(set(index.tolist()), key=lambda g: int(np.argmax(index == g)))
         return [(np.flatnonzero(index == g), r.values[g]) for g in order]
 
-    def cell_groups(self, path: str, month: np.ndarray, default=REQUIRED) -> Iterator[tuple[np.ndarray, object]]:
-        """For cells in the given months: (mask of the cells, value) for each distinct value in force."""
-        self._note(path, month)
+    def cell_groups(self, path: str, cells, default=REQUIRED) -> Iterator[tuple[np.ndarray, object]]:
+        """For cells (states.cells.Cells, or an array of their months): (mask of the cells, value) for each
+        distinct value in force. The rule counts as used in every month the cells stand for (Cells.span)."""
+        month = getattr(cells, "month", cells)
+        span = getattr(cells, "span", None)
+        self._note(path, month if span is None else covered_months(month, span, len(self)))
         r = self._resolved(path, default)
         index = r.index[self._start:self._stop][month]
         for g in np.unique(index):
             yield index == g, r.values[g]
+
+
+def covered_months(start: np.ndarray, span: np.ndarray, n_months: int) -> np.ndarray:
+    """The months (of n_months) that stretches of `span` months from `start` cover, each once."""
+    if not len(start):
+        return np.zeros(0, dtype=np.int64)
+    edges = np.bincount(start, minlength=n_months + 1) - np.bincount(start + span, minlength=n_months + 1)
+    return np.flatnonzero(np.cumsum(edges[:n_months]) > 0)

@@ -27,19 +27,21 @@ class State:
     needs: tuple[str, ...] = ()  # participant inputs its function reads beyond age, extent and the months (checked before a run)
     ages: tuple[str, str] | None = None  # rule paths of the youngest and oldest age (years) the state is for: outside them, a warning
     entry: str | None = None  # rule path of a flag: 0 in the months the state takes no new entrants (an exit into it: a warning)
+    steps: Callable | None = None  # (cells, rules) → cells × k: the months_in_state at which its amounts change (None: never)
 
 
 STATES: dict[str, State] = {
     s.id: s
     for s in [
         State("forsorjningsstod", "Försörjningsstöd", "both", benefits.forsorjningsstod, "benefit"),
-        State("aktivitetsstod", "Aktivitetsstöd", "both", benefits.aktivitetsstod, "benefit"),
+        State("aktivitetsstod", "Aktivitetsstöd", "both", benefits.aktivitetsstod, "benefit", steps=benefits.aktivitetsstod_steps),
         State("etableringsersattning", "Etableringsersättning", "both", benefits.etableringsersattning, "benefit",
               ages=("transfers.etableringsersattning.min_age", "transfers.etableringsersattning.max_age")),
         State("utvecklingsersattning", "Utvecklingsersättning", "both", benefits.utvecklingsersattning, "benefit",
               ages=("transfers.utvecklingsersattning.min_age", "transfers.utvecklingsersattning.max_age")),
-        State("a_kassa", "A-kassa", "both", unemployment.a_kassa, "benefit", needs=("prior_income",)),
-        State("sjukpenning", "Sjukpenning", "both", insurance.sjukpenning, "benefit", needs=("prior_income",)),
+        State("a_kassa", "A-kassa", "both", unemployment.a_kassa, "benefit", needs=("prior_income",), steps=unemployment.steps),
+        State("sjukpenning", "Sjukpenning", "both", insurance.sjukpenning, "benefit", needs=("prior_income",),
+              steps=insurance.sjukpenning_steps),
         State("sjukersattning", "Sjukersättning", "both", insurance.sjukersattning, "benefit", needs=("prior_income",)),
         State("aktivitetsersattning", "Aktivitetsersättning", "both", insurance.aktivitetsersattning, "benefit", needs=("prior_income",),
               ages=("transfers.sjuk_och_aktivitetsersattning.aktivitetsersattning_min_age",
@@ -47,7 +49,8 @@ STATES: dict[str, State] = {
         State("sjukpenning_sarskilda_fall", "Sjukpenning i särskilda fall", "both", insurance.sjukpenning_sarskilda_fall, "benefit"),
         State("ingen_ersattning", "Ingen ersättning", "both", benefits.ingen_ersattning, "benefit", topped_up=False),
         State("arbete", "Arbete (osubventionerat)", "after", work.arbete, "work", needs=("wage",)),
-        State("introduktionsjobb", "Introduktionsjobb", "after", work.introduktionsjobb, "subsidised_work", needs=("wage",)),
+        State("introduktionsjobb", "Introduktionsjobb", "after", work.introduktionsjobb, "subsidised_work", needs=("wage",),
+              steps=work.introduktionsjobb_steps),
         State("nystartsjobb", "Nystartsjobb", "after", work.nystartsjobb, "subsidised_work", needs=("wage", "months_unemployed")),
         State("extratjanst", "Extratjänst", "after", work.extratjanst, "subsidised_work", needs=("wage",),
               entry="subsidies.extratjanst.new_entrants"),

@@ -26,12 +26,24 @@ def aktivitetsstod(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     return {"aktivitetsstod": out}
 
 
+def aktivitetsstod_steps(c: Cells, r: MonthRules) -> np.ndarray:
+    """Cells × k: the months_in_state at which income-based aktivitetsstöd changes (unemployment.steps;
+    NaN for the grundbelopp, which does not change with the months)."""
+    right = c.a_kassa_right
+    if not right.any():
+        return np.full((len(c), 0), np.nan)
+    found = unemployment.steps(c.take(right), r)
+    out = np.full((len(c), found.shape[1]), np.nan)
+    out[right] = found
+    return out
+
+
 def etableringstillagg(c: Cells, r: MonthRules) -> np.ndarray:
     """Förordning (2017:819) 3 kap. 10–12 §§: an amount per hemmavarande child by age, for the
     eldest `tillagg_max_children` children (SEK/month, tax-free)."""
     ages = r.calendar_year[c.month][:, None] - c.child_birth_year  # NaN: no child
     amount = np.zeros(ages.shape)
-    for in_rule, bands in r.cell_groups("transfers.etableringsersattning.tillagg", c.month):
+    for in_rule, bands in r.cell_groups("transfers.etableringsersattning.tillagg", c):
         for band in bands:
             amount[in_rule] += np.where((ages[in_rule] >= band.min_age) & (ages[in_rule] <= band.max_age), band.amount, 0.0)
     eldest = np.argsort(-np.nan_to_num(np.where(amount > 0, ages, -1.0), nan=-1.0), axis=1, kind="stable")

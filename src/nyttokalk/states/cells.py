@@ -10,12 +10,16 @@ import numpy as np
 
 from ..ruleset.lookup import MonthRules
 
-__all__ = ["Cells", "MonthRules", "benefit_days_per_month", "age_in_month", "absolute_month", "children_in_band"]
+__all__ = ["Cells", "MonthRules", "benefit_days_per_month", "age_in_month", "absolute_month", "children_in_band", "day_steps"]
 
 
 @dataclass
 class Cells:
-    """Participant-months (flattened), all arrays of the same length (child_birth_year: cells × children)."""
+    """Stretches of participant-months in which nothing the state's amounts depend on changes (the
+    engine's segments, docs/architecture.md), all arrays of the same length (child_birth_year: cells ×
+    children). A cell's amounts are per month, for each of its `span` months; `month` and
+    `months_in_state` are those of its first month (months_in_state grows by one a month along it
+    where the path runs, and the engine cuts the stretches where a state's `steps` say its amounts change)."""
 
     person: np.ndarray  # participant index
     month: np.ndarray  # month index in the grid
@@ -31,6 +35,7 @@ class Cells:
     child_birth_year: np.ndarray  # cells × children: calendar year − age at exit; NaN = no child
     adults: np.ndarray  # 1 or 2
     housing_cost: np.ndarray  # SEK/month; NaN = not modelled
+    span: np.ndarray  # months the cell stands for, from `month` (the rules read count as used in all of them)
 
     def __len__(self) -> int:
         return len(self.person)
@@ -62,3 +67,15 @@ def children_in_band(c: Cells, r: MonthRules, lo, hi) -> np.ndarray:
     lo = np.asarray(lo, dtype=float)
     hi = np.asarray(hi, dtype=float)
     return (ages >= (lo[:, None] if lo.ndim else lo)) & (ages <= (hi[:, None] if hi.ndim else hi))
+
+
+STEP_NOISE = 1e-9  # months: a bound this close to a month's edge may fall on either side of it in floating point
+
+
+def day_steps(bounds: np.ndarray, per_month: np.ndarray) -> np.ndarray:
+    """Cells × k: the months_in_state at which a month's share of days on each side of a bound (in days
+    on the path, cells × bounds; inf: none) changes, with `per_month` days a month: the month the bound
+    falls in and the month after it (both sides of a month's edge when it falls on one)."""
+    x = bounds / per_month[:, None]
+    lo, hi = np.floor(x - STEP_NOISE), np.floor(x + STEP_NOISE)
+    return np.concatenate([lo, lo + 1, hi, hi + 1], axis=1)

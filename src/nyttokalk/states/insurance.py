@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cells import Cells, MonthRules
+from .cells import Cells, MonthRules, day_steps
 
 
 DAYS_A_YEAR = 365  # sjukpenning is paid per kalenderdag (SFB 27 kap. 19 §): 365 / 12 days a month
@@ -27,6 +27,12 @@ def sjukpenning(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     return {"sjukpenning": (rate * normal + later * (per_month - normal)) * share * sgi / DAYS_A_YEAR}
 
 
+def sjukpenning_steps(c: Cells, r: MonthRules) -> np.ndarray:
+    """Cells × k: the months_in_state at which sjukpenning steps to the fortsättningsnivå (the month of
+    day normal_days and the month after: cells.day_steps)."""
+    return day_steps(r.at("transfers.sjukpenning.normal_days")[c.month][:, None], np.full(len(c), DAYS_A_YEAR / 12))
+
+
 def sjukpenning_sarskilda_fall(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     # SFB 28 a kap. 3, 9–11 §§: sjukpenning i särskilda fall, e.g. when aktivitetsersättning ends at 30: an amount per
     # calendar day at hel förmån (no SGI behind it); taxable like sjukpenning
@@ -37,7 +43,7 @@ def garantiniva(c: Cells, r: MonthRules) -> np.ndarray:
     """Garantinivå for full benefit by age in the month, SEK per year (SFB 35 kap.)."""
     age = r.calendar_year[c.month] - c.birth_year
     level = np.zeros(len(c))
-    for in_rule, bands in r.cell_groups("transfers.sjuk_och_aktivitetsersattning.garantiniva", c.month):
+    for in_rule, bands in r.cell_groups("transfers.sjuk_och_aktivitetsersattning.garantiniva", c):
         for band in bands:  # SEK a year (the rules' prisbasbelopp × the year's)
             level[in_rule & (age >= band.min_age)] = band.level
     return level

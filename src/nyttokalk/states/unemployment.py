@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ruleset.lookup import MissingRule
-from .cells import Cells, MonthRules, absolute_month, benefit_days_per_month
+from .cells import Cells, MonthRules, absolute_month, benefit_days_per_month, day_steps
 
 NEVER = np.iinfo(np.int64).max
 
@@ -61,10 +61,28 @@ def _no_end(r: MonthRules, period: np.ndarray) -> np.ndarray:
     return np.full_like(period, np.inf) if r.scenario.paths.static else period
 
 
+def old_bounds(c: Cells, r: MonthRules, rule, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lag (1997:238): (the days on the path where the daily amount changes — the step days and the
+    period's end —, cells × 3; ersättningsdagar a month)."""
+    dpm = benefit_days_per_month(r)[c.month]
+    period = _no_end(r, old_period_days(c, rule, dpm, start))
+    return np.column_stack([np.broadcast_to(np.array(rule.step_days, dtype=float), (len(c), 2)), period]), dpm
+
+
+def new_bounds(c: Cells, r: MonthRules, rule, job, pct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lag (2024:506): (the days on the path where the monthly amount changes — the step days, the
+    period's end and each step of the JOB level after it —, cells × k; ersättningsdagar a month)."""
+    steps = int(np.ceil(pct[-1] / job.step_down)) + 1  # after these the JOB level's percent is 0: the floor
+    period = _no_end(r, np.full(len(c), float(rule.period_days)))
+    bounds = np.column_stack([np.broadcast_to(np.array(rule.step_days, dtype=float), (len(c), 2)),
+                              period[:, None] + job.step_days * np.arange(steps)[None, :]])
+    return bounds, np.full(len(c), float(rule.days_per_month))
+
+
 def old_law(c: Cells, r: MonthRules, rule, job, membership: str, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lag (1997:238) 26 §, förordning (1997:835) 3–4 §§: per ersättningsdag, five days a week;
     after the period the JOB level: job.percent of the dagsförtjänst (members), at least job.min_per_day."""
-    dpm = benefit_days_per_month(r)[c.month]
+    bounds, dpm = old_bounds(c, r, rule, start)
     # dagsförtjänst: average monthly income in the ramtid / the income days of a month (IAF försäkringsbestämmelser avsnitt 6)
     per_day = c.prior_income / 12 / rule.income_days_per_month
     by_band = np.stack([  # the bands between the step days: the max steps down first, then the percent
@@ -75,8 +93,6 @@ def old_law(c: Cells, r: MonthRules, rule, job, membership: str, start: np.ndarr
     # the income-related dagpenning is never below the grundbelopp; without 12 months' membership only the grundbelopp
     basic = rule.basic_amount_per_day
     by_band = np.maximum(by_band, basic) if membership == "member" else np.full_like(by_band, basic)
-    period = _no_end(r, old_period_days(c, rule, dpm, start))
-    bounds = np.column_stack([np.broadcast_to(np.array(rule.step_days, dtype=float), (len(c), 2)), period])
     days = days_in_bands(c.months_in_state * dpm, dpm, bounds)
     job_daily = np.maximum(job.percent * per_day if membership == "member" else 0.0, job.min_per_day)
     return (days[:, :3] * by_band).sum(axis=1), days[:, 3] * job_daily
@@ -91,15 +107,35 @@ def new_law(c: Cells, rule, job, membership: str, r: MonthRules, floor_per_day: 
     dpm = rule.days_per_month
     egi = np.minimum(c.prior_income / 12, rule.income_ceiling_per_month)
     pct = np.array(getattr(rule, f"percent_{membership}"))  # by band, for the scenario's membership
-    steps = int(np.ceil(pct[-1] / job.step_down)) + 1  # after these the JOB level's percent is 0: the floor
-    period = _no_end(r, np.full(len(c), float(rule.period_days)))
-    bounds = np.column_stack([np.broadcast_to(np.array(rule.step_days, dtype=float), (len(c), 2)),
-                              period[:, None] + job.step_days * np.arange(steps)[None, :]])
-    days = days_in_bands(c.months_in_state * dpm, np.full(len(c), float(dpm)), bounds)
+    bounds, per_month = new_bounds(c, r, rule, job, pct)
+    steps = bounds.shape[1] - 2
+    days = days_in_bands(c.months_in_state * dpm, per_month, bounds)
     in_period = (days[:, :3] * np.maximum(egi[:, None] / dpm * pct[None, :], floor_per_day)).sum(axis=1)
     job_pct = np.clip(pct[-1] - job.step_down * np.arange(1, steps + 1), 0.0, None)  # band k after the period: − (k + 1) steps
     job_daily = np.maximum(np.minimum(egi / dpm, job.income_cap_per_day)[:, None] * job_pct[None, :], job.min_per_day)
     return in_period, (days[:, 3:] * job_daily).sum(axis=1)
+
+
+def _periods(c: Cells, r: MonthRules, start: np.ndarray):
+    """(cells, law, JOB rule) for each group of cells under one law of their period (that of the month the
+    period began) and one rule of the JOB level after it."""
+    new_from = new_law_from(r)
+    for in_rule, rule in r.cell_groups("transfers.a_kassa", c):  # the law in force in the cells' months
+        if rule.variant == "daily":  # the new law has not begun: every period is under the old law
+            groups = [(in_rule, rule, "transfers.aktivitetsstod.after_a_kassa")]
+        else:  # a period that began before the new law runs on under the old law
+            old = in_rule & (start < new_from)
+            groups = [(in_rule & ~old, rule, "transfers.aktivitetsstod.after_a_kassa")]
+            for sub, ongoing in r.cell_groups("transfers.a_kassa_ongoing", c, default=None):
+                groups.append((old & sub, ongoing, "transfers.aktivitetsstod.after_a_kassa_ongoing"))
+        for sel, law, job_path in groups:
+            for sub, job in r.cell_groups(job_path, c, default=None):
+                cells = sel & sub
+                if not cells.any():
+                    continue
+                if law is None or job is None:
+                    raise MissingRule(job_path if job is None else "transfers.a_kassa_ongoing", int(r.calendar_year[c.month[cells][0]]))
+                yield cells, law, job
 
 
 def income_based(c: Cells, r: MonthRules, aktivitetsstod: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -109,30 +145,34 @@ def income_based(c: Cells, r: MonthRules, aktivitetsstod: bool = False) -> tuple
     rule's min_per_day, 2 kap. 3 §)."""
     membership = r.scenario.benefits.a_kassa_membership  # member | short_member | non_member
     start = period_start(c, r)
-    new_from = new_law_from(r)
     in_period, after = np.zeros(len(c)), np.zeros(len(c))
-    for in_rule, rule in r.cell_groups("transfers.a_kassa", c.month):  # the law in force in the cells' months
-        if rule.variant == "daily":  # the new law has not begun: every period is under the old law
-            groups = [(in_rule, rule, "transfers.aktivitetsstod.after_a_kassa")]
-        else:  # a period that began before the new law runs on under the old law
-            old = in_rule & (start < new_from)
-            groups = [(in_rule & ~old, rule, "transfers.aktivitetsstod.after_a_kassa")]
-            for sub, ongoing in r.cell_groups("transfers.a_kassa_ongoing", c.month, default=None):
-                groups.append((old & sub, ongoing, "transfers.aktivitetsstod.after_a_kassa_ongoing"))
-        for sel, law, job_path in groups:
-            for sub, job in r.cell_groups(job_path, c.month, default=None):
-                cells = sel & sub
-                if not cells.any():
-                    continue
-                if law is None or job is None:
-                    raise MissingRule(job_path if job is None else "transfers.a_kassa_ongoing", int(r.calendar_year[c.month[cells][0]]))
-                part = c.take(cells)
-                if law.variant == "daily":
-                    a, b = old_law(part, r, law, job, membership, start[cells])
-                else:
-                    a, b = new_law(part, law, job, membership, r, job.min_per_day if aktivitetsstod else 0.0)
-                in_period[cells], after[cells] = a, b
+    for cells, law, job in _periods(c, r, start):
+        part = c.take(cells)
+        if law.variant == "daily":
+            a, b = old_law(part, r, law, job, membership, start[cells])
+        else:
+            a, b = new_law(part, law, job, membership, r, job.min_per_day if aktivitetsstod else 0.0)
+        in_period[cells], after[cells] = a, b
     return in_period, after
+
+
+def steps(c: Cells, r: MonthRules) -> np.ndarray:
+    """Cells × k: the months_in_state at which an income-based month's amounts change (the month of each
+    step day, of the period's end and of each step of the JOB level, and the month after: cells.day_steps)."""
+    membership = r.scenario.benefits.a_kassa_membership
+    start = period_start(c, r)
+    parts = []
+    for cells, law, job in _periods(c, r, start):
+        part = c.take(cells)
+        if law.variant == "daily":
+            bounds, per_month = old_bounds(part, r, law, start[cells])
+        else:
+            bounds, per_month = new_bounds(part, r, law, job, np.array(getattr(law, f"percent_{membership}")))
+        parts.append((cells, day_steps(bounds, per_month)))
+    out = np.full((len(c), max((s.shape[1] for _, s in parts), default=0)), np.nan)
+    for cells, s in parts:
+        out[cells, :s.shape[1]] = s
+    return out
 
 
 def a_kassa(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
@@ -147,14 +187,14 @@ def period_days(c: Cells, r: MonthRules) -> tuple[np.ndarray, np.ndarray]:
     start = period_start(c, r)
     new_from = new_law_from(r)
     days, dpm = np.full(len(c), np.inf), benefit_days_per_month(r)[c.month].astype(float)
-    for in_rule, rule in r.cell_groups("transfers.a_kassa", c.month):
+    for in_rule, rule in r.cell_groups("transfers.a_kassa", c):
         if rule.variant == "daily":
             groups = [(in_rule, rule)]
         else:
             old = in_rule & (start < new_from)
             new = in_rule & ~old
             days[new], dpm[new] = rule.period_days, rule.days_per_month
-            groups = [(old & sub, ongoing) for sub, ongoing in r.cell_groups("transfers.a_kassa_ongoing", c.month, default=None)]
+            groups = [(old & sub, ongoing) for sub, ongoing in r.cell_groups("transfers.a_kassa_ongoing", c, default=None)]
         for sel, law in groups:
             if sel.any():
                 if law is None:

@@ -29,11 +29,11 @@ def employer_contribution_parts(gross: np.ndarray, c: Cells, r: MonthRules) -> t
     fees = full * gross
     pension = np.minimum(full, pension_rate) * gross
     calendar_month = r.month_of_year[c.month]
-    for in_rule, reductions in r.cell_groups("employer_contributions.reductions", c.month):
+    for in_rule, reductions in r.cell_groups("employer_contributions.reductions", c):
         for red in reductions:
             hit = in_rule & (c.birth_year >= red.born_from) & (c.birth_year <= red.born_to)
-            if red.months is not None:
-                hit &= np.isin(calendar_month, red.months)
+            if red.months is not None:  # the calendar months it applies in, looked up by month (1–12)
+                hit &= np.isin(np.arange(13), red.months)[calendar_month]
             if not hit.any():
                 continue
             cap = np.inf if red.monthly_pay_cap is None else red.monthly_pay_cap
@@ -79,10 +79,15 @@ def introduktionsjobb(c: Cells, r: MonthRules) -> dict[str, np.ndarray]:
     return flows
 
 
+def introduktionsjobb_steps(c: Cells, r: MonthRules) -> np.ndarray:
+    """Cells × 1: the months_in_state at which the handledarstöd ends."""
+    return r.at("subsidies.introduktionsjobb.supervisor_months")[c.month][:, None].astype(float)
+
+
 def nystartsjobb_level(c: Cells, r: MonthRules) -> np.ndarray:
     """Support level 1, 2, 3 by age and months away from work, or the newly-arrived level; 0 = none."""
     level = np.zeros(len(c), dtype=int)
-    for in_rule, bands in r.cell_groups("subsidies.nystartsjobb.bands", c.month):
+    for in_rule, bands in r.cell_groups("subsidies.nystartsjobb.bands", c):
         for band in bands:
             upper = np.inf if band.max_months is None else band.max_months
             hit = (

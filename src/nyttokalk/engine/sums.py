@@ -1,0 +1,178 @@
+"""A chunk's sums from its situations' segments (docs/architecture.md, "The engine in segments"):
+
+- per situation and category, the flows inside each participant's horizon summed per calendar month
+  and month since exit (`aggregates`): for each exit month, a difference array over the months since
+  exit (+ at the first month of a segment inside the horizon, − after its last) summed cumulatively;
+- each participant's first-year effect per actor (after − before over its first 12 months, each month
+  weighted for fixed prices);
+- the after situation mixed from keeping the job (p) and falling back (1 − p), and with the monthly
+  drop-off: after(t) = S(t) × after(t) + (1 − S(t)) × before(t), S(t) = (1 − d)^t, t months after the
+  exit. Both are linear, so they apply to the sums: the fall-back's segments enter the after sums
+  weighted 1 − p (the kept ones p), and since the sums' columns are months since exit, the drop-off is
+  a factor per column; a participant's first year takes Σ S(t) over each segment's months in closed form.
+
+`ledger` expands segments to participant-months (keep_ledger: tests and small runs) and mixes them the
+same way, month by month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..actors import ACTORS
+from .segments import Segments
+from .situations import Mixing
+
+
+@dataclass
+class SituationFlows:
+    """A situation's flows: a month's amount per segment for each category (absent = 0)."""
+
+    name: str
+    seg: Segments
+    flows: dict[str, np.ndarray]
+    rows: np.ndarray | None  # the chunk participants it covers (None: all)
+
+
+def _mix_weight(out: SituationFlows, mixing: Mixing, n: int) -> tuple[str, np.ndarray | None]:
+    """(the sums the situation goes to, each segment's weight in them; None: 1)."""
+    if out.name == "after_fallback":
+        return "after", np.full(len(out.seg), 1 - mixing.keep_p)
+    if out.name == "after" and mixing.fallback:
+        weight = np.ones(n)
+        weight[mixing.rows] = mixing.keep_p
+        return "after", weight[out.seg.row]
+    return out.name, None
+
+
+def survival(dropoff: float, horizon: int) -> np.ndarray:
+    """S(t) = (1 − d)^t for the months since exit 0 … horizon − 1."""
+    return (1 - dropoff) ** np.arange(horizon)
+
+
+def _survival_sum(dropoff: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Σ S(t) over t = a … b − 1, in closed form (0 where b ≤ a)."""
+    if dropoff == 0:
+        return np.maximum(b - a, 0).astype(float)
+    q = 1 - dropoff
+    return np.where(b > a, (q ** a - q ** np.maximum(a, b)) / dropoff, 0.0)
+
+
+class _Bins:
+    """Where a situation's segments enter the sums: exit month group × month since exit, as the first
+    and the after-last month of each segment's part inside the horizon."""
+
+    def __init__(self, seg: Segments, exits: np.ndarray, groups: np.ndarray, horizon: int, n_groups: int):
+        exit = exits[seg.row]
+        a = np.clip(seg.start - exit, 0, horizon)
+        b = np.clip(seg.end - exit, 0, horizon)
+        self.keep = np.flatnonzero(b > a)
+        base = groups[seg.row[self.keep]] * (horizon + 1)
+        self.index = np.concatenate([base + a[self.keep], base + b[self.keep]])
+        self.size = n_groups * (horizon + 1)
+        self.shape = (n_groups, horizon + 1)
+
+    def cumulative(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the sums per group and month since exit, the count of nonzero segments behind each: 0 = exactly 0)."""
+        v = values[self.keep]
+        edges = np.bincount(self.index, np.concatenate([v, -v]), minlength=self.size).reshape(self.shape)
+        nonzero = (v != 0).astype(np.int64)
+        count = np.bincount(self.index, np.concatenate([nonzero, -nonzero]), minlength=self.size).reshape(self.shape)
+        return np.cumsum(edges, axis=1)[:, :-1], np.cumsum(count, axis=1)[:, :-1]
+
+
+def aggregates(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizon: int, m_count: int,
+               mixing: Mixing) -> dict[str, dict[str, np.ndarray]]:
+    """Per situation and category: the in-horizon flows summed as an array chunk month × months since exit."""
+    n = len(exits)
+    exit_months, groups = np.unique(exits, return_inverse=True)
+    sums: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    for out in outs:
+        target, weight = _mix_weight(out, mixing, n)
+        bins = _Bins(out.seg, exits, groups, horizon, len(exit_months))
+        into = sums.setdefault(target, {})
+        for cid in cats:  # in the categories' fixed order
+            a = out.flows.get(cid)
+            if a is None:
+                continue
+            total, count = bins.cumulative(a if weight is None else a * weight)
+            if cid in into:
+                total, count = into[cid][0] + total, into[cid][1] + count
+            into[cid] = (total, count)
+    if mixing.dropoff > 0 and "after" in sums:
+        s = survival(mixing.dropoff, horizon)[None, :]
+        after, before = sums["after"], sums.get("before", {})
+        for cid in [c for c in cats if c in after or c in before]:
+            a, b = after.get(cid), before.get(cid)
+            zeros = (0.0, 0)
+            (at, ac), (bt, bc) = a or zeros, b or zeros
+            after[cid] = (s * at + (1 - s) * bt, ac + bc)
+    rows = exit_months[:, None] + np.arange(horizon)[None, :]
+    cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
+    local: dict[str, dict[str, np.ndarray]] = {}
+    for sit, flows in sums.items():
+        for cid, (total, count) in flows.items():
+            out = local.setdefault(sit, {})[cid] = np.zeros((m_count, horizon))
+            out[rows, cols] = np.where(count != 0, total, 0.0)  # (row, col) distinct: one exit month per group
+    return local
+
+
+def first_year(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizon: int, weight: np.ndarray,
+               mixing: Mixing) -> np.ndarray:
+    """Each participant's first-year effect per actor (participants × ACTORS): after − before over its
+    first 12 months (or the horizon), each month weighted (fixed prices) and by the drop-off's S(t)."""
+    n = len(exits)
+    k = min(12, horizon)
+    out = np.zeros((n, len(ACTORS)))
+    for sit in outs:
+        sign = {"after": 1.0, "after_fallback": 1.0, "before": -1.0}.get(sit.name)
+        if sign is None:
+            continue
+        seg = sit.seg
+        exit = exits[seg.row]
+        factor = sign * weight[seg.start] * _survival_sum(mixing.dropoff, np.clip(seg.start - exit, 0, k), np.clip(seg.end - exit, 0, k))
+        _, mix = _mix_weight(sit, mixing, n)
+        if mix is not None:
+            factor = factor * mix
+        for cid, c in cats.items():  # in the categories' fixed order: the per-participant sums do not depend on the chunk
+            a = sit.flows.get(cid)
+            if a is None:
+                continue
+            total = np.bincount(seg.row, a * factor, minlength=n)
+            for j, actor in enumerate(ACTORS):
+                w = c.sign(actor)
+                if w:
+                    out[:, j] += w * total
+    return out
+
+
+def months(sit: SituationFlows, n_rows: int, m_count: int) -> dict[str, np.ndarray]:
+    """The situation's flows per participant-month (its participants × the chunk's months)."""
+    return {cid: np.repeat(a, sit.seg.length).reshape(n_rows, m_count) for cid, a in sit.flows.items()}
+
+
+def ledger(outs: list[SituationFlows], n: int, m_count: int, exits: np.ndarray, mixing: Mixing) -> dict[str, dict[str, np.ndarray]]:
+    """Every situation's flows per participant-month, the after situation mixed with the fall-back
+    (keep_p) and the drop-off month by month."""
+    flows = {o.name: months(o, n if o.rows is None else len(o.rows), m_count) for o in outs}
+    fallback = flows.pop("after_fallback", None)
+    after = flows["after"]
+    zeros = np.zeros((n, m_count))
+    if fallback is not None:
+        # only the participants whose job ends are mixed: the others' after situation stays exactly as computed
+        rows, keep_p = mixing.rows, mixing.keep_p
+        for cat in set(after) | set(fallback):
+            a = after[cat] if cat in after else np.zeros((n, m_count))
+            f = fallback.get(cat)
+            a[rows] = keep_p * a[rows] + (1 - keep_p) * (f if f is not None else 0.0)
+            after[cat] = a
+    d = mixing.dropoff
+    if d > 0:
+        since_exit = np.maximum(0, np.arange(m_count)[None, :] - exits[:, None])
+        s = (1 - d) ** since_exit
+        before = flows["before"]
+        for cat in set(after) | set(before):
+            after[cat] = s * after.get(cat, zeros) + (1 - s) * before.get(cat, zeros)
+    return flows
