@@ -122,10 +122,11 @@ def aggregates(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizo
 def first_year(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizon: int, weight: np.ndarray,
                mixing: Mixing) -> np.ndarray:
     """Each participant's first-year effect per actor (participants × ACTORS): after − before over its
-    first 12 months (or the horizon), each month weighted (fixed prices) and by the drop-off's S(t)."""
+    first 12 months (or the horizon), each month weighted (fixed prices) and by the drop-off's S(t).
+    Per category after − before first, so that identical situations give exactly 0."""
     n = len(exits)
     k = min(12, horizon)
-    out = np.zeros((n, len(ACTORS)))
+    factors = []
     for sit in outs:
         sign = {"after": 1.0, "after_fallback": 1.0, "before": -1.0}.get(sit.name)
         if sign is None:
@@ -134,17 +135,21 @@ def first_year(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizo
         exit = exits[seg.row]
         factor = sign * weight[seg.start] * _survival_sum(mixing.dropoff, np.clip(seg.start - exit, 0, k), np.clip(seg.end - exit, 0, k))
         _, mix = _mix_weight(sit, mixing, n)
-        if mix is not None:
-            factor = factor * mix
-        for cid, c in cats.items():  # in the categories' fixed order: the per-participant sums do not depend on the chunk
+        factors.append((sit, factor if mix is None else factor * mix))
+    out = np.zeros((n, len(ACTORS)))
+    for cid, c in cats.items():  # in the categories' fixed order: the per-participant sums do not depend on the chunk
+        total = None
+        for sit, factor in factors:
             a = sit.flows.get(cid)
-            if a is None:
-                continue
-            total = np.bincount(seg.row, a * factor, minlength=n)
-            for j, actor in enumerate(ACTORS):
-                w = c.sign(actor)
-                if w:
-                    out[:, j] += w * total
+            if a is not None:
+                part = np.bincount(sit.seg.row, a * factor, minlength=n)
+                total = part if total is None else total + part
+        if total is None:
+            continue
+        for j, actor in enumerate(ACTORS):
+            w = c.sign(actor)
+            if w:
+                out[:, j] += w * total
     return out
 
 
