@@ -131,22 +131,22 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
     tax_detail: dict[str, dict[int, dict[str, np.ndarray]]] = {}
     for sit in situations:
         out, situation_flags, tax_detail[sit.name] = _situation_flows(sit, ctx)
-        outs.append(out)
+        outs += out
         if sit.warns:
             flags = situation_flags
     return Chunk(outs, grid.exit_index, offset, stop - offset, mixing, flags, tax_detail, plan.weight[offset:stop])
 
 
-def _situation_flows(sit: Situation, ctx: _Context) -> tuple[SituationFlows, dict[str, np.ndarray], dict]:
-    """Every category's flows in one situation (a month's amount per segment), the states' warnings and the tax per year."""
+def _situation_flows(sit: Situation, ctx: _Context) -> tuple[list[SituationFlows], dict[str, np.ndarray], dict]:
+    """Every category's flows in one situation (a month's amount per segment; and the jobbstimulans' change
+    to them in its windows, as segments of their own), the states' warnings and the tax per year."""
     s = ctx.ls.scenario
     items, warnings = state_items(sit, ctx.mr, ctx.lo, ctx.hi, ctx.n)
     tax = situation_tax(sit, items, ctx.grid.years, ctx.plan.tax_rules, ctx.rates, s.tax.temporary_work_reduction, ctx.p)
     flows = dict(items)
     flows.update(tax.flows)
     _household_benefits(sit, items, flows, tax, ctx)
-    sit, flows, tax, fs = _topup(sit, items, flows, tax, ctx)
-    flows["forsorjningsstod"] = fs
+    flows["forsorjningsstod"], window = _topup(sit, items, flows, tax, ctx)
     # scenario unit costs: real resource use per person-month in a state, paid by a public actor
     for actor in UNIT_COST_PAYERS:
         for sid, per_actor in s.unit_costs.items():
@@ -158,28 +158,34 @@ def _situation_flows(sit: Situation, ctx: _Context) -> tuple[SituationFlows, dic
     unknown = set(flows) - set(ctx.cats)
     if unknown:
         raise KeyError(f"flows without a ledger category: {', '.join(sorted(unknown))}")
-    return SituationFlows(sit.name, sit.seg, flows, sit.rows), warnings, tax.by_year
+    outs = [SituationFlows(sit.name, sit.seg, flows, sit.rows)]
+    if window is not None:
+        if s.production.convention == "consumption_tax":  # the individ consumes the försörjningsstöd the window adds
+            pf.consumption_tax(window.flows, ctx.cats, ctx.mr, window.seg.start)
+        outs.append(window)
+    return outs, warnings, tax.by_year
 
 
-def _topup(sit: Situation, items: dict, flows: dict, tax: YearlyTax, ctx: _Context):
-    """(the situation, its flows and tax — cut where a jobbstimulans window begins or ends inside a
-    segment —, the försörjningsstöd per segment)."""
+def _topup(sit: Situation, items: dict, flows: dict, tax: YearlyTax, ctx: _Context) -> tuple[np.ndarray, SituationFlows | None]:
+    """(the försörjningsstöd per segment without the jobbstimulans, and — where its windows could change it —
+    the change in the windows' months: stretches inside the segments, SituationFlows that do not tile)."""
     seg = sit.seg
     inc = topup.income(sit, items, tax.taxable, tax.total, ctx.norm[seg.row, ctx.calendar.of_month[seg.start]])
     fs = topup.forsorjningsstod(sit, inc)
     rows = topup.stimulated_rows(sit, inc, ctx.mr, ctx.n)
     if not rows.size:
-        return sit, flows, tax, fs
+        return fs, None
     at_exit = np.where(sit.inputs["before_is_forsorjningsstod"], sit.inputs["months_in_state"], 0).astype(np.int64)
     row, first, end = topup.jobbstimulans(sit, inc, fs, rows, ctx.mr, ctx.lo, at_exit)
     if not len(row):
-        return sit, flows, tax, fs
-    m_count = len(ctx.mr)
-    cut, parent = segments.refine(seg, np.concatenate([row, row]), np.concatenate([first, end]), m_count)
-    sit = dataclasses.replace(sit, seg=cut)
-    window = np.isin(cut.row * (m_count + 1) + cut.start, row * (m_count + 1) + first)
-    fs = topup.forsorjningsstod(sit, inc.take(parent), window, topup.jobbstimulans_share(ctx.mr)[cut.start])
-    return sit, {k: v[parent] for k, v in flows.items()}, tax.take(parent), fs
+        return fs, None
+    width = len(ctx.mr) + 1
+    parent = np.searchsorted(seg.row * width + seg.start, row * width + first, side="right") - 1  # the segment each window is in
+    pieces = seg.take(parent)
+    pieces = pieces.with_(start=first, length=end - first, mis=pieces.mis_at(first))
+    stimulated = topup.forsorjningsstod(dataclasses.replace(sit, seg=pieces), inc.take(parent), np.ones(len(row), dtype=bool),
+                                        topup.jobbstimulans_share(ctx.mr)[first])
+    return fs, SituationFlows(sit.name, pieces, {"forsorjningsstod": stimulated - fs[parent]}, sit.rows, tiles=False)
 
 
 def _public_finance(flows: dict[str, np.ndarray], sit: Situation, tax: YearlyTax, ctx: _Context) -> dict[str, np.ndarray]:

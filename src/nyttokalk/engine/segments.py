@@ -60,20 +60,24 @@ def empty() -> Segments:
     return Segments(i, i, i, i, f, f, f)
 
 
-def tile(n: int, m_count: int, rows: np.ndarray, months: np.ndarray, calendar: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def tile(n: int, m_count: int, cuts: list[np.ndarray], calendar: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, start, length) of the segments of n participants over m_count months, cut at the calendar
-    months (every participant) and at the (row, month) pairs given (any order, repeats and edges allowed)."""
-    width = m_count + 1
-    everyone = np.arange(n, dtype=np.int64)[:, None] * width
-    keep = (months > 0) & (months < m_count)
-    keys = np.concatenate([(everyone + np.concatenate([[0, m_count], calendar])[None, :]).ravel(),
-                           rows[keep].astype(np.int64) * width + months[keep]])
-    keys = np.unique(keys)
-    row, month = np.divmod(keys, width)
-    inner = month < m_count
-    start = month[inner]
-    nxt = month[np.flatnonzero(inner) + 1]  # every row ends with its m_count key
-    return row[inner], start, nxt - start
+    months (every participant) and at each participant's month in each of `cuts` (arrays of n; a month
+    outside 1 … m_count − 1 cuts nothing; repeats allowed)."""
+    marks = np.empty((n, 1 + len(calendar) + len(cuts)), dtype=np.int64)
+    marks[:, 0] = 0
+    marks[:, 1:1 + len(calendar)] = calendar[None, :]
+    for k, c in enumerate(cuts):
+        marks[:, 1 + len(calendar) + k] = np.where((c > 0) & (c < m_count), c, m_count)
+    marks.sort(axis=1)
+    first = np.ones(marks.shape, dtype=bool)
+    first[:, 1:] = marks[:, 1:] != marks[:, :-1]
+    first &= marks < m_count
+    start = marks[first]
+    row = np.repeat(np.arange(n, dtype=np.int64), first.sum(axis=1))
+    same = np.r_[row[1:] == row[:-1], False]
+    end = np.where(same, np.r_[start[1:], 0], m_count)
+    return row, start, end - start
 
 
 def refine(seg: Segments, rows: np.ndarray, months: np.ndarray, m_count: int) -> tuple[Segments, np.ndarray]:
@@ -81,15 +85,16 @@ def refine(seg: Segments, rows: np.ndarray, months: np.ndarray, m_count: int) ->
     new segment the index of the segment it was cut from (its parent)."""
     width = m_count + 1
     old = seg.row * width + seg.start
-    key = rows.astype(np.int64) * width + months
+    key = np.unique(rows.astype(np.int64) * width + months)
     parent = np.searchsorted(old, key, side="right") - 1
-    inside = (parent >= 0) & (months > seg.start[np.maximum(parent, 0)]) & (months < seg.end[np.maximum(parent, 0)])
-    inside &= rows == seg.row[np.maximum(parent, 0)]
+    safe = np.maximum(parent, 0)
+    inside = (parent >= 0) & (key % width > seg.start[safe]) & (key % width < seg.end[safe]) & (key // width == seg.row[safe])
     if not inside.any():
         return seg, np.arange(len(seg))
-    keys = np.unique(np.concatenate([old, key[inside]]))
-    parent = np.searchsorted(old, keys, side="right") - 1
-    start = keys % width
+    key, parent = key[inside], parent[inside]
+    at = parent + 1  # each cut goes after the segment it falls in (old keys sorted, cuts distinct from them)
+    parent = np.insert(np.arange(len(seg)), at, parent)
+    start = np.insert(seg.start, at, key % width)
     last = np.r_[parent[1:] != parent[:-1], True]
     end = np.where(last, seg.end[parent], np.r_[start[1:], 0])
     out = seg.take(parent)
@@ -107,23 +112,24 @@ def clip(seg: Segments, lo: np.ndarray, hi: np.ndarray) -> Segments:
 
 
 def concat(parts: list[Segments]) -> Segments:
-    """The segments of several tables, sorted by participant and first month."""
+    """The segments of several tables, each sorted by participant, whose months follow one another for
+    each participant (the first table's first): sorted by participant and first month (a stable merge
+    of the tables' runs)."""
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty()
     out = Segments(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(Segments)))
-    order = np.lexsort((out.start, out.row))
-    return out.take(order)
+    return out.take(np.argsort(out.row, kind="stable"))
 
 
-def covered(seg: Segments, lo: np.ndarray, hi: np.ndarray, m_count: int) -> np.ndarray:
-    """The months (of m_count) that the segments cover inside lo[row] … hi[row] − 1 (a participant's horizon)."""
-    start = np.maximum(seg.start, lo[seg.row])
-    end = np.minimum(seg.end, hi[seg.row])
-    keep = end > start
+def covered(row: np.ndarray, start: np.ndarray, end: np.ndarray, lo: np.ndarray, hi: np.ndarray, m_count: int) -> np.ndarray:
+    """The months (of m_count) that segments (row, start, end) cover inside lo[row] … hi[row] − 1 (a participant's horizon)."""
+    first = np.maximum(start, lo[row])
+    last = np.minimum(end, hi[row])
+    keep = last > first
     if not keep.any():
         return np.zeros(0, dtype=np.int64)
-    edges = np.bincount(start[keep], minlength=m_count + 1) - np.bincount(end[keep], minlength=m_count + 1)
+    edges = np.bincount(first[keep], minlength=m_count + 1) - np.bincount(last[keep], minlength=m_count + 1)
     return np.flatnonzero(np.cumsum(edges[:m_count]) > 0)
 
 

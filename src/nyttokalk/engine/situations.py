@@ -88,29 +88,13 @@ def durations(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls:
 
 
 def segment_cells(v: dict, seg: Segments, idx: np.ndarray, wage_level: np.ndarray | None = None, with_wage: bool = True) -> Cells:
-    """The Cells of segments idx: each participant's inputs, the segment's first month, its months on
-    the path there and its length."""
+    """The Cells of segments idx: each participant's inputs (read when asked for), the segment's first
+    month, its months on the path there and its length."""
     person, month = seg.row[idx], seg.start[idx]
     wage = v["wage"][person] if with_wage else np.full(len(person), np.nan)
     if with_wage and wage_level is not None:  # the wage at exit follows the wage index (docs/method.md 6.7)
         wage = wage * (wage_level[month] / v["wage_level_at_exit"][person])
-    return Cells(
-        person=person,
-        month=month,
-        months_in_state=seg.mis[idx],
-        age=v["age"][person],
-        birth_year=v["birth_year"][person],
-        wage=wage,
-        extent=v["extent"][person],
-        newly_arrived=v["newly_arrived"][person],
-        months_unemployed=v["months_unemployed"][person],
-        prior_income=v["prior_income"][person],
-        a_kassa_right=v["a_kassa_right"][person],
-        child_birth_year=v["child_birth_year"][person],
-        adults=v["adults"][person],
-        housing_cost=v["housing_cost"][person],
-        span=seg.length[idx],
-    )
+    return Cells(person, month, seg.mis[idx], wage, seg.length[idx], v)
 
 
 def _followed(table: Segments, inputs: dict, mr: MonthRules) -> np.ndarray:
@@ -127,7 +111,7 @@ def _step_cuts(table: Segments, codes: np.ndarray, inputs: dict, mr: MonthRules)
     its state's amounts change (read ahead, quietly)."""
     found_rows, found_months = [], []
     moving = (table.slope > 0) & (table.length > 1)
-    for code in np.intersect1d(np.unique(codes[moving]), TIMED_CODES):
+    for code in np.intersect1d(np.flatnonzero(np.bincount(codes[moving], minlength=len(st.IDS))), TIMED_CODES):
         idx = np.flatnonzero(moving & (codes == code))
         cells = segment_cells(inputs, table, idx, with_wage=False)
         state = st.STATES[st.IDS[code]]
@@ -143,21 +127,24 @@ def _step_cuts(table: Segments, codes: np.ndarray, inputs: dict, mr: MonthRules)
     return np.concatenate(found_rows), np.concatenate(found_months)
 
 
-def _path(start: np.ndarray, n: int, m_count: int, rows: np.ndarray, months: np.ndarray, calendar: Calendar, mis_at,
+def _path(start: np.ndarray, n: int, m_count: int, cuts: list[np.ndarray], calendar: Calendar, mis_at,
           inputs: dict, mr: MonthRules) -> Segments:
     """The segments of each participant's months from the states `start` (one per participant) along the law's
-    paths, cut at the calendar, at the (rows, months) given and wherever a path or a state's amounts change.
-    mis_at(row, month) → (months on the path, 1.0 where they grow with the month else 0.0)."""
-    row, first, length = sg.tile(n, m_count, rows, months, calendar.cuts)
+    paths, cut at the calendar, at each participant's month in each of `cuts` and wherever a path or a state's
+    amounts change. mis_at(row, month) → (months on the path, 1.0 where they grow with the month else 0.0)."""
+    row, first, length = sg.tile(n, m_count, cuts, calendar.cuts)
     mis, slope = mis_at(row, first)
     table = Segments(row, first, length, start[row], mis, slope, np.full(len(row), np.nan))
     quiet = mr.quiet()
     for _ in range(MAX_LOOKS):
-        cut_rows, cut_months = _step_cuts(table, _followed(table, inputs, quiet), inputs, quiet)
+        # the rules `follow` reads count as used (for the months of the cells in each state before its path
+        # is followed: the same months however the participants' months are cut); reading ahead does not count
+        codes = _followed(table, inputs, mr)
+        cut_rows, cut_months = _step_cuts(table, codes, inputs, quiet)
         if not cut_rows.size:
             break
         table, _ = sg.refine(table, cut_rows, cut_months, m_count)
-    return table.with_(code=_followed(table, inputs, mr))  # the rules read here count as used
+    return table.with_(code=codes)
 
 
 def _paths(codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, grid: ExitGrid, calendar: Calendar, mr: MonthRules,
@@ -179,11 +166,10 @@ def _paths(codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, gri
     def after_mis(row, month):
         return np.maximum(0, month - exits[row]).astype(float), (month >= exits[row]).astype(float)
 
-    rows = np.arange(n)
-    before = _path(codes["before"], n, m_count, rows[timed], began[timed], calendar, before_mis, inputs, mr)
+    before = _path(codes["before"], n, m_count, [np.where(timed, began, 0)], calendar, before_mis, inputs, mr)
     ends = np.isfinite(duration)
-    after = _path(codes["after"], n, m_count, np.concatenate([rows, rows[ends]]),
-                  np.concatenate([exits, (exits + duration)[ends].astype(np.int64)]), calendar, after_mis, inputs, mr)
+    after = _path(codes["after"], n, m_count, [exits, np.where(ends, exits + np.where(ends, duration, 0), 0).astype(np.int64)],
+                  calendar, after_mis, inputs, mr)
     return before, after
 
 
@@ -223,7 +209,7 @@ def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict
            Situation("after", sg.concat([pre.with_(observed=before_amount[pre.row]), post.with_(observed=after_amount[post.row])]),
                      inputs, warns=True, wage_level=wage_level)]
     if potential_wage is not None:
-        row, first, length = sg.tile(n, m_count, np.arange(n), exits, calendar.cuts)
+        row, first, length = sg.tile(n, m_count, [exits], calendar.cuts)
         work = Segments(row, first, length, np.full(len(row), st.CODES["arbete"]), (first - exits[row]).astype(float),
                         np.ones(len(row)), np.full(len(row), np.nan))
         out.append(Situation("potential", sg.concat([pre.with_(observed=before_amount[pre.row]), sg.clip(work, exits, end)]),
@@ -260,7 +246,7 @@ def state_items(sit: Situation, mr: MonthRules, lo: np.ndarray, hi: np.ndarray, 
         state = st.STATES[st.IDS[sid]]
         idx = order[bounds[sid]:bounds[sid + 1]]
         cells = segment_cells(sit.inputs, seg, idx, sit.wage_level, "wage" in state.needs)
-        counted = sg.covered(seg.take(idx), lo, hi, m_count)
+        counted = sg.covered(cells.person, cells.month, cells.month + cells.span, lo, hi, m_count)
         for key, values in state.flows(cells, mr.using(counted)).items():  # the rules it reads: used in these months
             if key.startswith("warning:"):
                 w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))

@@ -34,6 +34,7 @@ class SituationFlows:
     seg: Segments
     flows: dict[str, np.ndarray]
     rows: np.ndarray | None  # the chunk participants it covers (None: all)
+    tiles: bool = True  # its segments tile its participants' months; False: a change to some months (the jobbstimulans' windows)
 
 
 def _mix_weight(out: SituationFlows, mixing: Mixing, n: int) -> tuple[str, np.ndarray | None]:
@@ -61,26 +62,37 @@ def _survival_sum(dropoff: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 class _Bins:
-    """Where a situation's segments enter the sums: exit month group × month since exit, as the first
-    and the after-last month of each segment's part inside the horizon."""
+    """Where a situation's segments enter the sums: each segment's part inside its participant's horizon
+    is months since exit a … b − 1 of its exit month's group. Segments with the same (group, a, b) — most
+    of them: the calendar cuts everyone alike — are summed first (one bincount per category), then each
+    such stretch is spread over its months since exit. A column no nonzero stretch covers stays exactly 0."""
 
     def __init__(self, seg: Segments, exits: np.ndarray, groups: np.ndarray, horizon: int, n_groups: int):
         exit = exits[seg.row]
         a = np.clip(seg.start - exit, 0, horizon)
         b = np.clip(seg.end - exit, 0, horizon)
-        self.keep = np.flatnonzero(b > a)
-        base = groups[seg.row[self.keep]] * (horizon + 1)
-        self.index = np.concatenate([base + a[self.keep], base + b[self.keep]])
-        self.size = n_groups * (horizon + 1)
-        self.shape = (n_groups, horizon + 1)
+        width = horizon + 1
+        key = (groups[seg.row] * width + a) * width + b
+        if n_groups * width * width <= max(1 << 20, 4 * len(key)):
+            present = np.bincount(key, minlength=n_groups * width * width) > 0
+            stretch = np.flatnonzero(present)
+            stretch_of = (np.cumsum(present) - 1)[key]
+        else:
+            stretch, stretch_of = np.unique(key, return_inverse=True)
+        self.n = len(stretch)
+        self.stretch_of = stretch_of  # outside the horizon (a = b): a stretch of no months
+        g, rest = np.divmod(stretch, width * width)
+        first, after = np.divmod(rest, width)
+        months = after - first
+        self.of_cell = np.repeat(np.arange(self.n), months)  # each (stretch, month) of the spread
+        t = np.arange(months.sum()) - np.repeat(np.cumsum(months) - months, months) + np.repeat(first, months)
+        self.cell = np.repeat(g, months) * horizon + t
+        self.shape = (n_groups, horizon)
 
-    def cumulative(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(the sums per group and month since exit, the count of nonzero segments behind each: 0 = exactly 0)."""
-        v = values[self.keep]
-        edges = np.bincount(self.index, np.concatenate([v, -v]), minlength=self.size).reshape(self.shape)
-        nonzero = (v != 0).astype(np.int64)
-        count = np.bincount(self.index, np.concatenate([nonzero, -nonzero]), minlength=self.size).reshape(self.shape)
-        return np.cumsum(edges, axis=1)[:, :-1], np.cumsum(count, axis=1)[:, :-1]
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Per exit-month group and month since exit: the sum of the values (a month's, per segment)."""
+        per_stretch = np.bincount(self.stretch_of, values, minlength=self.n)
+        return np.bincount(self.cell, per_stretch[self.of_cell], minlength=self.shape[0] * self.shape[1]).reshape(self.shape)
 
 
 def aggregates(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizon: int, m_count: int,
@@ -88,7 +100,7 @@ def aggregates(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizo
     """Per situation and category: the in-horizon flows summed as an array chunk month × months since exit."""
     n = len(exits)
     exit_months, groups = np.unique(exits, return_inverse=True)
-    sums: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    sums: dict[str, dict[str, np.ndarray]] = {}
     for out in outs:
         target, weight = _mix_weight(out, mixing, n)
         bins = _Bins(out.seg, exits, groups, horizon, len(exit_months))
@@ -97,25 +109,20 @@ def aggregates(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizo
             a = out.flows.get(cid)
             if a is None:
                 continue
-            total, count = bins.cumulative(a if weight is None else a * weight)
-            if cid in into:
-                total, count = into[cid][0] + total, into[cid][1] + count
-            into[cid] = (total, count)
+            total = bins.sums(a if weight is None else a * weight)
+            into[cid] = into[cid] + total if cid in into else total
     if mixing.dropoff > 0 and "after" in sums:
         s = survival(mixing.dropoff, horizon)[None, :]
         after, before = sums["after"], sums.get("before", {})
         for cid in [c for c in cats if c in after or c in before]:
-            a, b = after.get(cid), before.get(cid)
-            zeros = (0.0, 0)
-            (at, ac), (bt, bc) = a or zeros, b or zeros
-            after[cid] = (s * at + (1 - s) * bt, ac + bc)
+            after[cid] = s * after.get(cid, 0.0) + (1 - s) * before.get(cid, 0.0)
     rows = exit_months[:, None] + np.arange(horizon)[None, :]
     cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
     local: dict[str, dict[str, np.ndarray]] = {}
     for sit, flows in sums.items():
-        for cid, (total, count) in flows.items():
+        for cid, total in flows.items():
             out = local.setdefault(sit, {})[cid] = np.zeros((m_count, horizon))
-            out[rows, cols] = np.where(count != 0, total, 0.0)  # (row, col) distinct: one exit month per group
+            out[rows, cols] = total  # (row, col) distinct: one exit month per group
     return local
 
 
@@ -135,14 +142,17 @@ def first_year(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizo
         exit = exits[seg.row]
         factor = sign * weight[seg.start] * _survival_sum(mixing.dropoff, np.clip(seg.start - exit, 0, k), np.clip(seg.end - exit, 0, k))
         _, mix = _mix_weight(sit, mixing, n)
-        factors.append((sit, factor if mix is None else factor * mix))
+        if mix is not None:
+            factor = factor * mix
+        counted = np.flatnonzero(np.clip(seg.end - exit, 0, k) > np.clip(seg.start - exit, 0, k))  # the segments in the first year
+        factors.append((sit, counted, seg.row[counted], factor[counted]))
     out = np.zeros((n, len(ACTORS)))
     for cid, c in cats.items():  # in the categories' fixed order: the per-participant sums do not depend on the chunk
         total = None
-        for sit, factor in factors:
+        for sit, counted, row, factor in factors:
             a = sit.flows.get(cid)
             if a is not None:
-                part = np.bincount(sit.seg.row, a * factor, minlength=n)
+                part = np.bincount(row, a[counted] * factor, minlength=n)
                 total = part if total is None else total + part
         if total is None:
             continue
@@ -153,15 +163,29 @@ def first_year(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizo
     return out
 
 
-def months(sit: SituationFlows, n_rows: int, m_count: int) -> dict[str, np.ndarray]:
-    """The situation's flows per participant-month (its participants × the chunk's months)."""
-    return {cid: np.repeat(a, sit.seg.length).reshape(n_rows, m_count) for cid, a in sit.flows.items()}
+def months(parts: list[SituationFlows], n_rows: int, m_count: int) -> dict[str, np.ndarray]:
+    """A situation's flows per participant-month (its participants × the chunk's months), from its
+    segments (the first part tiles its months) and its changes in some months (the other parts)."""
+    base = parts[0]
+    out = {cid: np.repeat(a, base.seg.length).reshape(n_rows, m_count) for cid, a in base.flows.items()}
+    for part in parts[1:]:
+        seg = part.seg
+        local = seg.row if part.rows is None else np.searchsorted(part.rows, seg.row)
+        cell = np.repeat(local * m_count + seg.start - np.cumsum(seg.length) + seg.length, seg.length) + np.arange(seg.length.sum())
+        for cid, a in part.flows.items():
+            target = out.setdefault(cid, np.zeros((n_rows, m_count))).reshape(-1)
+            np.add.at(target, cell, np.repeat(a, seg.length))
+    return out
 
 
 def ledger(outs: list[SituationFlows], n: int, m_count: int, exits: np.ndarray, mixing: Mixing) -> dict[str, dict[str, np.ndarray]]:
     """Every situation's flows per participant-month, the after situation mixed with the fall-back
     (keep_p) and the drop-off month by month."""
-    flows = {o.name: months(o, n if o.rows is None else len(o.rows), m_count) for o in outs}
+    names = list(dict.fromkeys(o.name for o in outs))
+    flows = {}
+    for name in names:
+        parts = [o for o in outs if o.name == name]
+        flows[name] = months(parts, n if parts[0].rows is None else len(parts[0].rows), m_count)
     fallback = flows.pop("after_fallback", None)
     after = flows["after"]
     zeros = np.zeros((n, m_count))

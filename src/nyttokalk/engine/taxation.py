@@ -26,14 +26,9 @@ class YearlyTax:
     local: np.ndarray  # per segment: its participant's index in the situation's participants
     year: np.ndarray  # per segment: its calendar year's index in the chunk's years
 
-    def take(self, idx: np.ndarray) -> "YearlyTax":
-        """The same for segments idx (each cut from one segment: engine/segments.refine)."""
-        return YearlyTax({k: v[idx] for k, v in self.flows.items()}, self.total[idx], self.taxable[idx], self.by_year,
-                         self.share[idx], self.local[idx], self.year[idx])
-
     def per_segment(self, per_year: dict[int, np.ndarray], years: list[int]) -> np.ndarray:
         """A per participant and year value (year → per participant) at each segment."""
-        return np.stack([per_year[y] for y in years], axis=1)[self.local, self.year]
+        return np.stack([per_year[y] for y in years], axis=1).ravel()[self.local * len(years) + self.year]
 
 
 def _total(items: dict[str, np.ndarray], ids: tuple[str, ...], zeros: np.ndarray) -> np.ndarray:
@@ -63,24 +58,35 @@ def situation_tax(sit: Situation, items: dict[str, np.ndarray], years: list[int]
         return np.bincount(key, monthly * seg.length, minlength=size).reshape(len(rows), len(years))
 
     w, b, s, annual = per_year(work), per_year(benefit), per_year(no_fee), per_year(taxable)
-    by_year: dict[int, dict[str, np.ndarray]] = {}
-    for k, year_ in enumerate(years):
-        kommun, region, begr = (a[rows] for a in rates[year_])
-        try:
-            by_year[year_] = income_tax(
-                w[:, k], b[:, k], kommun, region, begr, year_rules[year_],
-                age_at_year_start=year_ - sit.inputs["birth_year"][rows] - 1, temporary_reduction=temporary_reduction,
-                no_fee_income=s[:, k],
-            )
-        except AgeNotModelled as exc:
-            raise _too_old(p.rows[rows][exc.mask], year_, exc.limit, p.file) from None
+    by_year = {year_: _year_tax(w[:, k], b[:, k], s[:, k], year_, rows, sit, year_rules[year_], rates[year_], temporary_reduction, p)
+               for k, year_ in enumerate(years)}
     year_total = annual[local, year]
     share = np.divide(taxable, year_total, out=np.zeros(len(seg)), where=year_total > 0)
-    tax = YearlyTax({}, zeros, taxable, by_year, share, local, year)
-    flows = {cat: tax.per_segment({y: c[component] for y, c in by_year.items()}, years) * share
+    flows = {cat: np.stack([by_year[y][component] for y in years], axis=1).ravel()[key] * share
              for component, cat in TAX_CATEGORIES.items()}
-    total = tax.per_segment({y: c["total"] for y, c in by_year.items()}, years) * share
+    total = np.stack([by_year[y]["total"] for y in years], axis=1).ravel()[key] * share
     return YearlyTax(flows, total, taxable, by_year, share, local, year)
+
+
+def _year_tax(work, benefit, no_fee, year: int, rows: np.ndarray, sit: Situation, rules: RuleView, rates, temporary_reduction: bool,
+              p: Participants) -> dict[str, np.ndarray]:
+    """Every component of one calendar year's income tax for the situation's participants (rows). A
+    participant without taxable income below the older persons' ages pays nothing: only the others are
+    computed (the rules read are the same)."""
+    age = year - sit.inputs["birth_year"][rows] - 1
+    older = min(rules.at("income_tax.grundavdrag_max_age"), rules.at("income_tax.jobbskatteavdrag.max_age"))
+    some = np.flatnonzero((work + benefit + no_fee > 0) | (age >= older))
+    kommun, region, begr = (a[rows][some] for a in rates)
+    try:
+        comp = income_tax(work[some], benefit[some], kommun, region, begr, rules, age_at_year_start=age[some],
+                          temporary_reduction=temporary_reduction, no_fee_income=no_fee[some])
+    except AgeNotModelled as exc:
+        raise _too_old(p.rows[rows][some][exc.mask], year, exc.limit, p.file) from None
+    out = {}
+    for key, value in comp.items():
+        out[key] = np.zeros(len(rows))
+        out[key][some] = value
+    return out
 
 
 def _too_old(rows: np.ndarray, year: int, limit: float, file: str) -> InputError:

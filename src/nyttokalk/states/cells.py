@@ -3,9 +3,6 @@ each month (`MonthRules`, rules/lookup.py: parameters by their rule path, `r.at(
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..ruleset.lookup import MonthRules
@@ -13,36 +10,53 @@ from ..ruleset.lookup import MonthRules
 __all__ = ["Cells", "MonthRules", "benefit_days_per_month", "age_in_month", "absolute_month", "children_in_band", "day_steps"]
 
 
-@dataclass
+PARTICIPANT_INPUTS = ("age", "birth_year", "extent", "newly_arrived", "months_unemployed", "prior_income", "a_kassa_right",
+                      "child_birth_year", "adults", "housing_cost")
+
+
 class Cells:
     """Stretches of participant-months in which nothing the state's amounts depend on changes (the
     engine's segments, docs/architecture.md), all arrays of the same length (child_birth_year: cells ×
     children). A cell's amounts are per month, for each of its `span` months; `month` and
     `months_in_state` are those of its first month (months_in_state grows by one a month along it
-    where the path runs, and the engine cuts the stretches where a state's `steps` say its amounts change)."""
+    where the path runs, and the engine cuts the stretches where a state's `steps` say its amounts change).
 
-    person: np.ndarray  # participant index
-    month: np.ndarray  # month index in the grid
-    months_in_state: np.ndarray  # months on the path before this month: since the state (for a-kassa: the ersättningsperiod) began
-    age: np.ndarray  # years at transition
-    birth_year: np.ndarray
-    wage: np.ndarray  # gross SEK/month at full time in this month (the wage index applied; NaN outside work states)
-    extent: np.ndarray
-    newly_arrived: np.ndarray  # bool
-    months_unemployed: np.ndarray  # NaN when unknown
-    prior_income: np.ndarray  # gross SEK/year before the benefit (NaN where no state needs it)
-    a_kassa_right: np.ndarray  # bool: entitled to a-kassa (aktivitetsstöd at the a-kassa level, not grundbelopp / utvecklingsersättning)
-    child_birth_year: np.ndarray  # cells × children: calendar year − age at exit; NaN = no child
-    adults: np.ndarray  # 1 or 2
-    housing_cost: np.ndarray  # SEK/month; NaN = not modelled
-    span: np.ndarray  # months the cell stands for, from `month` (the rules read count as used in all of them)
+    person: participant index; month: month index in the grid; months_in_state: months on the path
+    before the month, since the state (for a-kassa: the ersättningsperiod) began; wage: gross SEK/month
+    at full time in the month (the wage index applied; NaN outside work states); span: months the cell
+    stands for (the rules read count as used in all of them). The participant's inputs are read from
+    `inputs` by person when a state asks for them (PARTICIPANT_INPUTS): age (years at transition),
+    birth_year, extent, newly_arrived (bool), months_unemployed (NaN when unknown), prior_income (gross
+    SEK/year before the benefit), a_kassa_right (bool: aktivitetsstöd at the a-kassa level), child_birth_year
+    (cells × children: calendar year − age at exit; NaN = no child), adults (1 or 2), housing_cost
+    (SEK/month; NaN = not modelled)."""
+
+    def __init__(self, person: np.ndarray, month: np.ndarray, months_in_state: np.ndarray, wage: np.ndarray, span: np.ndarray,
+                 inputs: dict[str, np.ndarray]):
+        self.person = person
+        self.month = month
+        self.months_in_state = months_in_state
+        self.wage = wage
+        self.span = span
+        self._inputs = inputs
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name in PARTICIPANT_INPUTS:  # gathered on first use, then kept
+            value = self._inputs[name][self.person]
+            setattr(self, name, value)
+            return value
+        raise AttributeError(name)
 
     def __len__(self) -> int:
         return len(self.person)
 
     def take(self, mask: np.ndarray) -> "Cells":
         """The cells where mask is true."""
-        return dataclasses.replace(self, **{f.name: getattr(self, f.name)[mask] for f in dataclasses.fields(self)})
+        out = Cells(self.person[mask], self.month[mask], self.months_in_state[mask], self.wage[mask], self.span[mask], self._inputs)
+        for name in PARTICIPANT_INPUTS:
+            if name in self.__dict__:
+                setattr(out, name, self.__dict__[name][mask])
+        return out
 
 
 def benefit_days_per_month(r: MonthRules) -> np.ndarray:
