@@ -7,6 +7,7 @@ import codecs
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import difflib
 import hashlib
 import hmac
@@ -27,8 +28,8 @@ from .household import parse_adults, parse_children_ages
 from .limits import (AGE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FULL_TIME_WAGE, MAX_MONTHS_UNEMPLOYED, MAX_HOUSING_COST, MAX_OBSERVED_AMOUNT,
                      MAX_PRIOR_INCOME, MAX_PROJECTION_YEARS, MAX_ROW_BYTES, MAX_XLSX_UNPACKED_BYTES, MIN_FULL_TIME_WAGE, exit_years)
 from .actors import EMPLOYERS, normalise_employer
-from .privacy import PERSONNUMMER_SHAPE, looks_like_personnummer, mask_file_name
-from .states import STATES, is_modelled, normalise_state, valid_after, valid_before
+from .privacy import looks_like_personnummer, mask_file_name, personnummer_mask
+from .states import CODES, OFORANDRAD, STATES, is_modelled, normalise_state, valid_after, valid_before
 
 REQUIRED = ("id", "before", "after")
 OPTIONAL = (
@@ -81,6 +82,25 @@ TOTAL_WORDS = ("summa", "totalt", "total", "totalsumma", "sum", "summering", "s:
 _TOTALS = {form + end for w in TOTAL_WORDS for form in (w, w.capitalize(), w.upper()) for end in ("", ":")}
 UNNAMED = "(unnamed column {})"  # a header cell left empty
 
+@dataclass(frozen=True)
+class StateCodes:
+    """Each participant's before state, after state (oförändrad included) and the state it is in after
+    the transition (oförändrad: the before state), as state codes."""
+
+    before: np.ndarray
+    after: np.ndarray
+    used: np.ndarray
+
+    @classmethod
+    def of(cls, before: np.ndarray, after: np.ndarray) -> "StateCodes":
+        def codes(texts: np.ndarray) -> np.ndarray:
+            where, names = pd.factorize(np.asarray(texts, dtype=object))  # each distinct text once
+            return np.array([CODES.get(str(n), -1) for n in names], dtype=np.int64)[where] if len(texts) else np.zeros(0, dtype=np.int64)
+
+        b, a = codes(before), codes(after)
+        return cls(b, a, np.where(a == CODES[OFORANDRAD], b, a))
+
+
 @dataclass
 class Participants:
     file: str
@@ -111,6 +131,17 @@ class Participants:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @functools.cached_property
+    def state_codes(self) -> StateCodes:
+        """The states as codes (states.CODES; −1 for a text that is no state): integers compare at once
+        where texts compare one by one."""
+        return StateCodes.of(self.before, self.after)
+
+    @functools.cached_property
+    def municipalities(self) -> tuple[np.ndarray, np.ndarray]:
+        """(each participant's index into the distinct municipality texts, those texts), hashed once."""
+        return pd.factorize(self.municipality)
 
     def take(self, idx: np.ndarray) -> "Participants":
         """The participants at positions idx (a chunk), every per-participant array taken alike."""
@@ -433,6 +464,22 @@ def _named_columns(df: pd.DataFrame, header: list[str]) -> pd.DataFrame:
     return df
 
 
+def _parse_csv(text: str, sep: str) -> pd.DataFrame:
+    """The CSV text as a frame of text cells: with pyarrow's parser where it is installed (several threads),
+    else, or where it finds a problem, with pandas' own (whose messages the errors show)."""
+    options = dict(sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True, header=None)
+    try:
+        import pyarrow  # noqa: F401  (the parquet extra)
+    except ImportError:
+        pyarrow = None
+    if pyarrow is not None:
+        try:
+            return pd.read_csv(io.BytesIO(text.encode("utf-8")), engine="pyarrow", **options)
+        except Exception:  # noqa: BLE001 — the same text again with pandas' parser: its result or its error
+            pass
+    return pd.read_csv(io.StringIO(text), **options)
+
+
 def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
     if raw[:4] == b"PAR1":
         raise _unreadable(path, "this is a Parquet file; name it .parquet", "not a CSV file")
@@ -449,7 +496,7 @@ def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
     if fields > MAX_COLUMNS:
         raise _unreadable(path, f"the header has {fields} columns; a participant file may have at most {MAX_COLUMNS}", "too many columns", row=1)
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True, header=None)
+        df = _parse_csv(text, sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise _unreadable(path, f"cannot read as CSV: {first}") from None
@@ -707,9 +754,7 @@ def _ids(t: _Table) -> tuple[np.ndarray, bool]:
     """The ids (non-empty, unique) and whether any looks like a personnummer. After _drop_total_rows (ids stripped)."""
     id_series = t.df["id"]
     ids = id_series.to_numpy(dtype=object)
-    # only ids shaped like one (10 or 12 digits) need the check digit
-    shaped = id_series.str.match(PERSONNUMMER_SHAPE).to_numpy(dtype=bool)
-    pseudonymise = any(looks_like_personnummer(x) for x in ids[shaped])
+    pseudonymise = bool(personnummer_mask(ids).any())  # shape and check digit, vectorised
     for i in np.flatnonzero(ids == ""):
         t.problem(i, "id", "id is empty")
     duplicated = (id_series.duplicated(keep="first") & (id_series != "")).to_numpy()

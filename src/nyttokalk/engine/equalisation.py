@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 
 from ..notes import Note, literal
 from ..participants import Participants
@@ -59,7 +58,7 @@ def equalisation_rates(p: Participants, grid: ExitGrid, ls: LoadedScenario, book
     if not s.equalisation.enabled:
         return {}, [Note(literal("kommunalekonomisk utjämning not counted (equalisation.enabled: false): the kommun and the region "
                                  "keep all their tax"), shown_by=None)]
-    where, names = pd.factorize(p.municipality)
+    where, names = p.municipalities
     out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     first = None
     for year in grid.years:
@@ -67,12 +66,13 @@ def equalisation_rates(p: Participants, grid: ExitGrid, ls: LoadedScenario, book
         loaded, _ = book.year_for(day.year)
         view = RuleView(loaded.rules, day)
         table, paying = _rate_table(view, book, loaded, names)
-        out[year] = (table[where, 0], table[where, 1])
+        out[year] = (table[:, 0].copy()[where], table[:, 1].copy()[where])
         if first is None:
             first = (view, paying)
     view, paying = first
-    counts = {"paying_kommun": int(paying[where, 0].sum()), "paying_region": int(paying[where, 1].sum()),
-              "average": int((p.municipality == "").sum())}
+    per_name = np.bincount(where, minlength=len(names))
+    counts = {"paying_kommun": int(per_name[paying[:, 0]].sum()), "paying_region": int(per_name[paying[:, 1]].sum()),
+              "average": int(per_name[np.asarray(names) == ""].sum())}
     return out, [Note(_note(view, s.equalisation.counterpart), counts, shown_by=None)]
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 
 from .. import states as st
 from ..actors import EMPLOYERS
@@ -40,12 +39,13 @@ class Fill:
 
 def _after_needs(column: str) -> Callable[[Participants, dict], np.ndarray]:
     """Rows whose after state reads the column (State.needs)."""
-    return lambda p, values: np.isin(p.after, st.needing(column))
+    return lambda p, values: np.isin(p.state_codes.after, st.codes_of(st.needing(column)))
 
 
 def _either_needs(column: str) -> Callable[[Participants, dict], np.ndarray]:
     """Rows whose before or after state reads the column."""
-    return lambda p, values: np.isin(p.before, st.needing(column)) | np.isin(st.state_after(p.before, p.after), st.needing(column))
+    return lambda p, values: (np.isin(p.state_codes.before, st.codes_of(st.needing(column)))
+                              | np.isin(p.state_codes.used, st.codes_of(st.needing(column))))
 
 
 FILLS = (
@@ -58,9 +58,9 @@ FILLS = (
          needed=lambda p, v: _after_needs("months_unemployed")(p, v) & (v["newly_arrived"] != 1),
          why=" (needed for the nystartsjobb level)"),
     Fill("wage", "wages.extratjanst", "wage missing, scenario wage (extratjanst) {default:.0f} SEK/month used",
-         needed=lambda p, v: p.after == "extratjanst", why=" (needed for work states)"),
+         needed=lambda p, v: p.state_codes.after == st.CODES["extratjanst"], why=" (needed for work states)"),
     Fill("wage", "wages.default", "wage missing, scenario wage (default) {default:.0f} SEK/month used",
-         needed=lambda p, v: _after_needs("wage")(p, v) & (p.after != "extratjanst"), why=" (needed for work states)"),
+         needed=lambda p, v: _after_needs("wage")(p, v) & (p.state_codes.after != st.CODES["extratjanst"]), why=" (needed for work states)"),
     Fill("prior_income", "participant_defaults.prior_income",
          "prior_income missing, scenario default {default:.0f} SEK/year used as the basis of a-kassa, SGI or antagandeinkomst",
          needed=_either_needs("prior_income"),
@@ -181,7 +181,7 @@ def _employer(p: Participants, s) -> tuple[np.ndarray, Note]:
     for k, kind in enumerate(EMPLOYERS):
         codes[given & (p.employer == kind)] = k
     work = [sid for sid, state in st.STATES.items() if state.kind in ("work", "subsidised_work")]
-    in_work = np.isin(st.state_after(p.before, p.after), work)
+    in_work = np.isin(p.state_codes.used, st.codes_of(work))
     return codes, counted(int((in_work & ~given).sum()), EMPLOYER_NOTE.format(default=default))
 
 
@@ -192,14 +192,15 @@ def _path_inputs(p: Participants, ls: LoadedScenario, prior_income: np.ndarray) 
     d = ls.scenario.participant_defaults
     missing = np.isnan(p.months_in_state)
     legacy = "benefits.a_kassa_months_before" not in ls.defaults_used  # given by the scenario
-    a_kassa_legacy = missing & (p.before == "a_kassa") & legacy
+    codes = p.state_codes
+    a_kassa_legacy = missing & (codes.before == st.CODES["a_kassa"]) & legacy
     months = np.where(missing, d.months_in_state, p.months_in_state)
     months = np.where(a_kassa_legacy, ls.scenario.benefits.a_kassa_months_before, months)
     housing_default = np.nan if d.housing_cost is None else d.housing_cost
     housing = np.where(np.isnan(p.housing_cost), housing_default, p.housing_cost)
-    used = st.state_after(p.before, p.after)
-    right = (p.before == "a_kassa") | (used == "a_kassa") | (np.nan_to_num(prior_income) > 0)
-    in_programme = np.isin(p.before, ("aktivitetsstod", "utvecklingsersattning")) | np.isin(used, ("aktivitetsstod", "utvecklingsersattning"))
+    right = (codes.before == st.CODES["a_kassa"]) | (codes.used == st.CODES["a_kassa"]) | (np.nan_to_num(prior_income) > 0)
+    programme = st.codes_of(("aktivitetsstod", "utvecklingsersattning"))
+    in_programme = np.isin(codes.before, programme) | np.isin(codes.used, programme)
     notes = [
         counted(int((missing & ~a_kassa_legacy).sum()), MONTHS_IN_STATE_NOTE.format(months=d.months_in_state)),
         counted(int(a_kassa_legacy.sum()), AKASSA_BEFORE_NOTE.format(months=ls.scenario.benefits.a_kassa_months_before)),
@@ -211,8 +212,8 @@ def _path_inputs(p: Participants, ls: LoadedScenario, prior_income: np.ndarray) 
 
 
 def _state_notes(p: Participants, s) -> list[Note]:
-    used = st.state_after(p.before, p.after)
-    return [counted(int((np.isin(p.before, states) | np.isin(used, states)).sum()),
+    codes = p.state_codes
+    return [counted(int((np.isin(codes.before, st.codes_of(states)) | np.isin(codes.used, st.codes_of(states))).sum()),
                     text.format(membership=s.benefits.a_kassa_membership)) for states, text in STATE_NOTES]
 
 
@@ -241,7 +242,7 @@ def local_rates(p: Participants, grid: ExitGrid, ls: LoadedScenario, book: RuleB
     s = ls.scenario
     out = {}
     problems: list[Problem] = []
-    where, names = pd.factorize(p.municipality)  # hash-based: no sort of a million strings
+    where, names = p.municipalities  # hash-based: no sort of a million strings
     for year in grid.years:
         day = s.period.rules_date or dt.date(year, 1, 1)
         loaded, _ = book.year_for(day.year)
@@ -260,7 +261,7 @@ def local_rates(p: Participants, grid: ExitGrid, ls: LoadedScenario, book: RuleB
                     problems += _unknown_municipality(p, book, loaded, name)
                 continue
             table[j] = (m.kommun_rate, m.region_rate, m.begravning_rate)
-        out[year] = tuple(table[where, i] for i in range(3))
+        out[year] = tuple(table[:, i].copy()[where] for i in range(3))
     if problems:
         raise InputError(problems, f"{p.file}: unknown municipalities")
     return out
@@ -278,8 +279,9 @@ def check_scenario_choices(p: Participants, duration: np.ndarray, ls: LoadedScen
     """Scenario values the participants make necessary: raise, naming the key, when one is missing."""
     s = ls.scenario
     problems: list[Problem] = []
-    if (p.after == "lonebidrag").any() and s.subsidies.lonebidrag_share is None:
-        rows = ", ".join(str(r) for r in p.rows[p.after == "lonebidrag"][:10])
+    lonebidrag = p.state_codes.after == st.CODES["lonebidrag"]
+    if lonebidrag.any() and s.subsidies.lonebidrag_share is None:
+        rows = ", ".join(str(r) for r in p.rows[lonebidrag][:10])
         problems.append(Problem(str(ls.path), f"participants go to lonebidrag (rows {rows}) but the scenario does not say which share of "
                                   "the lönekostnad the subsidy pays (decided per person by Arbetsförmedlingen)",
                                   column="subsidies.lonebidrag_share", value="null"))
@@ -319,7 +321,7 @@ def check_children(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules
 def check_states_exist(p: Participants, grid: ExitGrid, mr: MonthRules, duration: np.ndarray) -> None:
     """A state whose rule is absent in some years (extratjänst: no new ones from 2022, rule
     subsidies.extratjanst absent from 2023): a counted month of it without the rule is an input error."""
-    sel = p.after == "extratjanst"
+    sel = p.state_codes.after == st.CODES["extratjanst"]
     if not sel.any():
         return
     exists = mr.has("subsidies.extratjanst")
@@ -344,7 +346,8 @@ def run_notes(p: Participants, duration: np.ndarray, horizon: int, potential_mis
                                       "scenario sets no wages.default"), {"count": potential_missing})]
     ends_in_horizon = np.isfinite(duration) & (duration < horizon)
     keep_p = s.persistence.keep_job_probability
-    by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
+    ended = np.bincount(p.state_codes.after[ends_in_horizon], minlength=len(st.IDS))
+    by_state = {sid: int(ended[st.CODES[sid]]) for sid in sorted(st.IDS[k] for k in np.flatnonzero(ended))}
     after = ("afterwards they fall back to their before state" if keep_p is None  # no job ends (a scenario without the choice is refused when one does)
              else f"afterwards {keep_p:.0%} keep the job unsubsidised and {1 - keep_p:.0%} fall back to their before state")
     notes.append(Note("{count} participants' subsidised jobs end inside the horizon ({detail}); "

@@ -42,13 +42,14 @@ def law_flags(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules) -> 
     month) and 'age:<state>' (the age at the exit outside the state's ages), for the states that declare them."""
     out: dict[str, np.ndarray] = {}
     exits, age = grid.exit_index, inputs["age"]
-    used = st.state_after(p.before, p.after)
+    codes = p.state_codes
     for sid, state in st.STATES.items():
-        if state.entry is not None and (p.after == sid).any():
+        entering = codes.after == st.CODES[sid]
+        if state.entry is not None and entering.any():
             closed = mr.at(state.entry, default=1.0)[exits] == 0  # an absent rule is refused elsewhere (inputs.check_states_exist)
-            out[f"no_new_entrants:{sid}"] = (p.after == sid) & closed
+            out[f"no_new_entrants:{sid}"] = entering & closed
         if state.ages is not None:
-            here = (p.before == sid) | (used == sid)
+            here = (codes.before == st.CODES[sid]) | (codes.used == st.CODES[sid])
             if here.any():
                 lo, hi = (mr.at(path)[exits] for path in state.ages)
                 out[f"age:{sid}"] = here & ((age < lo) | (age > hi))
@@ -58,18 +59,19 @@ def law_flags(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules) -> 
 def path_notes(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls: LoadedScenario) -> list[Note]:
     """The assumptions of the before-paths and the household's benefits (every note made, whatever its count)."""
     s = ls.scenario
-    on_path = np.isin(p.before, PATH_STATES)
-    by_state = {sid: int((p.before == sid).sum()) for sid in PATH_STATES}
+    codes = p.state_codes
+    on_path = np.isin(codes.before, st.codes_of(PATH_STATES))
+    by_state = {sid: int((codes.before == st.CODES[sid]).sum()) for sid in PATH_STATES}
     notes = [always(STATIC_NOTE) if s.paths.static else
              Note(PATHS_NOTE.replace("{after_etablering}", literal(s.paths.after_etablering)).replace("{after_ae}", literal(s.paths.after_aktivitetsersattning)),
                   {"count": int(on_path.sum())}, by_state)]
-    used = st.state_after(p.before, p.after)
-    programme = np.isin(p.before, ("aktivitetsstod", "utvecklingsersattning")) | np.isin(used, ("aktivitetsstod", "utvecklingsersattning"))
+    programme_codes = st.codes_of(("aktivitetsstod", "utvecklingsersattning"))
+    programme = np.isin(codes.before, programme_codes) | np.isin(codes.used, programme_codes)
     young = inputs["age"] < mr.at("transfers.aktivitetsstod.min_age")[grid.exit_index]
     notes.append(counted(int((programme & young & ~inputs["a_kassa_right"]).sum()),
                          UNDER_25_NOTE.format(level=s.benefits.utvecklingsersattning_level)))
     notes.append(always(JOBBSTIMULANS_NOTE if s.forsorjningsstod.jobbstimulans else NO_JOBBSTIMULANS_NOTE))
     notes.append(counted(int((~np.isnan(inputs["housing_cost"])).sum()), BOSTADSBIDRAG_NOTE))
-    etablering = (p.before == "etableringsersattning") | (used == "etableringsersattning")
+    etablering = (codes.before == st.CODES["etableringsersattning"]) | (codes.used == st.CODES["etableringsersattning"])
     notes.append(counted(int(etablering.sum()), TILLAGG_NOTE))
     return notes

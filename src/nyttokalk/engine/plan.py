@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from .. import states as st
 from ..notes import Note
@@ -86,18 +85,14 @@ def setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
     grid = _grid(inputs, s.period.horizon_months)
     mr = MonthRules.build(book, grid.first_year * 12 + np.arange(grid.n_months), s)
     prices, wage_level, weight = _prices(book, ls, grid, inputs)
-    inputs["before_is_forsorjningsstod"] = p.before == "forsorjningsstod"
+    inputs["before_is_forsorjningsstod"] = p.state_codes.before == st.CODES["forsorjningsstod"]
     rates = local_rates(p, grid, ls, book)
     equalisation, equalisation_notes = equalisation_rates(p, grid, ls, book)
     duration = durations(p, inputs, grid, mr, ls)
     check_scenario_choices(p, duration, ls)
     check_states_exist(p, grid, mr, duration)
     check_children(p, inputs, grid, mr, ls)
-    code_of = pd.Series(st.CODES)
-    codes = {
-        "before": code_of.reindex(p.before).to_numpy(dtype=np.int64),
-        "after": code_of.reindex(st.state_after(p.before, p.after)).to_numpy(dtype=np.int64),
-    }
+    codes = {"before": p.state_codes.before, "after": p.state_codes.used}
     notes += equalisation_notes + path_notes(p, inputs, grid, mr, ls)
     return Plan(inputs, notes, grid, mr, _tax_rules(grid, mr), rates, duration, codes, prices, wage_level, weight,
                 law_flags(p, inputs, grid, mr), equalisation)

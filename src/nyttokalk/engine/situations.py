@@ -66,25 +66,26 @@ def durations(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls:
     s = ls.scenario
     dur = np.full(len(p), np.inf)
     exit_m = grid.exit_index
-    for m in np.unique(exit_m):
-        rules = mr.view(int(m))
-        here = exit_m == m
-        for sid, override in (("introduktionsjobb", s.durations.introduktionsjobb), ("extratjanst", s.durations.extratjanst)):
-            sel = here & (p.after == sid)
-            if sel.any():
-                value = override if override is not None else rules.at(f"subsidies.{sid}.max_months", default=None)
-                if value is not None:
-                    dur[sel] = value
-        sel = here & (p.after == "nystartsjobb")
-        if sel.any():
-            if s.durations.nystartsjobb is not None:
-                dur[sel] = s.durations.nystartsjobb
-            else:
-                for band in rules.at("subsidies.nystartsjobb.max_months"):
-                    hit = sel & (inputs["age"] >= band.min_age) & (inputs["age"] <= band.max_age)
-                    dur[hit] = band.months
+    after = p.state_codes.after
+    for sid, override in (("introduktionsjobb", s.durations.introduktionsjobb), ("extratjanst", s.durations.extratjanst)):
+        sel = np.flatnonzero(after == st.CODES[sid])
+        if override is not None:
+            dur[sel] = override
+            continue
+        for m in np.unique(exit_m[sel]):  # the rules in force in the exit month
+            value = mr.view(int(m)).at(f"subsidies.{sid}.max_months", default=None)
+            if value is not None:
+                dur[sel[exit_m[sel] == m]] = value
+    sel = np.flatnonzero(after == st.CODES["nystartsjobb"])
+    if s.durations.nystartsjobb is not None:
+        dur[sel] = s.durations.nystartsjobb
+        return dur
+    for m in np.unique(exit_m[sel]):
+        here = sel[exit_m[sel] == m]
+        for band in mr.view(int(m)).at("subsidies.nystartsjobb.max_months"):
+            hit = here[(inputs["age"][here] >= band.min_age) & (inputs["age"][here] <= band.max_age)]
+            dur[hit] = band.months
     return dur
-
 
 
 def segment_cells(v: dict, seg: Segments, idx: np.ndarray, wage_level: np.ndarray | None = None, with_wage: bool = True) -> Cells:
@@ -201,7 +202,7 @@ def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict
 
     # unchanged (oförändrad, or after = before): the after situation is the before situation, month for
     # month (the path and a benefit's level that depends on time on it are the before state's)
-    unchanged = (p.after == st.OFORANDRAD) | (p.after == p.before)
+    unchanged = (p.state_codes.after == st.CODES[st.OFORANDRAD]) | (p.state_codes.after == p.state_codes.before)
     post = sg.concat([sg.clip(before, np.where(unchanged, exits, end), end), sg.clip(after_path, np.where(unchanged, end, exits), end)])
     if mixed.any():  # the job ends: kept unsubsidised (every participant's, as far as the chunk's months reach)
         post = post.with_(code=np.where(post.start >= ended[post.row], st.CODES["arbete"], post.code))

@@ -242,6 +242,7 @@ class RuleBook:
         self.directory = directory or bundled_rules_dir()
         self.years = available_years(self.directory)
         self._projections: dict[int, LoadedYear] = {}
+        self._names: dict[int, tuple[dict, dict[str, Municipality]]] = {}  # id(a year's municipalities) → (them, by name)
         if not self.years:
             raise InputError([Problem(file=str(self.directory), problem="no rules/<year>.yaml files")], "no rules")
 
@@ -264,14 +265,21 @@ class RuleBook:
         return self._projections[year]
 
     def municipality(self, loaded: LoadedYear, name_or_code: str) -> Municipality | None:
+        """The municipality by kommunkod or by name (any case), looked up in a hash."""
         key = name_or_code.strip()
         if key.isdigit():
             return loaded.municipalities.get(key.zfill(4))
-        lowered = key.casefold()
-        for m in loaded.municipalities.values():
-            if m.name.casefold() == lowered:
-                return m
-        return None
+        return self._by_name(loaded).get(key.casefold())
+
+    def _by_name(self, loaded: LoadedYear) -> dict[str, Municipality]:
+        """A year's municipalities by their casefolded name (the first in kommunkod order where two share one)."""
+        held = self._names.get(id(loaded.municipalities))
+        if held is None or held[0] is not loaded.municipalities:
+            names: dict[str, Municipality] = {}
+            for m in loaded.municipalities.values():
+                names.setdefault(m.name.casefold(), m)
+            held = self._names[id(loaded.municipalities)] = (loaded.municipalities, names)
+        return held[1]
 
     @staticmethod
     def suggest_municipality(loaded: LoadedYear, name: str) -> str | None:

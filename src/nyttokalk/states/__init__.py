@@ -70,6 +70,11 @@ def state_after(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     return np.where(after == OFORANDRAD, before, after)
 
 
+def codes_of(ids) -> list[int]:
+    """The codes of some state ids."""
+    return [CODES[sid] for sid in ids]
+
+
 def needing(column: str) -> list[str]:
     """The states whose function reads this participant input (State.needs)."""
     return [sid for sid, s in STATES.items() if column in s.needs]
