@@ -18,8 +18,9 @@ from test_reference import MIXED_SCENARIO, PATHS_SCENARIO, mixed_population, pat
 
 
 def _run(path, scenario, monkeypatch=None, every_month=False):
-    if every_month:
-        monkeypatch.setattr(segments, "calendar_cuts", lambda mr: np.arange(len(mr)))
+    if every_month:  # as if a rule every participant's months read changed in every month: every month a stretch of its own
+        marks = segments.rule_marks
+        monkeypatch.setattr(segments, "rule_marks", lambda mr: {**marks(mr), "economy.every_month": np.arange(1, len(mr))})
     ls = load_scenario(str(scenario))
     res = run_engine(read_participants(path), ls, chunk_size=37, workers=1)
     out = analyse(res, ls).to_json()
@@ -98,3 +99,16 @@ def test_refine_cuts_only_inside_segments_and_keeps_the_months_on_the_path():
     assert cut.mis.tolist() == [2.0, 0.0, 3.0]  # month 7 is three months into the second segment
     clipped = segments.clip(cut, np.array([2]), np.array([8]))
     assert clipped.start.tolist() == [2, 4, 7] and clipped.length.tolist() == [2, 3, 1] and clipped.mis.tolist() == [2.0, 0.0, 3.0]
+
+
+def test_a_state_declares_every_rule_it_reads_and_a_kept_job_holds_the_works_rules():
+    # the engine cuts a state's months only where a rule in its State.rules may change, and checks every read
+    # against them (an undeclared read stops the run); a subsidised job kept after its subsidy becomes
+    # arbete without a new cut, so each subsidised job's rules hold arbete's
+    from nyttokalk import states as st
+    work = set(st.STATES["arbete"].rules)
+    for sid in ("introduktionsjobb", "nystartsjobb", "extratjanst", "lonebidrag"):
+        assert work <= set(st.STATES[sid].rules), sid
+    with pytest.raises(AssertionError, match="transfers.a_kassa"):
+        segments.check_declared({"transfers.a_kassa.x", "studies.study_place_cost"}, ("studies",), "state studier")
+    segments.check_declared({"studies.study_place_cost", "studies"}, ("studies",), "state studier")

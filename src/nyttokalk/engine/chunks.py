@@ -37,6 +37,21 @@ from .taxation import YearlyTax, situation_tax
 CHUNK_CELLS = 600_000  # participant-months (the horizon plus a year each)
 
 
+# The rule subtrees the engine reads for every participant's months (the top-up and its norm, the household's
+# benefits, production, the pension contributions, the consumption tax): where one may change within a year,
+# every participant's months are cut (engine/segments.Calendar); a state's own rules are its State.rules.
+SHARED_RULES = ("transfers.forsorjningsstod", "transfers.barnbidrag", "transfers.bostadsbidrag", "economy", "pension_system")
+
+
+def _shared_rules(inputs: dict, idx: np.ndarray) -> tuple[str, ...]:
+    """SHARED_RULES for a chunk's participants: the household's benefits only where some participant has
+    children (barnbidrag) or a housing cost (bostadsbidrag, which counts the children at home)."""
+    children = bool(np.isfinite(inputs["child_birth_year"][idx]).any())
+    housing = bool(np.isfinite(inputs["housing_cost"][idx]).any())
+    return tuple(rule for rule in SHARED_RULES if (rule != "transfers.barnbidrag" or children or housing)
+                 and (rule != "transfers.bostadsbidrag" or housing))
+
+
 def chunk_participants(horizon: int) -> int:
     """Default participants per chunk for a horizon: a chunk spans about horizon + 12 months."""
     return max(1, CHUNK_CELLS // (horizon + 12))
@@ -114,8 +129,9 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
     # the rules read for this chunk count as used in the months of its participants' horizons (engine/doubtful.py)
     in_horizon = np.flatnonzero(np.cumsum(np.bincount(lo, minlength=stop - offset + horizon + 1)
                                           - np.bincount(hi, minlength=stop - offset + horizon + 1))[:stop - offset] > 0)
-    mr = plan.mr.window(offset, stop).using(in_horizon)
-    calendar = Calendar.of(mr)
+    shared: set[str] = set()  # the rules read for every participant (checked against SHARED_RULES below)
+    mr = plan.mr.window(offset, stop).using(in_horizon).capturing(shared)
+    calendar = Calendar.of(mr, _shared_rules(plan.inputs, idx))
     p = p_all.take(idx)
     inputs = {k: v[idx] for k, v in plan.inputs.items()}
     codes = {k: v[idx] for k, v in plan.codes.items()}
@@ -134,6 +150,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
         outs += out
         if sit.warns:
             flags = situation_flags
+    segments.check_declared(shared, _shared_rules(plan.inputs, idx), "the engine")
     return Chunk(outs, grid.exit_index, offset, stop - offset, mixing, flags, tax_detail, plan.weight[offset:stop])
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from ..ruleset.lookup import MonthRules
+from ..ruleset.schema import BASE_AMOUNTS, Leaf
 
 
 @dataclass
@@ -135,7 +136,7 @@ def covered(row: np.ndarray, start: np.ndarray, end: np.ndarray, lo: np.ndarray,
 
 # --- the calendar's cuts ------------------------------------------------------------------------------
 
-_MARKS: dict[int, tuple[object, set[int], set[tuple[int, ...]]]] = {}  # id(rule year) → (it, months of its dates, month lists)
+_MARKS: dict[int, tuple[object, dict[str, tuple[set[int], set[tuple[int, ...]]]]]] = {}  # id(rule year) → (it, its leaves' marks)
 
 
 def _walk(obj, dates: set[int], lists: set[tuple[int, ...]], field: str = "") -> None:
@@ -160,51 +161,101 @@ def _walk(obj, dates: set[int], lists: set[tuple[int, ...]], field: str = "") ->
             _walk(v, dates, lists, field)
 
 
-def _marks(rules) -> tuple[set[int], set[tuple[int, ...]]]:
+def _leaves(obj, path: str, out: dict) -> None:
+    """Every rule leaf of a rules object by its path."""
+    if isinstance(obj, Leaf):
+        out[path] = obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            _leaves(getattr(obj, name), f"{path}.{name}" if path else name, out)
+
+
+def _marks(rules) -> dict[str, tuple[set[int], set[tuple[int, ...]]]]:
+    """Each leaf path of a rule year with a date or a list of calendar months in it: (the months the dates
+    take effect, the lists); a leaf in a base amount also has the base amount's."""
     got = _MARKS.get(id(rules))
     if got is None or got[0] is not rules:
-        dates: set[int] = set()
-        lists: set[tuple[int, ...]] = set()
-        _walk(rules, dates, lists)
-        got = _MARKS[id(rules)] = (rules, dates, lists)
-    return got[1], got[2]
+        leaves: dict = {}
+        _leaves(rules, "", leaves)
+        found = {}
+        for path, leaf in leaves.items():
+            dates: set[int] = set()
+            lists: set[tuple[int, ...]] = set()
+            _walk(leaf, dates, lists)
+            found[path] = (dates, lists)
+        for path, leaf in leaves.items():
+            if leaf.unit in BASE_AMOUNTS:
+                base = found.get(f"base_amounts.{leaf.unit}", (set(), set()))
+                found[path] = (found[path][0] | base[0], found[path][1] | base[1])
+        got = _MARKS[id(rules)] = (rules, {k: v for k, v in found.items() if v[0] or v[1]})
+    return got[1]
 
 
-def calendar_cuts(mr: MonthRules) -> np.ndarray:
-    """The months of a chunk (mr: its window) where a new stretch begins for every participant: each
-    January, the months where a date in the rules in force takes effect, and the first and the month
-    after the last of each run of calendar months a rule lists."""
+def rule_marks(mr: MonthRules) -> dict[str, np.ndarray]:
+    """Each rule path whose value may change inside a year of the chunk (mr: its window): the chunk months
+    where it may (a date in it takes effect, a run of the calendar months it lists begins or ends)."""
     absolute = (mr.calendar_year * 12 + mr.month_of_year - 1).astype(np.int64)
-    cut = mr.month_of_year == 1
-    dates: set[int] = set()
     by_rules: dict[int, list[int]] = {}
     for m in range(len(mr)):
         by_rules.setdefault(id(mr.view(m).rules), []).append(m)
+    out: dict[str, np.ndarray] = {}
     for months in by_rules.values():
-        found, lists = _marks(mr.view(months[0]).rules)
-        dates |= found
-        for listed in lists:  # in the months of these rules: where a run of listed months begins or ends
-            inside = np.isin(np.arange(14), listed)
-            edge = inside[1:13] != inside[0:12]  # calendar month k (1–12) begins or follows a run
-            cut[months] |= edge[mr.month_of_year[months] - 1]
-    cut |= np.isin(absolute, np.array(sorted(dates), dtype=np.int64))
-    return np.flatnonzero(cut)
+        months = np.asarray(months)
+        for path, (dates, lists) in _marks(mr.view(int(months[0])).rules).items():
+            cut = np.zeros(len(mr), dtype=bool)
+            cut[months] = np.isin(absolute[months], np.array(sorted(dates), dtype=np.int64))
+            for listed in lists:  # in the months of these rules: where a run of listed months begins or ends
+                inside = np.isin(np.arange(14), listed)
+                edge = inside[1:13] != inside[0:12]  # calendar month k (1–12) begins or follows a run
+                cut[months] |= edge[mr.month_of_year[months] - 1]
+            cut &= mr.month_of_year != 1  # a new year is a cut anyway
+            if cut.any():
+                out[path] = np.union1d(out.get(path, np.zeros(0, dtype=np.int64)), np.flatnonzero(cut))
+    return out
+
+
+def within(path: str, prefixes) -> bool:
+    """Whether a rule path is one of the rule subtrees (a path or a group of rules above it)."""
+    return any(path == p or path.startswith(p + ".") for p in prefixes)
+
+
+def check_declared(reads: set[str], prefixes, who: str) -> None:
+    """Every rule read is within the subtrees declared for it (State.rules, the engine's SHARED_RULES):
+    the months are cut only where those may change. A rule read beyond them is an error in the code."""
+    beyond = sorted(p for p in reads if not within(p, prefixes))
+    if beyond:
+        raise AssertionError(f"{who} reads {', '.join(beyond)}, not among its declared rules {tuple(prefixes)}: declare them "
+                             "(states.State.rules or engine.chunks.SHARED_RULES), or a change in them within a year goes unseen")
 
 
 @dataclass
 class Calendar:
-    """A chunk's stretches of months that every participant shares (between calendar_cuts): each
-    month's stretch, each stretch's first month."""
+    """A chunk's stretches of months that every participant shares: each January and the months where a
+    rule the engine reads for every participant (`shared`: the top-up, the household's benefits, public
+    finance) may change. `marks` says where any rule may change, so that the months of a state are cut
+    further where the rules it reads do (`state_cuts`)."""
 
     cuts: np.ndarray  # chunk months where a stretch begins (0 included)
     of_month: np.ndarray  # chunk month → stretch
     first: np.ndarray  # stretch → its first chunk month
+    marks: dict[str, np.ndarray]  # rule path → chunk months where it may change (rule_marks)
+    _by_state: dict = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def of(cls, mr: MonthRules) -> "Calendar":
-        cuts = np.union1d([0], calendar_cuts(mr))
+    def of(cls, mr: MonthRules, shared=None) -> "Calendar":
+        """shared: the rule subtrees every participant's flows read (None: every rule)."""
+        marks = rule_marks(mr)
+        dated = [m for path, m in marks.items() if shared is None or within(path, shared)]
+        cuts = np.union1d(np.flatnonzero(mr.month_of_year == 1), np.concatenate([[0]] + dated)).astype(np.int64)
         of_month = np.searchsorted(cuts, np.arange(len(mr)), side="right") - 1
-        return cls(cuts, of_month, cuts)
+        return cls(cuts, of_month, cuts, marks)
 
     def __len__(self) -> int:
         return len(self.first)
+
+    def state_cuts(self, code: int, prefixes) -> np.ndarray:
+        """The chunk months where a rule a state reads (its State.rules) may change."""
+        if code not in self._by_state:
+            found = [m for path, m in self.marks.items() if within(path, prefixes)]
+            self._by_state[code] = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        return self._by_state[code]

@@ -30,6 +30,8 @@ from .segments import Calendar, Segments
 _STATE_ITEMS = frozenset(STATE_ITEMS)
 # the states whose amounts or path change with the months on it: their participants' months are cut where they do
 TIMED_CODES = np.union1d(PATH_CODES, [st.CODES[sid] for sid, s in st.STATES.items() if s.steps is not None])
+# the rules following the paths reads (engine/paths.py): those of the states with a path
+PATH_RULES = tuple(sorted({rule for code in PATH_CODES for rule in st.STATES[st.IDS[code]].rules}))
 MAX_LOOKS = 16  # rounds of reading ahead for cuts (each finds the cuts of the states the last one revealed; 2–3 in practice)
 
 
@@ -109,42 +111,82 @@ def _followed(table: Segments, inputs: dict, mr: MonthRules) -> np.ndarray:
 
 def _step_cuts(table: Segments, codes: np.ndarray, inputs: dict, mr: MonthRules) -> tuple[np.ndarray, np.ndarray]:
     """(rows, months) where a segment whose months on the path grow must be cut: where its path may end or
-    its state's amounts change (read ahead, quietly)."""
+    its state's amounts change (read ahead, quietly; the rules read are checked against State.rules)."""
     found_rows, found_months = [], []
     moving = (table.slope > 0) & (table.length > 1)
     for code in np.intersect1d(np.flatnonzero(np.bincount(codes[moving], minlength=len(st.IDS))), TIMED_CODES):
         idx = np.flatnonzero(moving & (codes == code))
         cells = segment_cells(inputs, table, idx, with_wage=False)
         state = st.STATES[st.IDS[code]]
-        for steps in (path_steps(int(code), cells, mr), state.steps(cells, mr) if state.steps is not None else None):
+        read: set[str] = set()
+        looked = mr.capturing(read)
+        for steps in (path_steps(int(code), cells, looked), state.steps(cells, looked) if state.steps is not None else None):
             if steps is None or not steps.size:
                 continue
             month = table.start[idx][:, None] + (steps - table.mis[idx][:, None])
             inside = np.isfinite(month) & (month > table.start[idx][:, None]) & (month < table.end[idx][:, None])
             found_rows.append(np.broadcast_to(table.row[idx][:, None], month.shape)[inside])
             found_months.append(month[inside].astype(np.int64))
+        sg.check_declared(read, state.rules, f"the steps or path of state {state.id}")
     if not found_rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(found_rows), np.concatenate(found_months)
 
 
+def rule_cuts(seg: Segments, codes: list[np.ndarray], calendar: Calendar) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, months) where a segment must be cut because a rule its state reads (State.rules of each of
+    `codes`: the state it starts its path in, the state it is in) may change inside it."""
+    found_rows, found_months = [], []
+    for code_of in codes:
+        for code in np.flatnonzero(np.bincount(code_of, minlength=len(st.IDS))):
+            months = calendar.state_cuts(int(code), st.STATES[st.IDS[code]].rules)
+            if not months.size:
+                continue
+            idx = np.flatnonzero(code_of == code)
+            first = np.searchsorted(months, seg.start[idx], side="right")  # the first cut after each segment's start
+            last = np.searchsorted(months, seg.end[idx], side="left")  # … and the first at or after its end
+            has = np.flatnonzero(last > first)
+            for k in range(int((last - first)[has].max()) if has.size else 0):
+                take = has[first[has] + k < last[has]]
+                found_rows.append(seg.row[idx[take]])
+                found_months.append(months[first[take] + k])
+    if not found_rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(found_rows), np.concatenate(found_months)
+
+
+def state_rule_cuts(codes: np.ndarray, calendar: Calendar) -> list[np.ndarray]:
+    """Per-participant cut months (for segments.tile) where a rule of each participant's state (codes) may change."""
+    by_code = {int(c): calendar.state_cuts(int(c), st.STATES[st.IDS[c]].rules) for c in np.flatnonzero(np.bincount(codes, minlength=len(st.IDS)))}
+    width = max((len(m) for m in by_code.values()), default=0)
+    table = np.zeros((len(st.IDS), width), dtype=np.int64)  # 0: no cut
+    for c, months in by_code.items():
+        table[c, :len(months)] = months
+    return [table[codes, k] for k in range(width)]
+
+
 def _path(start: np.ndarray, n: int, m_count: int, cuts: list[np.ndarray], calendar: Calendar, mis_at,
           inputs: dict, mr: MonthRules) -> Segments:
     """The segments of each participant's months from the states `start` (one per participant) along the law's
-    paths, cut at the calendar, at each participant's month in each of `cuts` and wherever a path or a state's
-    amounts change. mis_at(row, month) → (months on the path, 1.0 where they grow with the month else 0.0)."""
-    row, first, length = sg.tile(n, m_count, cuts, calendar.cuts)
+    paths, cut at the calendar, at each participant's month in each of `cuts`, wherever a path or a state's
+    amounts change and wherever a rule the states read may change. mis_at(row, month) → (months on the path,
+    1.0 where they grow with the month else 0.0)."""
+    row, first, length = sg.tile(n, m_count, cuts + state_rule_cuts(start, calendar), calendar.cuts)
     mis, slope = mis_at(row, first)
     table = Segments(row, first, length, start[row], mis, slope, np.full(len(row), np.nan))
     quiet = mr.quiet()
     for _ in range(MAX_LOOKS):
         # the rules `follow` reads count as used (for the months of the cells in each state before its path
         # is followed: the same months however the participants' months are cut); reading ahead does not count
-        codes = _followed(table, inputs, mr)
-        cut_rows, cut_months = _step_cuts(table, codes, inputs, quiet)
-        if not cut_rows.size:
+        read: set[str] = set()
+        codes = _followed(table, inputs, mr.capturing(read))
+        sg.check_declared(read, PATH_RULES, "following the paths")
+        step_rows, step_months = _step_cuts(table, codes, inputs, quiet)
+        moved = np.flatnonzero(codes != table.code)  # where the path has moved on, the new state's rules
+        rule_rows, rule_months = rule_cuts(table.take(moved), [codes[moved]], calendar)
+        if not step_rows.size and not rule_rows.size:
             break
-        table, _ = sg.refine(table, cut_rows, cut_months, m_count)
+        table, _ = sg.refine(table, np.concatenate([step_rows, rule_rows]), np.concatenate([step_months, rule_months]), m_count)
     return table.with_(code=codes)
 
 
@@ -210,7 +252,9 @@ def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict
            Situation("after", sg.concat([pre.with_(observed=before_amount[pre.row]), post.with_(observed=after_amount[post.row])]),
                      inputs, warns=True, wage_level=wage_level)]
     if potential_wage is not None:
-        row, first, length = sg.tile(n, m_count, [exits], calendar.cuts)
+        # everyone in unsubsidised work from the exit (cut where its rules may change; a subsidised job kept
+        # after its subsidy is cut there already: its rules hold the work's)
+        row, first, length = sg.tile(n, m_count, [exits] + state_rule_cuts(np.full(n, st.CODES["arbete"]), calendar), calendar.cuts)
         work = Segments(row, first, length, np.full(len(row), st.CODES["arbete"]), (first - exits[row]).astype(float),
                         np.ones(len(row)), np.full(len(row), np.nan))
         out.append(Situation("potential", sg.concat([pre.with_(observed=before_amount[pre.row]), sg.clip(work, exits, end)]),
@@ -248,7 +292,8 @@ def state_items(sit: Situation, mr: MonthRules, lo: np.ndarray, hi: np.ndarray, 
         idx = order[bounds[sid]:bounds[sid + 1]]
         cells = segment_cells(sit.inputs, seg, idx, sit.wage_level, "wage" in state.needs)
         counted = sg.covered(cells.person, cells.month, cells.month + cells.span, lo, hi, m_count)
-        for key, values in state.flows(cells, mr.using(counted)).items():  # the rules it reads: used in these months
+        read: set[str] = set()
+        for key, values in state.flows(cells, mr.using(counted).capturing(read)).items():  # the rules it reads: used in these months
             if key.startswith("warning:"):
                 w = warnings.setdefault(key[8:], np.zeros(n, dtype=bool))
                 w[cells.person[values]] = True
@@ -260,4 +305,5 @@ def state_items(sit: Situation, mr: MonthRules, lo: np.ndarray, hi: np.ndarray, 
                 if target is None:
                     target = items[key] = np.zeros(len(seg))
                 target[idx] = values  # the states' segments are disjoint
+        sg.check_declared(read, state.rules, f"state {state.id}")
     return items, warnings

@@ -4,6 +4,7 @@ year's months in proportion to each month's taxable income."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ class YearlyTax:
     flows: dict[str, np.ndarray]  # tax category → a month's amount per segment
     total: np.ndarray  # per segment: a month's tax and fees net of reductions
     taxable: np.ndarray  # per segment: a month's taxable income
-    by_year: dict[int, dict[str, np.ndarray]]  # calendar year → every component of incometax.income_tax per participant (sit.rows)
+    by_year: dict[int, YearComponents]  # calendar year → every component of incometax.income_tax per participant (sit.rows)
     share: np.ndarray  # per segment: the share of its calendar year's tax each of its months carries (its share of the taxable income)
     local: np.ndarray  # per segment: its participant's index in the situation's participants
     year: np.ndarray  # per segment: its calendar year's index in the chunk's years
@@ -62,14 +63,45 @@ def situation_tax(sit: Situation, items: dict[str, np.ndarray], years: list[int]
                for k, year_ in enumerate(years)}
     year_total = annual[local, year]
     share = np.divide(taxable, year_total, out=np.zeros(len(seg)), where=year_total > 0)
-    flows = {cat: np.stack([by_year[y][component] for y in years], axis=1).ravel()[key] * share
-             for component, cat in TAX_CATEGORIES.items()}
-    total = np.stack([by_year[y]["total"] for y in years], axis=1).ravel()[key] * share
-    return YearlyTax(flows, total, taxable, by_year, share, local, year)
+
+    def at_segments(component: str) -> np.ndarray:  # a month's part of each segment's year's component
+        flat = np.zeros(size)
+        for k, year_ in enumerate(years):
+            some, comp = by_year[year_].computed
+            flat[some * len(years) + k] = comp[component]
+        return flat[key] * share
+
+    flows = {cat: at_segments(component) for component, cat in TAX_CATEGORIES.items()}
+    return YearlyTax(flows, at_segments("total"), taxable, by_year, share, local, year)
+
+
+class YearComponents(Mapping):
+    """One calendar year's income-tax components (incometax.income_tax) per participant of a situation, of
+    which only those with taxable income (or of the older persons' ages) were computed: the others pay
+    nothing. A component is spread out to every participant when it is asked for."""
+
+    def __init__(self, n: int, some: np.ndarray, comp: dict[str, np.ndarray]):
+        self.n = n
+        self.computed = (some, comp)
+        self._full: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self._full:
+            some, comp = self.computed
+            out = np.zeros(self.n)
+            out[some] = comp[key]
+            self._full[key] = out
+        return self._full[key]
+
+    def __iter__(self):
+        return iter(self.computed[1])
+
+    def __len__(self) -> int:
+        return len(self.computed[1])
 
 
 def _year_tax(work, benefit, no_fee, year: int, rows: np.ndarray, sit: Situation, rules: RuleView, rates, temporary_reduction: bool,
-              p: Participants) -> dict[str, np.ndarray]:
+              p: Participants) -> YearComponents:
     """Every component of one calendar year's income tax for the situation's participants (rows). A
     participant without taxable income below the older persons' ages pays nothing: only the others are
     computed (the rules read are the same)."""
@@ -82,11 +114,7 @@ def _year_tax(work, benefit, no_fee, year: int, rows: np.ndarray, sit: Situation
                           temporary_reduction=temporary_reduction, no_fee_income=no_fee[some])
     except AgeNotModelled as exc:
         raise _too_old(p.rows[rows][some][exc.mask], year, exc.limit, p.file) from None
-    out = {}
-    for key, value in comp.items():
-        out[key] = np.zeros(len(rows))
-        out[key][some] = value
-    return out
+    return YearComponents(len(rows), some, comp)
 
 
 def _too_old(rows: np.ndarray, year: int, limit: float, file: str) -> InputError:

@@ -156,7 +156,7 @@ class MonthRules:
 
     def __init__(self, views: list[RuleView], months: np.ndarray, scenario, *, _cache: dict | None = None,
                  _start: int = 0, _stop: int | None = None, _usage: dict | None = None, _using: np.ndarray | None = None,
-                 _record: bool = True):
+                 _record: bool = True, _reads: set | None = None):
         self._views = views  # the whole grid's
         self._months = np.asarray(months)  # the whole grid's: calendar year × 12 + month − 1
         self._cache = {} if _cache is None else _cache
@@ -166,6 +166,7 @@ class MonthRules:
         self._usage: dict[str, np.ndarray] = {} if _usage is None else _usage
         self._using = _using  # this window's months a reader uses (using()); None: all of them
         self._record = _record  # False: reads are not recorded (quiet(): the engine looking ahead, not computing)
+        self._reads = _reads  # every path read through this window (capturing()), recorded or not
         self.scenario = scenario
         here = self._months[self._start:self._stop]
         self.calendar_year = (here // 12).astype(float)
@@ -205,7 +206,7 @@ class MonthRules:
     def window(self, start: int, stop: int) -> "MonthRules":
         """Months start … stop − 1 of this one (a chunk's calendar years); shares the cache."""
         return MonthRules(self._views, self._months, self.scenario, _cache=self._cache,
-                          _start=self._start + start, _stop=self._start + stop, _usage=self._usage)
+                          _start=self._start + start, _stop=self._start + stop, _usage=self._usage, _reads=self._reads)
 
     def using(self, months: np.ndarray) -> "MonthRules":
         """This window, recording every rule read through it as used in these of its months only (the
@@ -213,21 +214,29 @@ class MonthRules:
         months = np.unique(np.asarray(months, dtype=np.int64))
         if self._using is not None:  # within the months this window already counts
             months = np.intersect1d(months, self._using)
-        out = MonthRules(self._views, self._months, self.scenario, _cache=self._cache, _start=self._start, _stop=self._stop,
-                         _usage=self._usage, _using=months, _record=self._record)
-        out.rules_used, out.projected_months = self.rules_used, self.projected_months
-        return out
+        return self._copy(_using=months)
 
     def quiet(self) -> "MonthRules":
         """This window without recording its reads: for reading ahead (where a stretch of months must be
         cut), so that only the reads of the computation itself count as used."""
-        out = MonthRules(self._views, self._months, self.scenario, _cache=self._cache, _start=self._start, _stop=self._stop,
-                         _usage=self._usage, _using=self._using, _record=False)
+        return self._copy(_record=False)
+
+    def capturing(self, reads: set) -> "MonthRules":
+        """This window adding every path read through it (or a copy made from it) to `reads`: which rules a
+        computation rests on (the engine cuts its stretches of months where they change, engine/segments.py)."""
+        return self._copy(_reads=reads)
+
+    def _copy(self, **changes) -> "MonthRules":
+        kept = dict(_cache=self._cache, _start=self._start, _stop=self._stop, _usage=self._usage, _using=self._using,
+                    _record=self._record, _reads=self._reads)
+        out = MonthRules(self._views, self._months, self.scenario, **{**kept, **changes})
         out.rules_used, out.projected_months = self.rules_used, self.projected_months
         return out
 
     def _note(self, path: str, months: np.ndarray | None = None) -> None:
         """Record that `path` was read for these months of the window (default: the using() months, else all)."""
+        if self._reads is not None:
+            self._reads.add(path)
         if not self._record:
             return
         mark = self._usage.get(path)

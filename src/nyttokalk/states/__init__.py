@@ -28,34 +28,47 @@ class State:
     ages: tuple[str, str] | None = None  # rule paths of the youngest and oldest age (years) the state is for: outside them, a warning
     entry: str | None = None  # rule path of a flag: 0 in the months the state takes no new entrants (an exit into it: a warning)
     steps: Callable | None = None  # (cells, rules) → cells × k: the months_in_state at which its amounts change (None: never)
+    rules: tuple[str, ...] = ()  # the rule subtrees its function, steps and path read: where one may change in a year, the engine cuts its months
 
+
+BENEFIT_DAYS = "transfers.payment_days_per_week"
+EMPLOYMENT = ("economy.holiday_pay_rate", "employer_contributions")
+A_KASSA_RULES = ("transfers.a_kassa", "transfers.a_kassa_ongoing")  # the law of the period, and the old law running on
 
 STATES: dict[str, State] = {
     s.id: s
     for s in [
         State("forsorjningsstod", "Försörjningsstöd", "both", benefits.forsorjningsstod, "benefit"),
-        State("aktivitetsstod", "Aktivitetsstöd", "both", benefits.aktivitetsstod, "benefit", steps=benefits.aktivitetsstod_steps),
+        State("aktivitetsstod", "Aktivitetsstöd", "both", benefits.aktivitetsstod, "benefit", steps=benefits.aktivitetsstod_steps,
+              rules=(BENEFIT_DAYS, "transfers.aktivitetsstod", *A_KASSA_RULES)),
         State("etableringsersattning", "Etableringsersättning", "both", benefits.etableringsersattning, "benefit",
-              ages=("transfers.etableringsersattning.min_age", "transfers.etableringsersattning.max_age")),
+              ages=("transfers.etableringsersattning.min_age", "transfers.etableringsersattning.max_age"),
+              rules=(BENEFIT_DAYS, "transfers.etableringsersattning", "transfers.barnbidrag.studiebidrag_last_age")),
         State("utvecklingsersattning", "Utvecklingsersättning", "both", benefits.utvecklingsersattning, "benefit",
-              ages=("transfers.utvecklingsersattning.min_age", "transfers.utvecklingsersattning.max_age")),
-        State("a_kassa", "A-kassa", "both", unemployment.a_kassa, "benefit", needs=("prior_income",), steps=unemployment.steps),
+              ages=("transfers.utvecklingsersattning.min_age", "transfers.utvecklingsersattning.max_age"),
+              rules=(BENEFIT_DAYS, "transfers.utvecklingsersattning", "transfers.aktivitetsstod.min_age")),
+        State("a_kassa", "A-kassa", "both", unemployment.a_kassa, "benefit", needs=("prior_income",), steps=unemployment.steps,
+              rules=(BENEFIT_DAYS, *A_KASSA_RULES, "transfers.aktivitetsstod")),
         State("sjukpenning", "Sjukpenning", "both", insurance.sjukpenning, "benefit", needs=("prior_income",),
-              steps=insurance.sjukpenning_steps),
-        State("sjukersattning", "Sjukersättning", "both", insurance.sjukersattning, "benefit", needs=("prior_income",)),
+              steps=insurance.sjukpenning_steps, rules=("transfers.sjukpenning",)),
+        State("sjukersattning", "Sjukersättning", "both", insurance.sjukersattning, "benefit", needs=("prior_income",),
+              rules=("transfers.sjuk_och_aktivitetsersattning",)),
         State("aktivitetsersattning", "Aktivitetsersättning", "both", insurance.aktivitetsersattning, "benefit", needs=("prior_income",),
               ages=("transfers.sjuk_och_aktivitetsersattning.aktivitetsersattning_min_age",
-                    "transfers.sjuk_och_aktivitetsersattning.aktivitetsersattning_max_age")),
-        State("sjukpenning_sarskilda_fall", "Sjukpenning i särskilda fall", "both", insurance.sjukpenning_sarskilda_fall, "benefit"),
+                    "transfers.sjuk_och_aktivitetsersattning.aktivitetsersattning_max_age"),
+              rules=("transfers.sjuk_och_aktivitetsersattning",)),
+        State("sjukpenning_sarskilda_fall", "Sjukpenning i särskilda fall", "both", insurance.sjukpenning_sarskilda_fall, "benefit",
+              rules=("transfers.sjukpenning",)),
         State("ingen_ersattning", "Ingen ersättning", "both", benefits.ingen_ersattning, "benefit", topped_up=False),
-        State("arbete", "Arbete (osubventionerat)", "after", work.arbete, "work", needs=("wage",)),
+        State("arbete", "Arbete (osubventionerat)", "after", work.arbete, "work", needs=("wage",), rules=EMPLOYMENT),
         State("introduktionsjobb", "Introduktionsjobb", "after", work.introduktionsjobb, "subsidised_work", needs=("wage",),
-              steps=work.introduktionsjobb_steps),
-        State("nystartsjobb", "Nystartsjobb", "after", work.nystartsjobb, "subsidised_work", needs=("wage", "months_unemployed")),
+              steps=work.introduktionsjobb_steps, rules=EMPLOYMENT + ("subsidies.introduktionsjobb",)),
+        State("nystartsjobb", "Nystartsjobb", "after", work.nystartsjobb, "subsidised_work", needs=("wage", "months_unemployed"),
+              rules=EMPLOYMENT + ("subsidies.nystartsjobb",)),
         State("extratjanst", "Extratjänst", "after", work.extratjanst, "subsidised_work", needs=("wage",),
-              entry="subsidies.extratjanst.new_entrants"),
-        State("lonebidrag", "Lönebidrag", "after", work.lonebidrag, "subsidised_work", needs=("wage",)),
-        State("studier", "Studier med studiemedel", "after", studies.studier, "studies"),
+              entry="subsidies.extratjanst.new_entrants", rules=EMPLOYMENT + ("subsidies.extratjanst",)),
+        State("lonebidrag", "Lönebidrag", "after", work.lonebidrag, "subsidised_work", needs=("wage",), rules=EMPLOYMENT + ("subsidies.lonebidrag",)),
+        State("studier", "Studier med studiemedel", "after", studies.studier, "studies", rules=("studies",)),
         State("oforandrad", "Oförändrad", "after", None, "same"),
     ]
 }
