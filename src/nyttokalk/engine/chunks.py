@@ -117,7 +117,7 @@ def _potential_wage(inputs: dict, ls: LoadedScenario) -> np.ndarray:
 
 
 def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.ndarray, potential_wage: np.ndarray | None,
-                   cats: dict) -> Chunk:
+                   cats: dict, keep_ledger: bool = False) -> Chunk:
     """The flows of participants idx (sorted by exit month) over the calendar years their horizons span."""
     horizon = plan.grid.horizon
     exits = plan.grid.exit_index[idx]
@@ -137,7 +137,7 @@ def _compute_chunk(plan: Plan, p_all: Participants, ls: LoadedScenario, idx: np.
     codes = {k: v[idx] for k, v in plan.codes.items()}
     situations, mixing = chunk_situations(p, codes, inputs, plan.duration[idx], grid, ls,
                                           None if potential_wage is None else potential_wage[idx], mr, calendar,
-                                          plan.wage_level[offset:stop])
+                                          plan.wage_level[offset:stop], share=not keep_ledger)
     ctx = _Context(mr, grid, calendar, plan, {year: tuple(a[idx] for a in plan.rates[year]) for year in grid.years},
                    topup.norm(inputs, mr, ls, calendar.first), household_benefits.barnbidrag(inputs, mr, calendar.first), p, ls, cats,
                    {year: tuple(a[idx] for a in plan.equalisation[year]) for year in grid.years} if plan.equalisation else {},
@@ -247,7 +247,7 @@ def _chunk_result(w: dict, k: int) -> tuple:
     """Chunk k of the run described by w: (participant indices, grid offset, the chunk's sums as
     chunk month × months since exit arrays, first-year effects, flags, the chunk)."""
     idx = w["chunks"][k]
-    chunk = _compute_chunk(w["plan"], w["p"], w["ls"], idx, w["potential_wage"], w["cats"])
+    chunk = _compute_chunk(w["plan"], w["p"], w["ls"], idx, w["potential_wage"], w["cats"], w.get("keep_ledger", False))
     horizon = w["plan"].grid.horizon
     local = sums.aggregates(chunk.outs, w["cats"], chunk.exit_local, horizon, chunk.n_months, chunk.mixing)
     first_year = sums.first_year(chunk.outs, w["cats"], chunk.exit_local, horizon, chunk.weight, chunk.mixing)
@@ -347,7 +347,8 @@ def run_engine(p: Participants, ls: LoadedScenario, book: RuleBook | None = None
     size = n if keep_ledger else max(1, chunk_size or chunk_participants(grid.horizon))
     chunks = [order[start:start + size] for start in range(0, n, size)]
     workers = max(1, min(workers or available_cpus(), len(chunks) // 2))  # a pool only pays off over several chunks each
-    shared = dict(plan=plan, p=p, ls=ls, cats=cats, chunks=chunks, potential_wage=None if potential_missing else potential_wage)
+    shared = dict(plan=plan, p=p, ls=ls, cats=cats, chunks=chunks, potential_wage=None if potential_missing else potential_wage,
+                  keep_ledger=keep_ledger)
     done = 0
     with closing(_chunk_results(shared, workers)) as results:  # closing: the pool goes down also on an error here
         for result in results:  # in chunk order, whoever computed them

@@ -60,6 +60,8 @@ class Mixing:
     keep_p: float | None
     dropoff: float
     fallback: bool = False  # the fall-back situation is computed (rows mix keep_p × after + (1 − keep_p) × fall-back)
+    after_is_before: np.ndarray | None = None  # per chunk participant: its after situation is its before situation (not computed)
+    potential_is_after: np.ndarray | None = None  # per chunk participant: its potential is its after situation (not computed)
 
 
 def durations(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls: LoadedScenario) -> np.ndarray:
@@ -218,61 +220,81 @@ def _paths(codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, gri
 
 def chunk_situations(p: Participants, codes: dict[str, np.ndarray], inputs: dict, duration: np.ndarray, grid: ExitGrid,
                      ls: LoadedScenario, potential_wage: np.ndarray | None, mr: MonthRules, calendar: Calendar,
-                     wage_level: np.ndarray | None = None) -> tuple[list[Situation], Mixing]:
+                     wage_level: np.ndarray | None = None, share: bool = True) -> tuple[list[Situation], Mixing]:
     """The situations of a chunk's participants over the chunk's months (grid, mr: the chunk's).
 
     The before state follows the law's path from months_in_state at the exit (held under paths.static),
     an after state its own from its first month, the fall-back returns to where the before path has
-    the person then."""
+    the person then. share: a participant whose after situation is its before situation (unchanged,
+    the same observed amounts), or whose potential is its after situation (in unsubsidised work at its
+    wage, no observed amount after), is computed once (Mixing.after_is_before, potential_is_after)."""
     s = ls.scenario
     n, m_count = len(p), grid.n_months
     exits = grid.exit_index.astype(np.int64)
     before, after_path = _paths(codes, inputs, duration, grid, calendar, mr, s.paths.static)
-    zero, end = np.zeros(n, dtype=np.int64), np.full(n, m_count, dtype=np.int64)
-    pre = sg.clip(before, zero, exits)
-    before_amount, after_amount = p.before_amount, p.after_amount
+    pre = sg.clip(before, np.zeros(n, dtype=np.int64), exits)
+    pre = pre.with_(observed=p.before_amount[pre.row])
 
     # A subsidised job ends after its duration: with probability p the person keeps the job
     # unsubsidised ("after"), otherwise falls back to the before state ("after_fallback").
     # Per participant, whether the job ends before the end of the calendar year of the horizon's last
     # month: an end just after the horizon still changes that year's income tax and so the months counted.
     ended = np.where(np.isfinite(duration), exits + np.where(np.isfinite(duration), duration, 0), m_count).astype(np.int64)
-    keep_p = s.persistence.keep_job_probability
     last_tax_month = (exits + grid.horizon - 1) // 12 * 12 + 11
     mixed = np.isfinite(duration) & (ended <= last_tax_month)
-    mixing = Mixing(np.flatnonzero(mixed), keep_p, s.persistence.monthly_dropoff)
+    mixing = Mixing(np.flatnonzero(mixed), s.persistence.keep_job_probability, s.persistence.monthly_dropoff)
 
     # unchanged (oförändrad, or after = before): the after situation is the before situation, month for
     # month (the path and a benefit's level that depends on time on it are the before state's)
     unchanged = (p.state_codes.after == st.CODES[st.OFORANDRAD]) | (p.state_codes.after == p.state_codes.before)
-    post = sg.concat([sg.clip(before, np.where(unchanged, exits, end), end), sg.clip(after_path, np.where(unchanged, end, exits), end)])
-    if mixed.any():  # the job ends: kept unsubsidised (every participant's, as far as the chunk's months reach)
-        post = post.with_(code=np.where(post.start >= ended[post.row], st.CODES["arbete"], post.code))
-    out = [Situation("before", before.with_(observed=before_amount[before.row]), inputs, wage_level=wage_level),
-           Situation("after", sg.concat([pre.with_(observed=before_amount[pre.row]), post.with_(observed=after_amount[post.row])]),
-                     inputs, warns=True, wage_level=wage_level)]
+    same = (p.before_amount == p.after_amount) | (np.isnan(p.before_amount) & np.isnan(p.after_amount))
+    mixing.after_is_before = unchanged & same if share else np.zeros(n, dtype=bool)
+    out = [Situation("before", before.with_(observed=p.before_amount[before.row]), inputs, wage_level=wage_level),
+           _after(p, pre, (before, after_path), exits, unchanged, ended, mixed, mixing.after_is_before, inputs, wage_level, m_count)]
     if potential_wage is not None:
-        # everyone in unsubsidised work from the exit (cut where its rules may change; a subsidised job kept
-        # after its subsidy is cut there already: its rules hold the work's)
-        row, first, length = sg.tile(n, m_count, [exits] + state_rule_cuts(np.full(n, st.CODES["arbete"]), calendar), calendar.cuts)
-        work = Segments(row, first, length, np.full(len(row), st.CODES["arbete"]), (first - exits[row]).astype(float),
-                        np.ones(len(row)), np.full(len(row), np.nan))
-        out.append(Situation("potential", sg.concat([pre.with_(observed=before_amount[pre.row]), sg.clip(work, exits, end)]),
-                             {**inputs, "wage": potential_wage}, wage_level=wage_level))
-    if mixed.any() and keep_p is not None and keep_p < 1:
+        works = (p.state_codes.used == st.CODES["arbete"]) & np.isnan(p.after_amount) & (potential_wage == inputs["wage"])
+        mixing.potential_is_after = works if share else np.zeros(n, dtype=bool)
+        out.append(_potential(pre, exits, calendar, mixing.potential_is_after, {**inputs, "wage": potential_wage}, wage_level, m_count))
+    if mixed.any() and mixing.keep_p is not None and mixing.keep_p < 1:
         # keep_p is required when a job ends inside the horizon (inputs.check_scenario_choices); when it
         # ends only after the horizon and none is given, the job is kept (the pay, hence the tax, is the same).
         # The fall-back trajectory differs from the kept one only for participants whose job ends: computed for them only.
         # It returns to where the before path has the person in the month the job ends.
         mixing.fallback = True
-        back_from = np.where(mixed, ended, m_count)
-        pre_f = sg.clip(before, zero, np.where(mixed, exits, 0))
         kept = sg.clip(after_path, np.where(mixed, exits, m_count), np.where(mixed, ended, 0))
-        back = sg.clip(before, back_from, end)
-        fallback = sg.concat([pre_f.with_(observed=before_amount[pre_f.row]), kept.with_(observed=after_amount[kept.row]),
-                              back.with_(observed=before_amount[back.row])])
+        back = sg.clip(before, np.where(mixed, ended, m_count), np.full(n, m_count, dtype=np.int64))
+        fallback = sg.concat([pre.take(mixed[pre.row]), kept.with_(observed=p.after_amount[kept.row]),
+                              back.with_(observed=p.before_amount[back.row])])
         out.append(Situation("after_fallback", fallback, inputs, rows=mixing.rows, wage_level=wage_level))
     return out, mixing
+
+
+def _after(p: Participants, pre: Segments, paths: tuple[Segments, Segments], exits: np.ndarray, unchanged: np.ndarray, ended: np.ndarray,
+           mixed: np.ndarray, skip: np.ndarray, inputs: dict, wage_level, m_count: int) -> Situation:
+    """The after situation: the before path until the exit, then the after state's (the before path's when
+    unchanged); a subsidised job kept unsubsidised once it ends. skip: participants left out (as their before)."""
+    before, after_path = paths
+    end = np.full(len(unchanged), m_count, dtype=np.int64)
+    post = sg.concat([sg.clip(before, np.where(unchanged, exits, end), end), sg.clip(after_path, np.where(unchanged, end, exits), end)])
+    if mixed.any():  # the job ends: kept unsubsidised (every participant's, as far as the chunk's months reach)
+        post = post.with_(code=np.where(post.start >= ended[post.row], st.CODES["arbete"], post.code))
+    seg = sg.concat([pre, post.with_(observed=p.after_amount[post.row])])
+    if skip.any():
+        return Situation("after", seg.take(~skip[seg.row]), inputs, rows=np.flatnonzero(~skip), warns=True, wage_level=wage_level)
+    return Situation("after", seg, inputs, warns=True, wage_level=wage_level)
+
+
+def _potential(pre: Segments, exits: np.ndarray, calendar: Calendar, skip: np.ndarray, inputs: dict, wage_level, m_count: int) -> Situation:
+    """The potential: everyone in unsubsidised work from the exit (cut where its rules may change). skip:
+    participants left out (as their after)."""
+    n = len(exits)
+    row, first, length = sg.tile(n, m_count, [exits] + state_rule_cuts(np.full(n, st.CODES["arbete"]), calendar), calendar.cuts)
+    work = Segments(row, first, length, np.full(len(row), st.CODES["arbete"]), (first - exits[row]).astype(float),
+                    np.ones(len(row)), np.full(len(row), np.nan))
+    seg = sg.concat([pre, sg.clip(work, exits, np.full(n, m_count, dtype=np.int64))])
+    if skip.any():
+        return Situation("potential", seg.take(~skip[seg.row]), inputs, rows=np.flatnonzero(~skip), wage_level=wage_level)
+    return Situation("potential", seg, inputs, wage_level=wage_level)
 
 
 def state_items(sit: Situation, mr: MonthRules, lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:

@@ -48,6 +48,17 @@ def _mix_weight(out: SituationFlows, mixing: Mixing, n: int) -> tuple[str, np.nd
     return out.name, None
 
 
+def _targets(out: SituationFlows, mixing: Mixing, n: int) -> list[tuple[str, np.ndarray | None]]:
+    """Every sum a situation's segments go to, with their weights: its own (mixed), and the after sums of
+    the participants whose after situation is their before, the potential's of those whose potential is
+    their after (chunk_situations(share=True): computed once)."""
+    targets = [_mix_weight(out, mixing, n)]
+    for name, into, same in (("before", "after", mixing.after_is_before), ("after", "potential", mixing.potential_is_after)):
+        if out.name == name and same is not None and same.any():
+            targets.append((into, same[out.seg.row].astype(float)))
+    return targets
+
+
 def survival(dropoff: float, horizon: int) -> np.ndarray:
     """S(t) = (1 − d)^t for the months since exit 0 … horizon − 1."""
     return (1 - dropoff) ** np.arange(horizon)
@@ -102,15 +113,15 @@ def aggregates(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizo
     exit_months, groups = np.unique(exits, return_inverse=True)
     sums: dict[str, dict[str, np.ndarray]] = {}
     for out in outs:
-        target, weight = _mix_weight(out, mixing, n)
         bins = _Bins(out.seg, exits, groups, horizon, len(exit_months))
-        into = sums.setdefault(target, {})
-        for cid in cats:  # in the categories' fixed order
-            a = out.flows.get(cid)
-            if a is None:
-                continue
-            total = bins.sums(a if weight is None else a * weight)
-            into[cid] = into[cid] + total if cid in into else total
+        for target, weight in _targets(out, mixing, n):
+            into = sums.setdefault(target, {})
+            for cid in cats:  # in the categories' fixed order
+                a = out.flows.get(cid)
+                if a is None:
+                    continue
+                total = bins.sums(a if weight is None else a * weight)
+                into[cid] = into[cid] + total if cid in into else total
     if mixing.dropoff > 0 and "after" in sums:
         s = survival(mixing.dropoff, horizon)[None, :]
         after, before = sums["after"], sums.get("before", {})
@@ -144,6 +155,8 @@ def first_year(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizo
         _, mix = _mix_weight(sit, mixing, n)
         if mix is not None:
             factor = factor * mix
+        if sit.name == "before" and mixing.after_is_before is not None:  # after − before is 0: neither is counted
+            factor = factor * ~mixing.after_is_before[seg.row]
         counted = np.flatnonzero(np.clip(seg.end - exit, 0, k) > np.clip(seg.start - exit, 0, k))  # the segments in the first year
         factors.append((sit, counted, seg.row[counted], factor[counted]))
     out = np.zeros((n, len(ACTORS)))
