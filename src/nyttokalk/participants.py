@@ -146,11 +146,15 @@ class Participants:
     def take(self, idx: np.ndarray) -> "Participants":
         """The participants at positions idx (a chunk), every per-participant array taken alike."""
         n = len(self)
-        return dataclasses.replace(self, **{
+        out = dataclasses.replace(self, **{
             f.name: getattr(self, f.name)[idx]
             for f in dataclasses.fields(self)
             if isinstance(getattr(self, f.name), np.ndarray) and len(getattr(self, f.name)) == n
         })
+        if "state_codes" in self.__dict__:  # hashed once: taken alike
+            codes = self.state_codes
+            out.__dict__["state_codes"] = StateCodes(codes.before[idx], codes.after[idx], codes.used[idx])
+        return out
 
     @classmethod
     def concat(cls, parts: list["Participants"], **fields) -> "Participants":

@@ -31,10 +31,11 @@ from .situations import Mixing, Situation, chunk_situations, state_items
 from .sums import SituationFlows
 from .taxation import YearlyTax, situation_tax
 
-# Participants per chunk. A chunk holds ~35 items × 3–4 situations of ~10–15 segments per participant
-# (float64): ~100 MB at 8 000 participants; larger chunks spend less time in Python per participant,
-# smaller ones stay in the CPU caches (bench/README.md). Results do not depend on it (tests/test_chunks.py).
-CHUNK_CELLS = 600_000  # participant-months (the horizon plus a year each)
+# Participants per chunk. A chunk holds ~35 items × 3–4 situations of ~8–10 segments per participant
+# (float64): ~200 MB at 20 000 participants; larger chunks spend less time in Python per participant,
+# smaller ones stay in the CPU caches; 15 000–40 000 were about as fast (bench/README.md). Results do not
+# depend on it (tests/test_chunks.py).
+CHUNK_CELLS = 1_400_000  # participant-months (the horizon plus a year each)
 
 
 # The rule subtrees the engine reads for every participant's months (the top-up and its norm, the household's
@@ -244,12 +245,12 @@ _SHARED: dict = {}
 
 
 def _chunk_result(w: dict, k: int) -> tuple:
-    """Chunk k of the run described by w: (participant indices, grid offset, the chunk's sums as
-    chunk month × months since exit arrays, first-year effects, flags, the chunk)."""
+    """Chunk k of the run described by w: (participant indices, grid offset, the chunk's sums as exit
+    month × months since exit arrays (sums.aggregates), first-year effects, flags, the chunk)."""
     idx = w["chunks"][k]
     chunk = _compute_chunk(w["plan"], w["p"], w["ls"], idx, w["potential_wage"], w["cats"], w.get("keep_ledger", False))
     horizon = w["plan"].grid.horizon
-    local = sums.aggregates(chunk.outs, w["cats"], chunk.exit_local, horizon, chunk.n_months, chunk.mixing)
+    local = sums.aggregates(chunk.outs, w["cats"], chunk.exit_local, horizon, chunk.mixing)
     first_year = sums.first_year(chunk.outs, w["cats"], chunk.exit_local, horizon, chunk.weight, chunk.mixing)
     return idx, chunk.offset, local, first_year, chunk.flags, chunk
 
@@ -304,9 +305,13 @@ class _Sums:
             for year, paths in tax_paths.items():
                 plan.tax_rules[year].read |= paths
         n = len(self.first_naive)
-        for sit, flows in local.items():
+        exit_months, by_exit = local
+        horizon = plan.grid.horizon
+        rows = offset + exit_months[:, None] + np.arange(horizon)[None, :]  # grid month of each (exit month, month since exit)
+        cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
+        for sit, flows in by_exit.items():
             for cid, a in flows.items():
-                self.flows[sit][cid][offset:offset + a.shape[0]] += a
+                self.flows[sit][cid][rows, cols] += a  # (row, col) distinct: one exit month per row of a
         self.first_naive[idx] = first_year
         for key, mask in chunk_flags.items():
             self.flags.setdefault(key, np.zeros(n, dtype=bool))[idx] = mask

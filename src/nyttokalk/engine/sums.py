@@ -48,14 +48,16 @@ def _mix_weight(out: SituationFlows, mixing: Mixing, n: int) -> tuple[str, np.nd
     return out.name, None
 
 
-def _targets(out: SituationFlows, mixing: Mixing, n: int) -> list[tuple[str, np.ndarray | None]]:
-    """Every sum a situation's segments go to, with their weights: its own (mixed), and the after sums of
-    the participants whose after situation is their before, the potential's of those whose potential is
-    their after (chunk_situations(share=True): computed once)."""
-    targets = [_mix_weight(out, mixing, n)]
-    for name, into, same in (("before", "after", mixing.after_is_before), ("after", "potential", mixing.potential_is_after)):
-        if out.name == name and same is not None and same.any():
-            targets.append((into, same[out.seg.row].astype(float)))
+def _targets(out: SituationFlows, mixing: Mixing, n: int) -> list[tuple[str, SituationFlows, np.ndarray | None]]:
+    """Every sum a situation's segments go to, with those segments and their weights: its own (mixed), and
+    the after sums of the participants whose after situation is their before, the potential's of those whose
+    potential is their after (chunk_situations(share=True): computed once)."""
+    name, weight = _mix_weight(out, mixing, n)
+    targets = [(name, out, weight)]
+    for source, into, same in (("before", "after", mixing.after_is_before), ("after", "potential", mixing.potential_is_after)):
+        if out.name == source and same is not None and same.any():
+            rows = np.flatnonzero(same[out.seg.row])
+            targets.append((into, SituationFlows(into, out.seg.take(rows), {k: v[rows] for k, v in out.flows.items()}, out.rows), None))
     return targets
 
 
@@ -106,18 +108,19 @@ class _Bins:
         return np.bincount(self.cell, per_stretch[self.of_cell], minlength=self.shape[0] * self.shape[1]).reshape(self.shape)
 
 
-def aggregates(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizon: int, m_count: int,
-               mixing: Mixing) -> dict[str, dict[str, np.ndarray]]:
-    """Per situation and category: the in-horizon flows summed as an array chunk month × months since exit."""
+def aggregates(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizon: int,
+               mixing: Mixing) -> tuple[np.ndarray, dict[str, dict[str, np.ndarray]]]:
+    """(the chunk's exit months, per situation and category the in-horizon flows summed as an array exit
+    month × months since exit: row g, column t is calendar month exit_months[g] + t)."""
     n = len(exits)
     exit_months, groups = np.unique(exits, return_inverse=True)
     sums: dict[str, dict[str, np.ndarray]] = {}
     for out in outs:
-        bins = _Bins(out.seg, exits, groups, horizon, len(exit_months))
-        for target, weight in _targets(out, mixing, n):
+        for target, part, weight in _targets(out, mixing, n):
+            bins = _Bins(part.seg, exits, groups, horizon, len(exit_months))
             into = sums.setdefault(target, {})
             for cid in cats:  # in the categories' fixed order
-                a = out.flows.get(cid)
+                a = part.flows.get(cid)
                 if a is None:
                     continue
                 total = bins.sums(a if weight is None else a * weight)
@@ -127,14 +130,7 @@ def aggregates(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizo
         after, before = sums["after"], sums.get("before", {})
         for cid in [c for c in cats if c in after or c in before]:
             after[cid] = s * after.get(cid, 0.0) + (1 - s) * before.get(cid, 0.0)
-    rows = exit_months[:, None] + np.arange(horizon)[None, :]
-    cols = np.broadcast_to(np.arange(horizon)[None, :], rows.shape)
-    local: dict[str, dict[str, np.ndarray]] = {}
-    for sit, flows in sums.items():
-        for cid, total in flows.items():
-            out = local.setdefault(sit, {})[cid] = np.zeros((m_count, horizon))
-            out[rows, cols] = total  # (row, col) distinct: one exit month per group
-    return local
+    return exit_months, sums
 
 
 def first_year(outs: list[SituationFlows], cats: dict, exits: np.ndarray, horizon: int, weight: np.ndarray,
