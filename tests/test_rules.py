@@ -119,3 +119,21 @@ def test_the_yaml_loader_refuses_python_tags(rules_copy):
     f.write_text("!!python/object/apply:os.system ['true']\n", encoding="utf-8")
     with pytest.raises(InputError):
         load_year(2022, rules_copy)
+
+
+def test_every_source_is_a_public_citation():
+    """A reader of the Parametrar sheet can follow every source: no project-internal notes, no paths
+    outside the project, no private repositories, no seed numbers (issue 16); a URL is a web address."""
+    import re
+
+    from nyttokalk.ruleset.loader import available_years, load_year
+    from nyttokalk.ruleset.schema import iter_leaves
+
+    internal = re.compile(r"seed\s*0\d\d|\.\./|shared/|rules-additions|rules-2022-2026|korv9|anton-portfolio|hardrockhodl|income-tax|gratiskalkyl|seniorAge|\.md\b", re.I)
+    own_docs = re.compile(r"docs/[\w/.-]+\.md\b")  # the project's own documentation may be pointed to
+    for year in available_years():
+        for path, leaf in iter_leaves(load_year(year).rules):
+            ref = leaf.reference
+            for text in (ref.title, ref.section or "", leaf.note or ""):
+                assert not internal.search(own_docs.sub("", text)), (year, ".".join(path), text)
+            assert ref.url is None or ref.url.startswith(("https://", "http://")), (year, ".".join(path), ref.url)
