@@ -128,6 +128,24 @@ def test_the_bundled_templates_validate():
         assert r.exit_code == 0, r.output
 
 
+def test_the_templates_name_every_column_and_its_swedish_names():
+    """A finance officer starting from a template meets every column the engine reads (issue 16)."""
+    import csv
+
+    from nyttokalk.participants import ALIASES, OPTIONAL, REQUIRED
+
+    root = Path(__file__).parent.parent / "docs" / "templates"
+    with open(root / "deltagare-mall.csv", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    assert header == list(REQUIRED + OPTIONAL)
+    wb = load_workbook(root / "deltagare-mall.xlsx")
+    assert [c.value for c in wb["Deltagare"][1]] == list(REQUIRED + OPTIONAL)
+    listed = {row[0]: row[1] for row in wb["Kolumner"].iter_rows(min_row=2, values_only=True) if row[0] in REQUIRED + OPTIONAL}
+    assert set(listed) == set(REQUIRED + OPTIONAL)
+    for col, aliases in ALIASES.items():
+        assert listed[col].split(", ") == list(aliases), col
+
+
 def test_a_formula_in_an_id_stays_text_in_the_workbook(tmp_path):
     f = tmp_path / "deltagare.csv"
     f.write_text(HEADER + '"=HYPERLINK(""http://x"",""klick"")",forsorjningsstod,arbete,30,21500,2022-01\n'
