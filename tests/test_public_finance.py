@@ -289,7 +289,7 @@ def test_a_scenario_without_a_counterfactual_says_so_in_one_line(tmp_path):
 
 def test_the_identity_between_offentliga_finanser_and_samhallsekonomi(tmp_path):
     # Σ actors' cash = production entering an actor's cash (a private employer's) + claims − resources paid by actors;
-    # samhällsekonomi = every employer's production × the market factor − resources − displacement (docs/method.md 1.4, 6.6)
+    # samhällsekonomi = every employer's production × the market factor − resources − displacement (docs/method.md 1.5)
     rows = [{"id": "P", "before": "forsorjningsstod", "after": "arbete", **BASE},
             {"id": "K", "before": "aktivitetsstod", "after": "nystartsjobb", **BASE, "employer": "kommun"},
             {"id": "S", "before": "forsorjningsstod", "after": "studier", **BASE}]
