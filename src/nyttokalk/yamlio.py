@@ -122,10 +122,21 @@ def _check_size(root: yaml.Node) -> None:
 class YamlDoc:
     """A loaded YAML document with positions for error messages."""
 
-    def __init__(self, path: Path, data: Any, positions: dict[Path_, tuple[int, int]]):
+    def __init__(self, path: Path, data: Any, positions: dict[Path_, tuple[int, int]] | None = None, node: yaml.Node | None = None):
         self.path = path
         self.data = data
-        self.positions = positions
+        self._positions = positions
+        self._node = node  # the positions are read from it when a problem needs one (most loads have none)
+
+    @property
+    def positions(self) -> dict[Path_, tuple[int, int]]:
+        if self._positions is None:
+            self._positions = {}
+            if self._node is not None:
+                self._positions[()] = (self._node.start_mark.line + 1, self._node.start_mark.column + 1)
+                _positions(self._node, (), self._positions, set())
+            self._node = None
+        return self._positions
 
     def where(self, loc: Path_) -> tuple[int | None, int | None]:
         """Line and column of the deepest known prefix of loc."""
@@ -205,11 +216,7 @@ def load_yaml(path: Path) -> YamlDoc:
     except (yaml.YAMLError, RecursionError) as exc:  # errors without a place (the text was checked above)
         raise InputError([Problem(file=str(path), problem=f"cannot read as YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")],
                          f"invalid YAML in {path}") from None
-    positions: dict[Path_, tuple[int, int]] = {}
-    if node is not None:
-        positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        _positions(node, (), positions, set())
-    return YamlDoc(path, data, positions)
+    return YamlDoc(path, data, node=node)
 
 
 _TYPE_TAG = re.compile(r"^[\w.]+\[.*\]$")  # e.g. "list[Piece]", "Leaf[float]"
