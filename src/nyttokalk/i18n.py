@@ -92,6 +92,9 @@ def _(message: str) -> str:
     return catalogue(_LANG.get()).gettext(message)
 
 
+gettext = _  # the same, for a module that uses _ as a throwaway name (Babel extracts both)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural text for a count n, in the current language's plural forms."""
     return catalogue(_LANG.get()).ngettext(singular, plural, n)
@@ -174,11 +177,12 @@ def sek(x: float | None, lang: str | None = None, decimals: int = 0) -> str:
     return number(x, decimals, lang) + NBSP + ("kr" if lang == "sv" else "SEK")
 
 
-def percent(x: float | None, decimals: int = 1, lang: str | None = None) -> str:
-    """A value in percent: '3,5 %' (sv) or '3.5 %' (en); – for None."""
+def percent(x: float | None, decimals: int | None = 1, lang: str | None = None) -> str:
+    """A value in percent: '3,5 %' (sv) or '3.5 %' (en) with `decimals` decimals (None: as few as
+    the value needs); – for None."""
     if x is None:
         return "–"
-    return number(x, decimals, lang) + NBSP + "%"
+    return (number(x, decimals, lang) if decimals is not None else localise(f"{x:,g}", lang)) + NBSP + "%"
 
 
 def share(x: float | None, decimals: int = 0, lang: str | None = None) -> str:

@@ -11,7 +11,7 @@ names of the others.
 from __future__ import annotations
 
 from ..actors import ALL
-from ..i18n import LANGS, N_, catalogue, check_language
+from ..i18n import LANGS, N_, catalogue, check_language, number, percent
 from ..i18n import sek as _sek
 
 __all__ = ["LANGS", "Labels", "labels", "sek", "months", "SEK_FORMATS"]
@@ -103,8 +103,8 @@ _TEXTS: dict[str, str | tuple[str, str]] = {
     "console.first_year_naive": N_("First year before deadweight (naive)"),
     "console.simple": N_("Payback"),
     "console.discounted": N_("Discounted"),
-    "summary.line": N_("{participants} participants · first transition {first_month} · horizon {horizon} months · rule years {rules}"),
-    "summary.cost": N_("Project cost {cost}; discount rate {rate} %."),
+    "summary.line": N_("{participants} · first transition {first_month} · horizon {horizon} months · rule years {rules}"),
+    "summary.cost": N_("Project cost {cost}; discount rate {rate}."),
     "summary.prices": N_("Every amount in {prices}; the discount rate is {kind}."),
     "price_base": N_("Price base"),
     "discount.real": N_("real"),
@@ -256,6 +256,19 @@ class Labels(dict):
 
     def months(self, x: int | None) -> str:
         return months(x, self.lang)
+
+    def participants(self, n: int) -> str:
+        """'1 participant', '40 participants' ('40 deltagare')."""
+        return catalogue(self.lang).ngettext("{n} participant", "{n} participants", n).format(n=number(n, lang=self.lang))
+
+    def summary_line(self, meta: dict) -> str:
+        """'40 deltagare · första övergång 2024-01 · horisont 60 mån · regelår 2024, 2025' from a run's meta."""
+        return self["summary.line"].format(participants=self.participants(meta.get("participants") or 0), first_month=meta.get("first_month"),
+                                           horizon=meta.get("horizon_months"), rules=", ".join(meta.get("rules") or ()))
+
+    def cost_line(self, meta: dict) -> str:
+        """'Projektkostnad 2 500 000 kr; diskonteringsränta 3,5 %.' from a run's meta."""
+        return self["summary.cost"].format(cost=self.sek(meta["project_cost"]), rate=percent(meta["discount_rate_percent"], None, self.lang))
 
     def payback(self, pb: dict, kind: str) -> str:
         """A payback entry ({"simple", "discounted", "cost"}) as text: – for an actor without a cost

@@ -134,9 +134,7 @@ def society_rows(result, T, L) -> list[Row]:
 
 
 def summary_line(result, L) -> str:
-    m = result.meta
-    return L["summary.line"].format(participants=m.get("participants"), first_month=m.get("first_month"),
-                                    horizon=m.get("horizon_months"), rules=", ".join(m.get("rules") or {}))
+    return L.summary_line(result.meta)
 
 
 def comparison(runs, L, T) -> list[Row]:
