@@ -6,7 +6,7 @@
 
 The same as the pybabel commands (pip install babel, or the test extra):
 
-    pybabel extract -F babel.cfg -k NP_:1c,2 -k Msg --no-location --sort-output --no-wrap -o nyttokalk.pot src
+    pybabel extract -F babel.cfg -k NP_:1c,2 -k NN_:1,2 -k Msg --no-location --sort-output --no-wrap -o nyttokalk.pot src
     pybabel update -i nyttokalk.pot -d src/nyttokalk/locale -D nyttokalk --no-wrap --no-fuzzy-matching --ignore-obsolete
     pybabel compile -d src/nyttokalk/locale -D nyttokalk
 
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "src" / "nyttokalk" / "locale"
 DOMAIN = "nyttokalk"
-KEYWORDS = ["-k", "NP_:1c,2", "-k", "Msg"]
+KEYWORDS = ["-k", "NP_:1c,2", "-k", "NN_:1,2", "-k", "Msg"]
 
 
 def pybabel(*args: str) -> None:

@@ -510,9 +510,9 @@ def counterfactual_warnings(ls: LoadedScenario, pop: Population) -> list[str]:
     n = pop.count(lambda b, a: np.isin(np.where(a == "oforandrad", b, a), subsidised))
     if n:
         out.append(ngettext("{n} participant goes to a subsidised job and samhällsekonomi assumes it displaces no other work "
-                            "(displacement; Dahlberg & Forslund, IFAU 1999, found about 65 % for subsidised employment)",
+                            "(displacement; Dahlberg & Forslund, IFAU 1999, found about 65 per cent for subsidised employment)",
                             "{n} participants go to subsidised jobs and samhällsekonomi assumes they displace no other work "
-                            "(displacement; Dahlberg & Forslund, IFAU 1999, found about 65 % for subsidised employment)", n).format(n=Num(n)))
+                            "(displacement; Dahlberg & Forslund, IFAU 1999, found about 65 per cent for subsidised employment)", n).format(n=Num(n)))
     return out
 
 
@@ -590,7 +590,7 @@ def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
     return {
         "program": "nyttokalk",
         "version": __version__,
-        "scenario": {"name": s.name, "title": s.title, "file": mask(str(ls.path)), "sha256": ls.sha256, **_defaults_digest()},
+        "scenario": {"name": s.name, "title": s.text("title"), "file": mask(str(ls.path)), "sha256": ls.sha256, **_defaults_digest()},
         "input": {"file": mask(pop.file), "sha256": pop.sha256, "ids_pseudonymised": pop.ids_pseudonymised},
         "participants": pop.n,
         "rules": {str(y): _rule_year_digest(l) for y, l in sorted(res.rules_used.items())},
@@ -608,6 +608,18 @@ def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
     }
 
 
+def narrative(res: EngineResult, ls: LoadedScenario) -> tuple[list[str], list[str]]:
+    """The run's assumptions and warnings in the current language (i18n.current()), stated from
+    the engine's notes and flags: `analyse` states them once, and a page showing a kept result in
+    another language states them again."""
+    prices, base_year = price_base(res, ls)
+    deadweight, counterfactual = counterfactual_share(ls, res.population)
+    assumptions = assumption_texts(ls, res, counterfactual) + price_texts(prices, base_year, res.grid)
+    warnings = (warning_texts(res, deadweight) + counterfactual_warnings(ls, res.population)
+                + price_warnings(prices, base_year, res.grid))
+    return assumptions, warnings
+
+
 def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     """Everything from the engine's sums: res.aggregates holds, per situation and category, an array
     grid month × months since exit (every cell inside some participant's horizon)."""
@@ -622,10 +634,9 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     meta = run_meta(res, ls)
     meta["prices"] = price_meta(prices, base_year, res.grid, s.discount_rate)
     scale = prices.row_scale(base_year) if prices is not None else 1.0
-    assumptions = assumption_texts(ls, res, counterfactual) + price_texts(prices, base_year, res.grid)
+    assumptions, warnings = narrative(res, ls)
     return Analysis(first_year, per_pm, n_first, per_year_figures(e), payback, monthly, per_participant_table(res, e.kept, scale),
-                    category_table(agg, e.first), meta, assumptions, warning_texts(res, deadweight) + counterfactual_warnings(ls, pop)
-                    + price_warnings(prices, base_year, res.grid),
+                    category_table(agg, e.first), meta, assumptions, warnings,
                     first_year_naive=first_year_naive, horizon=horizon_figures(e, payback), return_per_krona=return_per_krona(e, payback),
                     typology=typology(pop), potential=potential_figures(agg, e.first), stat_split=stat_split(agg, e),
                     counterfactual=counterfactual, first_year_before_equalisation=first_year_before_equalisation(agg, e),

@@ -71,6 +71,16 @@ def language(lang: str | None):
         _LANG.reset(token)
 
 
+@contextlib.contextmanager
+def restored():
+    """The current language as it was before, whatever set_language calls happen inside."""
+    token = _LANG.set(_LANG.get())
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
 def catalogue(lang: str | None = None):
     """The compiled catalogue of a language (gettext.GNUTranslations), loaded once; a language
     without one gives the English ids unchanged."""
@@ -109,6 +119,12 @@ def N_(message: str) -> str:
     """Marks a text for the catalogue without translating it now (a table of texts translated
     where they are shown: `_(text)`)."""
     return message
+
+
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular and plural text for the catalogue without translating them now: translate
+    with ngettext(singular, plural, n) where the count is known."""
+    return singular, plural
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, Problem
-from .i18n import Num, _, current
+from .i18n import Num as Number
+from .i18n import _, current
 from .limits import (BEGRAVNING_RATE_MAX, KOMMUN_RATE_MAX, MAX_FULL_TIME_WAGE, MAX_PROJECTION_YEARS, MIN_FULL_TIME_WAGE,
                      REGION_RATE_MAX, exit_years, rule_years)
 from .paths import scenarios_dir
@@ -220,7 +221,7 @@ class Project(Strict):
             if any(s < 0 for s in v.values()):
                 raise ValueError(_("funding shares must not be negative"))
             if abs(sum(v.values()) - 1) > 1e-9:
-                raise ValueError(_("funding shares must sum to 1 (they sum to {total:g})").format(total=Num(sum(v.values()))))
+                raise ValueError(_("funding shares must sum to 1 (they sum to {total:g})").format(total=Number(sum(v.values()))))
         return v
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from .. import states as st
 from ..actors import EMPLOYERS
 from ..errors import InputError, Problem
-from ..i18n import N_, Msg, Num, _, ngettext
+from ..i18n import NN_, N_, Msg, Num, _, ngettext
 from ..notes import Note, always, counted
 from ..participants import Participants
 from ..ruleset.loader import RuleBook
@@ -364,16 +364,18 @@ def run_notes(p: Participants, duration: np.ndarray, horizon: int, potential_mis
     keep_p = s.persistence.keep_job_probability
     by_state = {sid: int((ends_in_horizon & (p.after == sid)).sum()) for sid in np.unique(p.after[ends_in_horizon])}
     if keep_p is None:  # no job ends (a scenario without the choice is refused when one does)
-        notes.append(Note(N_("{count} participant's subsidised job ends inside the horizon ({detail}); afterwards the participant falls "
-                             "back to the before state (persistence.keep_job_probability)"), {"count": int(ends_in_horizon.sum())}, by_state,
-                          plural=N_("{count} participants' subsidised jobs end inside the horizon ({detail}); afterwards they fall back "
-                                    "to their before state (persistence.keep_job_probability)")))
+        singular, plural = NN_("{count} participant's subsidised job ends inside the horizon ({detail}); afterwards the participant falls "
+                               "back to the before state (persistence.keep_job_probability)",
+                               "{count} participants' subsidised jobs end inside the horizon ({detail}); afterwards they fall back to their "
+                               "before state (persistence.keep_job_probability)")
+        args = {}
     else:
-        notes.append(Note(N_("{count} participant's subsidised job ends inside the horizon ({detail}); afterwards {keep:.0%} keep the job "
-                             "unsubsidised and {fall:.0%} fall back to their before state (persistence.keep_job_probability)"),
-                          {"count": int(ends_in_horizon.sum())}, by_state, args={"keep": Num(keep_p), "fall": Num(1 - keep_p)},
-                          plural=N_("{count} participants' subsidised jobs end inside the horizon ({detail}); afterwards {keep:.0%} keep "
-                                    "the job unsubsidised and {fall:.0%} fall back to their before state (persistence.keep_job_probability)")))
+        singular, plural = NN_("{count} participant's subsidised job ends inside the horizon ({detail}); afterwards {keep:.0%} keep the job "
+                               "unsubsidised and {fall:.0%} fall back to their before state (persistence.keep_job_probability)",
+                               "{count} participants' subsidised jobs end inside the horizon ({detail}); afterwards {keep:.0%} keep the job "
+                               "unsubsidised and {fall:.0%} fall back to their before state (persistence.keep_job_probability)")
+        args = {"keep": Num(keep_p), "fall": Num(1 - keep_p)}
+    notes.append(Note(singular, {"count": int(ends_in_horizon.sum())}, by_state, args=args, plural=plural))
     if s.persistence.monthly_dropoff > 0:
         notes.append(always(N_("each month {share:.1%} of those still in the after state fall back to the before state "
                                "(persistence.monthly_dropoff)"), share=Num(s.persistence.monthly_dropoff)))

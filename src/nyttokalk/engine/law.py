@@ -27,11 +27,11 @@ UNDER_25_NOTE = N_("aktivitetsstöd under 25 (transfers.aktivitetsstod.min_age) 
                  "at the {level} level (förordning 2017:819 2 kap. 1, 10 §§; benefits.utvecklingsersattning_level), before and after, and "
                  "aktivitetsstöd from the year the person turns 25")
 JOBBSTIMULANS_NOTE = N_("jobbstimulans (SoL 2001:453 4 kap. 1 b §, assumed unchanged in SoL 2025:400): after six months in a row with "
-                      "försörjningsstöd 25 % of the net earned income is not counted for 24 months; the months in a row at the exit are "
+                      "försörjningsstöd 25 per cent of the net earned income is not counted for 24 months; the months in a row at the exit are "
                       "months_in_state for a before state of försörjningsstöd (continuously on it), otherwise 0, and count on from the exit")
 NO_JOBBSTIMULANS_NOTE = N_("jobbstimulans left out (forsorjningsstod.jobbstimulans: false): the top-up counts all net earned income")
 BOSTADSBIDRAG_NOTE = N_("bostadsbidrag (SFB 95–98 kap.) for households with children and for 18–28-year-olds without children, the final "
-                      "amount on the calendar year's bidragsgrundande inkomst (taxable income, etableringsersättning, 80 % of the studiebidrag); "
+                      "amount on the calendar year's bidragsgrundande inkomst (taxable income, etableringsersättning, 80 per cent of the studiebidrag); "
                       "the temporary tilläggsbidrag 2022-07 – 2025-06 for families; no area limits (no housing area given); a partner's "
                       "income taken as 0; counted as income in the försörjningsstöd assessment and deducted from bostadsersättning")
 LEVELS = {"higher": N_("higher"), "lower": N_("lower")}  # benefits.utvecklingsersattning_level in words

@@ -137,6 +137,11 @@ _TEXTS: dict[str, str | tuple[str, str]] = {
     "id": "id",
     "before": N_("Before"),
     "after": N_("After"),
+    "per_participant.first_year": N_("{actor}: effect first year"),
+    "forsorjningsstod_before": N_("Försörjningsstöd before: observed or modelled"),
+    "forsorjningsstod_after": N_("Försörjningsstöd after: observed or modelled"),
+    "value.observed": N_("observed"),
+    "value.modelled": N_("modelled"),
     "category": N_("Category"),
     "label": N_("Label"),
     "payer": N_("Payer"),
@@ -170,6 +175,41 @@ _TEXTS: dict[str, str | tuple[str, str]] = {
     "rules_sha": N_("Rule year {year} sha256"),
     "rules_projected": N_("Rule year {year} projected from"),
     "language": N_("Language"),
+    # more key figures and the run's meta (Fler nyckeltal, Om beräkningen): keys of to_json()
+    "counterfactual.source": N_("Deadweight from"),
+    "counterfactual.source.deadweight": N_("the scenario's deadweight (counterfactual.deadweight)"),
+    "counterfactual.source.comparison_group": N_("a comparison group (counterfactual.comparison_group)"),
+    "counterfactual.deadweight": N_("Deadweight (share)"),
+    "counterfactual.comparison_moved_share": N_("Comparison group's share who moved without the project"),
+    "counterfactual.participants_moved_share": N_("Participants' share who moved"),
+    "counterfactual.participants_moved_share_from": N_("Participants' share from"),
+    "indices.file": N_("Index file"),
+    "indices.sha256": N_("Index file sha256"),
+    "projected_months": N_("Months with projected rules"),
+    "horizon_months": N_("Horizon (months)"),
+    "chunks": N_("Chunks computed"),
+    "partitions": N_("Partitions (files of a dataset)"),
+    "blocks": N_("Blocks (files or parts of a long file)"),
+    "workers": N_("Processes"),
+    "first_month": N_("First transition"),
+    "discount_rate_percent": N_("Discount rate (%)"),
+    "funding": N_("Share of project cost"),
+    "input.ids_pseudonymised": N_("Ids replaced by pseudonyms"),
+    "prices.mode": N_("Prices"),
+    "prices.base_year": N_("Price base year"),
+    "prices.label_sv": N_("Price base (Swedish)"),
+    "prices.label_en": N_("Price base (English)"),
+    "prices.index": N_("Price index"),
+    "prices.kpi": N_("KPI"),
+    "prices.kpi_status": N_("KPI status"),
+    "prices.price_year_fixed": N_("All months priced as of"),
+    "prices.wage_index": N_("Wage index"),
+    "prices.wage_index_status": N_("Wage index status"),
+    "prices.discount_rate_kind": N_("Discount rate kind"),
+    "prices.discount_rate_percent": N_("Discount rate (%)"),
+    "sensitivity.ranges": N_("Ranges varied"),
+    "sensitivity.samples": N_("Draws"),
+    "sensitivity.seed": N_("Seed"),
     "about.same": N_("The same input gives the same workbook: created/modified are fixed, not taken from the clock."),
     "compare.title": N_("Comparison"),
     "compare.key_figures": N_("Key figures"),
@@ -256,6 +296,18 @@ class Labels(dict):
 
     def months(self, x: int | None) -> str:
         return months(x, self.lang)
+
+    def key(self, dotted: str) -> str:
+        """A dotted key of a run's figures or meta in words: its own label, else the label of its
+        longest known prefix and the rest ('prices.kpi.2022' → 'KPI: 2022'), else the key as it is."""
+        if dotted in self:
+            return self[dotted]
+        parts = dotted.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            head, rest = ".".join(parts[:k]), ".".join(parts[k:])
+            if head in self:
+                return f"{self[head]}: {self.get(rest, rest)}"
+        return dotted
 
     def participants(self, n: int) -> str:
         """'1 participant', '40 participants' ('40 deltagare')."""
