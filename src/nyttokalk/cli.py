@@ -15,7 +15,7 @@ from rich.console import Console
 
 from .display import plain, shown
 from .errors import InputError, Problem
-from .i18n import N_, _, ngettext, set_language
+from .i18n import N_, _, ngettext, number, set_language
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -306,9 +306,9 @@ def validate(
                       highlight=False)
         notes = render_notes(checked.notes, checked.count)  # of all its rows, as a run states them
         console = Console()
-        console.print("[green]✓[/] " + _("{source}: {participants}, scenario {scenario}: no problems found.").format(
-            source=shown(src.name), participants=ngettext("{n} participant", "{n} participants", checked.count).format(n=checked.count),
-            scenario=shown(ls.scenario.name)), highlight=False)
+        print_text(console, "✓ " + _("{source}: {participants}, scenario {scenario}: no problems found.").format(
+            source=shown(src.name), participants=ngettext("{n} participant", "{n} participants", checked.count).format(n=number(checked.count)),
+            scenario=shown(ls.scenario.name)))
         for n in notes:
             print_text(console, plain(n, 2000), "  • ")
 

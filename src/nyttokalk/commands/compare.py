@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..analysis import Analysis
 from ..errors import InputError, Problem
-from ..i18n import _
+from ..i18n import _, localise
 from ..scenario import LoadedScenario
 
 
@@ -310,9 +310,9 @@ def _difference_text(row: dict, a, b, L) -> str:
     if row["kind"] == "sek" and a is not None and b is not None:
         return L.sek(b - a)
     if row["kind"] == "months" and row["display"] == [L.months(a), L.months(b)] and a is not None and b is not None:
-        return f"{b - a:+d} {L['months']}"
+        return localise(f"{b - a:+d}", L.lang) + "\u00a0" + L["months"]
     if row["kind"] == "count" and a is not None and b is not None:
-        return f"{b - a:+d}"
+        return localise(f"{b - a:+,d}", L.lang)
     return ""
 
 

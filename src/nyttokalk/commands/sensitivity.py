@@ -282,37 +282,27 @@ def sensitivity(scenario, participants, specs: list[str], samples: int, seed: in
 
 
 def render(s: Sensitivity, console, lang: str) -> None:
-    from rich.table import Table
-
-    from ..reports.console import print_text
+    """The tornado as two tables (the effects, then the payback: each fits a terminal of 100
+    columns with every figure whole) and the Monte Carlo percentiles."""
+    from ..reports.console import figures_table, print_text
     from ..reports.labels import labels
 
     L = labels(lang)
     print_text(console, L["sens.base_line"].format(effect=L.sek(s.base.first_year[PUBLIC]), payback=L.months(s.base.payback["simple"])))
-    t = Table(title=L["sens.title"], title_justify="left")
-    for col in ("sens.assumption", "sens.base", "sens.low", "sens.high", "sens.effect_low", "sens.effect_high", "sens.swing",
-                "sens.payback_low", "sens.payback_high", "sens.dpayback_low", "sens.dpayback_high"):
-        if col == "sens.assumption":
-            t.add_column(L[col], justify="left", no_wrap=True, min_width=min(40, max(len(r["key"]) for r in s.tornado)))
-        else:
-            t.add_column(L[col], justify="right", no_wrap=True)
-    for row in s.tornado:
-        t.add_row(row["key"], _num(row["base"], lang), _num(row["low"], lang), _num(row["high"], lang), L.sek(row["effect_low"]), L.sek(row["effect_high"]),
-                  L.sek(row["swing"]), L.months(row["payback_low"]), L.months(row["payback_high"]),
-                  L.months(row["discounted_payback_low"]), L.months(row["discounted_payback_high"]))
-    console.print(t)
+    effects = [[row["key"], _num(row["base"], lang), _num(row["low"], lang), _num(row["high"], lang), L.sek(row["effect_low"]),
+                L.sek(row["effect_high"]), L.sek(row["swing"])] for row in s.tornado]
+    headers = [L[k] for k in ("sens.assumption", "sens.base", "sens.low", "sens.high", "sens.effect_low", "sens.effect_high", "sens.swing")]
+    console.print(figures_table(L["sens.title"], headers, effects))
+    paybacks = [[row["key"], *[L.months(row[k]) for k in ("payback_low", "payback_high", "discounted_payback_low", "discounted_payback_high")]]
+                for row in s.tornado]
+    headers = [L[k] for k in ("sens.assumption", "sens.payback_low", "sens.payback_high", "sens.dpayback_low", "sens.dpayback_high")]
+    console.print(figures_table(L["sens.payback_title"], headers, paybacks))
     for sk in s.skipped:
         print_text(console, f"{L['sens.skipped']}: {sk.key} ({sk.spec}): {sk.reason}", "  ")
     if s.samples:
-        t = Table(title=L["sens.mc_title"].format(n=s.samples, seed=s.seed), title_justify="left")
-        t.add_column("")
-        for p in PERCENTILES:
-            t.add_column(f"p{p}", justify="right", no_wrap=True)
-        for a, d in s.percentiles.items():
-            t.add_row(L["first_year"] + ": " + L[a], *[L.sek(d[f"p{p}"]) for p in PERCENTILES])
-        for k, d in s.payback_percentiles.items():
-            t.add_row(f"{L[k]}: {L[PUBLIC]}", *[L.months(d[f"p{p}"]) for p in PERCENTILES])
-        console.print(t)
+        rows = [[L["first_year"] + ": " + L[a], *[L.sek(d[f"p{p}"]) for p in PERCENTILES]] for a, d in s.percentiles.items()]
+        rows += [[f"{L[k]}: {L[PUBLIC]}", *[L.months(d[f"p{p}"]) for p in PERCENTILES]] for k, d in s.payback_percentiles.items()]
+        console.print(figures_table(L["sens.mc_title"].format(n=s.samples, seed=s.seed), [""] + [f"p{p}" for p in PERCENTILES], rows))
         print_text(console, f"{L['sens.reached']}: " + ", ".join(f"{L['console.' + k]} {share(v, lang=L.lang)}" for k, v in s.reached_share.items()))
 
 

@@ -354,11 +354,26 @@ def _parameters(wb, res: EngineResult, L: Labels) -> Sheet:
     return s
 
 
+TEXT_KEYS = ("title", "description", "choices")  # a scenario's texts, each also in English as <key>_en
+
+
+def _other_language(key: str, ls, lang: str) -> bool:
+    """A scenario text in the language the workbook is not in: the _en keys in Swedish, and in English
+    the Swedish ones the scenario gives an English text for."""
+    top = key.split(".", 1)[0]
+    if top.endswith("_en") and top[:-3] in TEXT_KEYS:
+        return lang != "en"
+    return lang == "en" and top in TEXT_KEYS and getattr(ls.scenario, f"{top}_en", None) is not None
+
+
 def scenario_rows(ls, L: Labels) -> list[list]:
-    """Every scenario key as used, its value, and whether it came from the defaults."""
+    """Every scenario key as used, its value, and whether it came from the defaults; the scenario's
+    texts in the workbook's language only."""
     used = ls.defaults_used
     rows = []
     for key, value in model_leaves(ls.scenario).items():
+        if _other_language(key, ls, L.lang):
+            continue
         default = any(key == d or key.startswith(d + ".") for d in used)
         rows.append([key, show(value), L["origin.default"] if default else L["origin.scenario"]])
     return rows

@@ -28,6 +28,7 @@ ACTOR_NAMES = (N_("Individual"), N_("Municipality"), N_("Region"), N_("State"), 
 
 _TEXTS: dict[str, str | tuple[str, str]] = {
     **dict(zip(ALL, ACTOR_NAMES, strict=True)),
+    "extern": N_("external"),  # the payer of production and the payee of resources (ledger.EXTERNAL)
     "sheet.summary": N_("Summary"),
     "sheet.per_year": N_("Per actor and year"),
     "sheet.per_participant": N_("Per participant"),
@@ -227,6 +228,7 @@ _TEXTS: dict[str, str | tuple[str, str]] = {
     "compare.row.input": N_("Participant file"),
     "compare.chart": N_("Effect first year per actor"),
     "sens.title": N_("Sensitivity (one at a time): public sector"),
+    "sens.payback_title": N_("Sensitivity (one at a time): public sector's payback"),
     "sens.assumption": N_("Assumption"),
     "sens.low": N_("Low value"),
     "sens.high": N_("High value"),
