@@ -37,11 +37,25 @@ def extract(pot: Path) -> None:
             "-o", str(pot), "src")
 
 
+def _messages(po: Path) -> list:
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as fh:
+        return [(m.context, m.id, m.string, sorted(m.flags)) for m in read_po(fh) if m.id]
+
+
 def update() -> None:
+    """New texts added to every .po (empty), texts gone removed; a .po whose messages did not change
+    is left as it was (pybabel would still stamp a new POT-Creation-Date)."""
+    pos = sorted(LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    before = {po: (po.read_bytes(), _messages(po)) for po in pos}
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / f"{DOMAIN}.pot"
         extract(pot)
         pybabel("update", "-i", str(pot), "-d", str(LOCALE), "-D", DOMAIN, "--no-wrap", "--no-fuzzy-matching", "--ignore-obsolete")
+    for po, (raw, messages) in before.items():
+        if _messages(po) == messages:
+            po.write_bytes(raw)
 
 
 def compile_() -> None:

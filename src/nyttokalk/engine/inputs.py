@@ -72,36 +72,36 @@ EXIT_FILL = Fill("exit_month", "period.exit_month", N_("exit_month missing, scen
 # What the model leaves out for a state: stated with the count of participants in it before or after
 STATE_NOTES = (
     (("a_kassa",), N_("a-kassa modelled for a scenario-wide membership ({membership}, benefits.a_kassa_membership) at full time, without the "
-                   "two karensdagar; a period is under the law of the month it began (months_in_state before the exit; lag 2024:506 for "
-                   "periods from transfers.a_kassa.periods_from); it ends after its ersättningsdagar (300, under lag 1997:238 450 for the parent "
-                   "of a child under 18 on day 300), then aktivitetsstöd in jobb- och utvecklingsgarantin (transfers.aktivitetsstod.after_a_kassa)")),
+                      "two karensdagar; a period is under the law of the month it began (months_in_state before the exit; lag 2024:506 for "
+                      "periods from transfers.a_kassa.periods_from); it ends after its ersättningsdagar (300, under lag 1997:238 450 for the parent "
+                      "of a child under 18 on day 300), then aktivitetsstöd in jobb- och utvecklingsgarantin (transfers.aktivitetsstod.after_a_kassa)")),
     (("sjukpenning",), N_("sjukpenning at the normalnivå to day transfers.sjukpenning.normal_days of the case, then the fortsättningsnivå, with "
-                       "no end (none in law since 2016; a work-capacity assessment that ends it is not modelled); the case began months_in_state "
-                       "months before the exit; the 543 kr/day cap for the unemployed (SFB 28 kap. 11 §) is not applied")),
+                          "no end (none in law since 2016; a work-capacity assessment that ends it is not modelled); the case began months_in_state "
+                          "months before the exit; the 543 kr/day cap for the unemployed (SFB 28 kap. 11 §) is not applied")),
     (("sjukersattning", "aktivitetsersattning"), N_("sjuk-/aktivitetsersättning is taxed without the skattereduktion för sjuk- och "
-                   "aktivitetsersättning (IL 67 kap. 9 a–c §§), which is not modelled: their tax is overstated; full benefit and "
-                   "full försäkringstid for the garantinivå assumed")),
+                                                    "aktivitetsersättning (IL 67 kap. 9 a–c §§), which is not modelled: their tax is overstated; full benefit and "
+                                                    "full försäkringstid for the garantinivå assumed")),
 )
 AKASSA_BEFORE_NOTE = N_("a_kassa before the project without months_in_state: benefits.a_kassa_months_before = {months} months on a-kassa "
-                      "at the exit used (deprecated: give months_in_state or participant_defaults.months_in_state)")
+                        "at the exit used (deprecated: give months_in_state or participant_defaults.months_in_state)")
 MONTHS_IN_STATE_NOTE = N_("months_in_state missing, scenario default {months} months already in the before state at the exit used "
-                        "(participant_defaults.months_in_state: where the person is on the state's path, and the months of försörjningsstöd "
-                        "before the exit for jobbstimulans)")
+                          "(participant_defaults.months_in_state: where the person is on the state's path, and the months of försörjningsstöd "
+                          "before the exit for jobbstimulans)")
 HOUSING_NOTE = N_("housing_cost missing, scenario default {cost:,.0f} SEK/month used for bostadsbidrag and bostadsersättning "
-                   "(participant_defaults.housing_cost)")
+                  "(participant_defaults.housing_cost)")
 NO_HOUSING_NOTE = N_("no housing cost (housing_cost, participant_defaults.housing_cost): bostadsbidrag and bostadsersättning are not modelled "
-                   "for these participants")
+                     "for these participants")
 A_KASSA_RIGHT_NOTE = N_("aktivitetsstöd with a right to a-kassa (prior_income given, or coming from a-kassa): income-based at the a-kassa "
-                      "level while the ersättningsperiod lasts, then the jobb- och utvecklingsgarantin level (förordning 2017:819 2 kap. 2–4 §§)")
+                        "level while the ersättningsperiod lasts, then the jobb- och utvecklingsgarantin level (förordning 2017:819 2 kap. 2–4 §§)")
 HOUSEHOLD_NOTE = N_("household for the försörjningsstöd norm: {singles} single adults, {couples} couples (sambor), {count} with children")
 ADULTS_NOTE = N_("adults missing, scenario default {adults} used for the household (participant_defaults.adults)")
 CHILDREN_NOTE = N_("children_ages missing, scenario default {ages} used for the household (participant_defaults.children_ages)")
 PARTNER_NOTE = N_("a partner in the household: the norm is the couple's household norm, the partner's own income is taken as 0 and the "
                   "whole household's försörjningsstöd is counted as the participant's")
 CHILDREN_AGE_NOTE = N_("children age by calendar year from their age at the exit month (riksnorm age bands); a child older than the "
-                     "table's oldest band leaves the household; barnbidrag and flerbarnstillägg (children 16–19 taken to be in school with "
-                     "studiehjälp) are paid by the state in both situations and counted as household income in the försörjningsstöd "
-                     "assessment; underhållsstöd is not modelled")
+                       "table's oldest band leaves the household; barnbidrag and flerbarnstillägg (children 16–19 taken to be in school with "
+                       "studiehjälp) are paid by the state in both situations and counted as household income in the försörjningsstöd "
+                       "assessment; underhållsstöd is not modelled")
 
 
 def _scenario_value(scenario, key: str):
