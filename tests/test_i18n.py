@@ -319,3 +319,14 @@ def test_console_tables_never_split_a_figure_at_100_columns(tmp_path):
     for out in (run.output, sens.output):
         assert max(len(line) for line in out.splitlines()) <= 100
         assert not re.search(r"(^|[│┃ ])(kr|mån)\s*[│┃]", out, re.M)  # never a unit alone in a cell
+
+
+def test_a_result_written_in_the_other_language_states_its_texts_in_it(tmp_path):
+    # the web page's download of a kept result in the page's language: every text in that language, the same figures
+    r = nyttokalk.run(lang="sv")
+    en = load_workbook(r.to_excel(tmp_path / "en.xlsx", lang="en"))
+    sv = load_workbook(r.to_excel(tmp_path / "sv.xlsx"))
+    assert not _words_of_the_other_language(_sheet_texts(tmp_path / "en.xlsx", LANGUAGE_SHEETS["en"]), "en")
+    assert {row[0]: row[1] for row in en["Flows"].iter_rows(min_row=2, values_only=True) if row[0]}["lon"] == "Wage"
+    figures = lambda wb, name: [row[1:] for row in wb[name].iter_rows(min_row=2, values_only=True)]  # noqa: E731
+    assert figures(en, "Per actor and year") == figures(sv, "Per aktör och år")

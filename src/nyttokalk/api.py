@@ -118,10 +118,19 @@ class Result:
         return self.analysis.to_json()
 
     def to_excel(self, path: str | Path, *, lang: str | None = None) -> Path:
-        """Write the workbook (the one `nyttokalk run` writes) to `path`, atomically."""
+        """Write the workbook (the one `nyttokalk run` writes) to `path`, atomically; in `lang`
+        (default: the run's language) — the run's assumptions, warnings and flows stated again in it
+        when it is another."""
         from .reports.excel import write_workbook
 
-        return write_workbook(self.analysis, self.engine, Path(path), scenario=self.scenario, lang=lang or self.lang, charts=False)
+        lang = check_language(lang or self.lang)
+        with language(lang):
+            a = self.analysis
+            if lang != self.lang and self.engine is not None and self.scenario is not None:
+                from .analysis import analyse
+
+                a = analyse(self.engine, self.scenario)  # the sums again, the texts in `lang` (no figure changes)
+            return write_workbook(a, self.engine, Path(path), scenario=self.scenario, lang=lang, charts=False)
 
 
 def _per_actor_year(a: "Analysis") -> "pd.DataFrame":
