@@ -59,7 +59,7 @@ def test_an_unknown_state_is_exit_2_naming_file_row_column_and_value(tmp_path):
     result = runner.invoke(app, ["run", str(f), "--scenario", "example"])
     assert result.exit_code == 2
     out = result.output
-    assert "p.csv" in out and "3" in out and "after" in out and "jobb" in out and "unknown state" in out
+    assert "p.csv" in out and "3" in out and "after" in out and "jobb" in out and "okänt tillstånd" in out  # Swedish, the default
     assert "Traceback" not in out
 
 
@@ -68,12 +68,12 @@ def test_an_unknown_column_gets_a_did_you_mean(tmp_path):
     f.write_text("id,before,after,wages\nA,forsorjningsstod,arbete,21500\n", encoding="utf-8")
     result = runner.invoke(app, ["run", str(f)])
     assert result.exit_code == 2
-    assert "wages" in result.output and "did you mean 'wage'" in result.output
+    assert "wages" in result.output and "menade du 'wage'" in result.output
 
 
 def test_a_missing_participant_file_is_exit_2(tmp_path):
     result = runner.invoke(app, ["run", str(tmp_path / "nope.csv")])
-    assert result.exit_code == 2 and "file not found" in result.output
+    assert result.exit_code == 2 and "filen finns inte" in result.output
 
 
 def test_an_unknown_scenario_names_the_bundled_ones():

@@ -110,7 +110,7 @@ def test_per_participant_rows_are_the_analysis_rows(book, example):
         want = want._asdict()
         assert got[0] == want["id"] and got[1] == want["before"] and got[2] == want["after"]
         for x in ACTORS:
-            assert got[header.index(SV[x])] == pytest.approx(want[x], abs=1e-9)
+            assert got[header.index(SV["per_participant.first_year"].format(actor=SV[x]))] == pytest.approx(want[x], abs=1e-9)
     assert ws["D2"].number_format == excel.SEK_FORMAT
 
 

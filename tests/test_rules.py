@@ -10,6 +10,8 @@ from nyttokalk.paths import rules_dir
 from nyttokalk.ruleset import iter_leaves, load_year
 from nyttokalk.scenario import load_scenario
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 APRIL = dt.date(2022, 4, 1)
 
 
@@ -105,7 +107,7 @@ def test_a_leaf_without_a_reference_is_rejected(rules_copy):
     f.write_text(text[:start] + text[start:].split("\n", 1)[1], encoding="utf-8")
     with pytest.raises(InputError) as exc:
         load_year(2022, rules_copy)
-    assert "income_tax.state_tax_rate.reference" in str(exc.value) and "Field required" in str(exc.value)
+    assert "income_tax.state_tax_rate.reference" in str(exc.value) and "required key is missing" in str(exc.value)
 
 
 def test_an_unknown_year_names_the_available_years_and_how_to_add_one():

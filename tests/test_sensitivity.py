@@ -15,6 +15,8 @@ from nyttokalk.commands.sensitivity import parse_ranges, sensitivity
 from nyttokalk.ruleset.loader import load_year
 from nyttokalk.scenario import load_scenario
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 runner = CliRunner(env={"COLUMNS": "200"})
 
 # Three people leave försörjningsstöd for unsubsidised full-time work at the scenario's default
@@ -110,7 +112,7 @@ def test_sensitivity_json_workbook_and_tornado_charts(case, tmp_path):
     ("wages.default", "KEY=LOW:HIGH"),
     ("wages.defualt=1:2", "did you mean 'wages.default'"),
     ("discount_rate=7:0", "low value is above the high value"),
-    ("discount_rate=0:50", "less than or equal to 20"),
+    ("discount_rate=0:50", "must be at most 20"),
     ("wages.extratjanst=-10%:+10%", "needs a value to vary"),
 ])
 def test_a_bad_range_is_exit_2_naming_the_option_and_value(case, vary, needle):

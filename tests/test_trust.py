@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from nyttokalk.cli import app
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 runner = CliRunner(env={"COLUMNS": "250"})
 HEADER = "id,before,after,age,wage,exit_month\n"
 GOOD = "A1,forsorjningsstod,arbete,30,21500,2022-01\n"
@@ -152,7 +154,7 @@ def test_a_formula_in_an_id_stays_text_in_the_workbook(tmp_path):
                  "+1+1,forsorjningsstod,arbete,30,21500,2022-01\n", encoding="utf-8")
     out = tmp_path / "o.xlsx"
     assert run("run", f, "--out", out).exit_code == 0
-    ws = load_workbook(out)["Per deltagare"]
+    ws = load_workbook(out)["Per participant"]
     cells = {c.value: c.data_type for row in ws.iter_rows(min_row=2, max_col=1) for c in row}
     assert cells['=HYPERLINK("http://x","klick")'] == "s"
     assert cells["+1+1"] == "s"
@@ -196,7 +198,7 @@ def test_pseudonyms_are_keyed_stable_with_a_key_and_ids_kept_on_request(tmp_path
     def first_id(*extra):
         r = run("run", f, "--json", "--out", tmp_path / "o.xlsx", *extra)
         assert r.exit_code == 0, r.output
-        return load_workbook(tmp_path / "o.xlsx")["Per deltagare"]["A2"].value
+        return load_workbook(tmp_path / "o.xlsx")["Per participant"]["A2"].value
 
     a, b = first_id("--id-key", "hemlig"), first_id("--id-key", "hemlig")
     assert a == b and a.startswith("P") and "9876" not in a

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal, NamedTuple
 
 from .errors import InputError, Problem
+from .i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,9 +80,9 @@ def source(participants: "str | Path | pd.DataFrame | Source | None", ls: "Loade
         path = ls.participants_path if ls is not None else None
         if path is None:
             name = ls.scenario.name if ls is not None else "?"
-            raise InputError([Problem(str(ls.path) if ls is not None else "scenario", "the scenario names no participant file; give one "
-                                      "(nyttokalk run PARTICIPANTS.csv, or participants= in the Python API)", column="participants")],
-                             f"scenario {name} names no participant file")
+            raise InputError([Problem(str(ls.path) if ls is not None else "scenario", _("the scenario names no participant file; give one "
+                                      "(nyttokalk run PARTICIPANTS.csv, or participants= in the Python API)"), column="participants")],
+                             _("scenario {name} names no participant file").format(name=name))
         participants = path
     if _is_frame(participants):
         return Source("frame", FRAME_FILE, frame=participants)
@@ -116,7 +117,7 @@ def _frame_participants(df: "pd.DataFrame", opts: Options) -> "Participants":
     text = pd.DataFrame({name: _parquet_text(df.iloc[:, i].reset_index(drop=True)).to_numpy(dtype=object) for i, name in enumerate(names)})
     if len(set(names)) != len(names):
         dup = sorted({c for c in names if names.count(c) > 1})
-        raise InputError([Problem(FRAME_FILE, "the column appears more than once", column=c) for c in dup], "duplicate columns")
+        raise InputError([Problem(FRAME_FILE, _("the column appears more than once"), column=c) for c in dup], _("duplicate columns"))
     digest = lambda: hashlib.sha256(text.to_csv(index=False).encode("utf-8")).hexdigest()  # noqa: E731
     return participants_from_frame(text, FRAME_FILE, first_row=1, sha256=digest, id_key=opts.id_key, keep_ids=opts.keep_ids)
 
@@ -134,8 +135,8 @@ def scenario_of(scenario=None) -> "LoadedScenario":
         return scenario_from_dict(scenario, str(scenario.get("name", "scenario")))
     if scenario is None or isinstance(scenario, (str, Path)):
         return load_scenario(None if scenario is None else str(scenario))
-    raise InputError([Problem("scenario", f"expected a bundled scenario name, a path, a dict or a Scenario, not {type(scenario).__name__}")],
-                     "bad scenario")
+    raise InputError([Problem("scenario", _("expected a bundled scenario name, a path, a dict or a Scenario, not {kind}").format(
+        kind=type(scenario).__name__))], _("bad scenario"))
 
 
 def compute(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None, opts: Options = Options(),
@@ -143,8 +144,8 @@ def compute(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None
     """The engine's result for every participant of the source under the scenario."""
     _check_sheet(src, opts)
     if opts.use_dask and src.kind != "folder":
-        raise InputError([Problem(src.name, "--dask needs a folder of participant files (a partitioned dataset); "
-                                  "a single file is computed in chunks on this machine")], "--dask with one file")
+        raise InputError([Problem(src.name, _("--dask needs a folder of participant files (a partitioned dataset); "
+                                              "a single file is computed in chunks on this machine"))], _("--dask with one file"))
     if src.kind == "folder":
         from .distributed import run_dataset
 

@@ -156,8 +156,7 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
     s = Sheet(wb, L["sheet.summary"], [widths[0]] + [max(w, 16) for w in widths[1:]], freeze="B5")
     m = a.meta
     s.row([m["scenario"]["title"] or m["scenario"]["name"]], font=TITLE)
-    s.row([L["summary.line"].format(participants=m["participants"], first_month=m["first_month"],
-                                    horizon=m["horizon_months"], rules=", ".join(m["rules"]))])
+    s.row([L.summary_line(m)])
     if m.get("prices"):
         s.row([L.prices(m["prices"])])
     s.blank()
@@ -182,7 +181,7 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
         s.blank()
         s.row([L["more_figures"]], font=BOLD)
         for k, v in more.items():
-            s.row([field_label(L, k), show(v)], NUMBER_FORMAT)
+            s.row([L.key(k), L.get(f"{k}.{v}", show(v)) if isinstance(v, str) else show(v)], NUMBER_FORMAT)
     for title, lines in ((L["warnings"], a.warnings), (L["assumptions"], a.assumptions), (L["notes"], notes)):
         if not lines:
             continue
@@ -223,9 +222,10 @@ def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None
         return s
     if not isinstance(pp, pd.DataFrame):  # a few enough for the sheet (checked above): whole
         pp = pp.to_frame()
-    header = [L[c] if (c in acts or c in ("id", "before", "after")) else str(c) for c in pp.columns]
+    header = [L["per_participant.first_year"].format(actor=L[c]) if c in acts else L[c] for c in pp.columns]
     formats = [sek if c in acts else (NUMBER_FORMAT if pd.api.types.is_numeric_dtype(pp[c].dtype) else None) for c in pp.columns]
-    columns = [pp[c].tolist() for c in pp.columns]
+    words = {"observed": L["value.observed"], "modelled": L["value.modelled"]}  # how försörjningsstöd was found, in words
+    columns = [pp[c].map(lambda v: words.get(v, v)).tolist() if c.startswith("forsorjningsstod_") else pp[c].tolist() for c in pp.columns]
     widths = column_widths(header, zip(*[col[:200] for col in columns]))
     s = Sheet(wb, L["sheet.per_participant"], widths, freeze="B2")
     s.row(header, font=BOLD)
@@ -354,11 +354,26 @@ def _parameters(wb, res: EngineResult, L: Labels) -> Sheet:
     return s
 
 
+TEXT_KEYS = ("title", "description", "choices")  # a scenario's texts, each also in English as <key>_en
+
+
+def _other_language(key: str, ls, lang: str) -> bool:
+    """A scenario text in the language the workbook is not in: the _en keys in Swedish, and in English
+    the Swedish ones the scenario gives an English text for."""
+    top = key.split(".", 1)[0]
+    if top.endswith("_en") and top[:-3] in TEXT_KEYS:
+        return lang != "en"
+    return lang == "en" and top in TEXT_KEYS and getattr(ls.scenario, f"{top}_en", None) is not None
+
+
 def scenario_rows(ls, L: Labels) -> list[list]:
-    """Every scenario key as used, its value, and whether it came from the defaults."""
+    """Every scenario key as used, its value, and whether it came from the defaults; the scenario's
+    texts in the workbook's language only."""
     used = ls.defaults_used
     rows = []
     for key, value in model_leaves(ls.scenario).items():
+        if _other_language(key, ls, L.lang):
+            continue
         default = any(key == d or key.startswith(d + ".") for d in used)
         rows.append([key, show(value), L["origin.default"] if default else L["origin.scenario"]])
     return rows
@@ -394,7 +409,7 @@ def about_rows(meta: dict, L: Labels) -> list[list]:
             rows.append([L["rules_projected"].format(year=y), v["projected_from"]])
     known = {"program", "version", "scenario", "input", "participants", "rules"}
     for k, v in flatten({k: v for k, v in meta.items() if k not in known}).items():
-        rows.append([k, show(v)])
+        rows.append([L.key(k), show(v)])
     return rows
 
 
