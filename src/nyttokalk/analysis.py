@@ -18,7 +18,7 @@ from .actors import ACTORS, ALL, PUBLIC, PUBLIC_ACTORS, with_public
 from .engine import EngineResult, Grid
 from .engine.prices import PriceIndex
 from .engine.result import flag_warnings
-from .i18n import N_, Num, _, current, ngettext, number, percent
+from .i18n import N_, Num, _, current, ngettext, number, percent, status_word, unit_word
 from .notes import render as render_notes
 from .ledger import Ledger
 from .participants import Population
@@ -381,6 +381,9 @@ def deflated(agg: Ledger, grid: Grid, prices: PriceIndex | None, base_year: int)
     return Ledger(categories=agg.categories, flows={sit: {cid: a * factor for cid, a in flows.items()} for sit, flows in agg.flows.items()})
 
 
+PRICE_INDEX = N_("KPI (1980 = 100), annual mean (rules/indices.yaml kpi)")  # meta keeps the English; a workbook says it in its language
+
+
 def price_meta(prices: PriceIndex | None, base_year: int, grid: Grid, discount_rate: float) -> dict:
     """How the figures are priced: fixed prices of a base year (KPI) or nominal, and the levels used."""
     if prices is None:
@@ -391,7 +394,7 @@ def price_meta(prices: PriceIndex | None, base_year: int, grid: Grid, discount_r
         "base_year": base_year if prices.mode == "fixed" else None,
         "label_sv": prices.label(base_year, "sv"),
         "label_en": prices.label(base_year, "en"),
-        "index": "KPI (1980 = 100), annual mean (rules/indices.yaml kpi)",
+        "index": PRICE_INDEX,
         "kpi": {str(y): round(prices.kpi[y], 4) for y in years if y in prices.kpi},
         "kpi_status": {str(y): prices.kpi_status[y] for y in years if y in prices.kpi_status},
         "price_year_fixed": prices.fixed_year,
@@ -412,13 +415,13 @@ def price_texts(prices: PriceIndex | None, base_year: int, grid: Grid) -> list[s
                  "among themselves; {prices}").format(year=prices.fixed_year, prices=label)]
     else:
         later = [y for y in grid.years if y > grid.years[0]]
-        rates = ", ".join(f"{y} {percent(100 * (prices.wages[y] / prices.wages[y - 1] - 1))} ({prices.wage_status[y]})"
+        rates = ", ".join(f"{y} {percent(100 * (prices.wages[y] / prices.wages[y - 1] - 1))} ({status_word(prices.wage_status[y])})"
                           for y in later if y - 1 in prices.wages)
         out = [_("wages in the participant file are the wages at the exit month; from each following January they follow the wage index "
                  "(rules/indices.yaml wage_growth{rates})").format(rates=": " + rates if rates else "")]
     if prices.mode == "fixed":
         years = sorted(set(prices.price_year(np.array(grid.years))) | {base_year})
-        levels = ", ".join(f"{y} {number(prices.kpi[y], 2)} ({prices.kpi_status[y]})" for y in years)
+        levels = ", ".join(f"{y} {number(prices.kpi[y], 2)} ({status_word(prices.kpi_status[y])})" for y in years)
         out.append(_("{prices}: every flow is expressed in {year} prices by KPI (annual means, 1980 = 100: {levels}) before discounting at "
                      "the real discount_rate (prices.mode fixed, prices.base_year)").format(prices=label, year=base_year, levels=levels))
     else:
@@ -543,18 +546,10 @@ def warning_texts(res: EngineResult, deadweight: float) -> list[str]:
     return out + doubtful_rule_warnings(res.doubtful)
 
 
-STATUS_WORDS = {"unknown": N_("unknown"), "assumed": N_("assumed")}  # the rules files' status words, as a warning says them
-# the rules files' units, as a warning says them (factor and level: a bare number)
-UNIT_WORDS = {"percent": N_("percent"), "SEK/month": N_("SEK/month"), "SEK/year": N_("SEK/year"), "SEK/day": N_("SEK/day"),
-              "SEK/week": N_("SEK/week"), "SEK": N_("SEK"), "years": N_("years"), "months": N_("months"), "days": N_("days"),
-              "weeks/year": N_("weeks/year"), "days/week": N_("days/week"), "factor": "", "level": ""}
-
-
 def rule_value_text(value, unit: str) -> str:
     """A rule's value with its unit in the current language: '13 procent', '4 117 kr/mån'."""
     text = f"{Num(value)}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
-    word = _(UNIT_WORDS[unit]) if UNIT_WORDS.get(unit) else ("" if unit in UNIT_WORDS else unit)
-    return f"{text} {word}".strip()
+    return f"{text} {unit_word(unit, bare=True)}".strip()
 
 
 def doubtful_rule_warnings(doubtful: list[dict]) -> list[str]:
@@ -564,7 +559,7 @@ def doubtful_rule_warnings(doubtful: list[dict]) -> list[str]:
     for e in doubtful:
         months = e["months"]
         span = months[0] if len(months) == 1 else f"{months[0]}–{months[-1]}"
-        status = _(STATUS_WORDS[e["status"]]) if e["status"] in STATUS_WORDS else e["status"]
+        status = str(status_word(e["status"]))
         out.append(ngettext("rule {path} has status {status} ({value}) and was used in {n} month ({span}): the figures rest on it; "
                             "see the Parameters sheet for its source (nyttokalk rules show {path})",
                             "rule {path} has status {status} ({value}) and was used in {n} months ({span}): the figures rest on it; "

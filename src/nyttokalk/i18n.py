@@ -141,6 +141,33 @@ class Msg:
         return format(str(self), spec)
 
 
+# The rules files' status words (docs/rules.md), as a text in the language says them; the files,
+# meta and the JSON keep the words themselves.
+STATUS_WORDS = {"legislated": N_("legislated"), "official": N_("official"), "reproduced": N_("reproduced"),
+                "secondary": N_("secondary"), "derived": N_("derived"), "assumed": N_("assumed"), "unknown": N_("unknown"),
+                "projected": N_("projected")}
+
+
+def status_word(status: str) -> Msg:
+    """A rule's status as the current language writes it when the text is written ('antagen')."""
+    return Msg(STATUS_WORDS.get(status, status))
+
+
+# The rules files' units, as a text in the language says them.
+UNIT_WORDS = {"percent": N_("percent"), "SEK/month": N_("SEK/month"), "SEK/year": N_("SEK/year"), "SEK/day": N_("SEK/day"),
+              "SEK/week": N_("SEK/week"), "SEK": N_("SEK"), "years": N_("years"), "months": N_("months"), "days": N_("days"),
+              "weeks/year": N_("weeks/year"), "days/week": N_("days/week"), "factor": N_("factor"), "level": N_("level")}
+BARE = ("factor", "level")  # a value in these units is a bare number
+
+
+def unit_word(unit: str, bare: bool = False) -> str:
+    """A rule's unit in the current language ('kr/mån'); with bare=True, '' for a factor or a level
+    (the number says it all). Units the catalogue does not know (prisbasbelopp, kommunkoder) stay as written."""
+    if bare and unit in BARE:
+        return ""
+    return _(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
+
+
 # ---- numbers -------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..i18n import N_, Msg
+from ..i18n import N_, Msg, status_word
 from ..notes import Note
 from ..participants import Participants
 from ..ruleset.loader import RuleBook
@@ -90,5 +90,5 @@ COUNTERPARTS = {"ovriga_kommuner": N_("the other kommuner and regioner (the appr
 def _note(view: RuleView, counterpart: str, counts: dict[str, int]) -> Note:
     status = {key: view.leaf(RULES + key).status for key in ("paying_kommuner", "paying_regioner", "average_rates")}
     return Note(EQUALISATION_NOTE, counts, shown_by=None,
-                args={"to": Msg(COUNTERPARTS[counterpart]), "status_kommuner": status["paying_kommuner"],
-                      "status_regioner": status["paying_regioner"], "status_average": status["average_rates"]})
+                args={"to": Msg(COUNTERPARTS[counterpart]), "status_kommuner": status_word(status["paying_kommuner"]),
+                      "status_regioner": status_word(status["paying_regioner"]), "status_average": status_word(status["average_rates"])})

@@ -67,11 +67,10 @@ def cumulative_chart(a: Analysis, paths: dict[str, Path], lang: str = "sv") -> l
             lw = 2.6 if actor == PUBLIC else 1.4
             series = cum[actor].to_numpy()
             (line,) = ax.plot(x, series, label=L[actor], linewidth=lw)
-            if actor in marks:
+            if actor in marks:  # named in the legend: paybacks near zero in nearby months would overlap as labels
                 m = marks[actor]
-                ax.plot([m], [series[m - 1]], marker="D", markersize=8, color=line.get_color(), linestyle="none")
-                ax.annotate(L["payback_marker"].format(actor=L[actor], months=m), (m, series[m - 1]),
-                            textcoords="offset points", xytext=(6, -12), fontsize=8, color=line.get_color())
+                ax.plot([m], [series[m - 1]], marker="D", markersize=8, color=line.get_color(), linestyle="none",
+                        label=L["payback_marker"].format(actor=L[actor], months=m))
         ax.axhline(0, color="black", linewidth=0.8)
         step = max(1, len(months) // 12)
         ax.set_xticks(list(x)[::step], months[::step], rotation=45, ha="right", fontsize=8)
@@ -93,7 +92,9 @@ def tornado_chart(rows: Sequence[dict], base: float, paths: dict[str, Path], tit
 
     plt = _plt()
     L = labels(lang)
-    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * max(len(rows), 1)))
+    unaffected = [r["key"] for r in rows if r["effect_low"] == base and r["effect_high"] == base]
+    rows = [r for r in rows if r["key"] not in unaffected]  # no bar to draw: named below the chart
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * max(len(rows), 1) + (0.3 if unaffected else 0)))
     try:
         def name(r):
             if r.get("low") is None:
@@ -113,6 +114,9 @@ def tornado_chart(rows: Sequence[dict], base: float, paths: dict[str, Path], tit
         ax.grid(True, axis="x", alpha=0.3)
         if rows:
             ax.legend(fontsize=8, loc="lower right")
+        if unaffected:
+            fig.text(0.01, 0.01, L["sens.unaffected"].format(keys=", ".join(unaffected)), fontsize=8, ha="left", va="bottom")
+            fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, 0.18))
         return _save(fig, paths)
     finally:
         plt.close(fig)
