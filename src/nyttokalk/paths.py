@@ -16,6 +16,11 @@ def _bundled(name: str) -> Path:
     return _SOURCE_ROOT / name
 
 
+def bundled(name: str) -> Path:
+    """The folder of what ships with nyttokalk: "rules" or "scenarios" (whatever NYTTOKALK_RULES_DIR says)."""
+    return _bundled(name)
+
+
 def rules_dir() -> Path:
     """The bundled rules, or the folder named by NYTTOKALK_RULES_DIR (your own rule years)."""
     own = os.environ.get("NYTTOKALK_RULES_DIR")
