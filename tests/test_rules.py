@@ -1,4 +1,4 @@
-"""Rule files: schema, evidence on every leaf, strict loading, and seed 004's values."""
+"""Rule files: schema, evidence on every leaf, strict loading, and Ramboll's (2022) values."""
 
 import datetime as dt
 import shutil

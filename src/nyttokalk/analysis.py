@@ -318,7 +318,7 @@ def return_per_krona(e: Effects, payback: dict[str, dict]) -> dict[str, dict[str
     return out
 
 
-# Payoff's typology of outcomes (seed 002), by the kind of the after state (states.STATES)
+# Payoff's typology of outcomes (Framtidsutbildning 2014), by the kind of the after state (states.STATES)
 OUTCOMES = ("osubventionerat_arbete", "subventionerat_arbete", "studier", "stegforflyttning", "oforandrad")
 OUTCOME_OF_KIND = {"work": "osubventionerat_arbete", "subsidised_work": "subventionerat_arbete", "studies": "studier", "same": "oforandrad"}
 
@@ -479,7 +479,7 @@ def public_finance_texts(ls: LoadedScenario) -> list[str]:
     """The run's public-finance conventions in words (docs/method.md 3.5, 3.5a, 5.4, 5.5)."""
     s = ls.scenario
     if s.production.convention == "ramboll":
-        production = _("production (production.convention: ramboll, seed 004): the employer gets productivity × lönekostnad and the state "
+        production = _("production (production.convention: ramboll, Ramboll 2022): the employer gets productivity × lönekostnad and the state "
                        "(economy.production_market_price_factor − 1) × it; no indirect tax on the individ's consumption is counted")
     else:
         production = _("production (production.convention: consumption_tax): the state's share of the extra production is the indirect "
@@ -497,10 +497,10 @@ def public_finance_texts(ls: LoadedScenario) -> list[str]:
         displaced=displaced or _("none (displacement: {})"))
     loan = (_("study loan (study_loan: financial): a financial transaction, neither the loan nor the claim is booked (a memo line); the "
               "försörjningsstöd top-up still counts it") if s.study_loan == "financial" else
-            _("study loan (study_loan: ramboll, seed 004): the individ's income, and a claim of the same amount to the state"))
+            _("study loan (study_loan: ramboll, Ramboll 2022): the individ's income, and a claim of the same amount to the state"))
     pension = (_("pension contributions (actors.pension_system: separate): the ålderspensionsavgift, the allmän pensionsavgift and the "
                  "state's ålderspensionsavgift on benefits go to pensionssystemet") if s.actors.pension_system == "separate" else
-               _("pension contributions (actors.pension_system: in_state, seed 004): counted as the state's"))
+               _("pension contributions (actors.pension_system: in_state, Ramboll 2022): counted as the state's"))
     return [production, productivity, displacement, loan, pension]
 
 

@@ -73,7 +73,7 @@ class Horizon:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One type of outcome of the typology (seed 002): how many participants, and their share."""
+    """One type of outcome of the typology (Framtidsutbildning 2014): how many participants, and their share."""
 
     count: int
     share: float

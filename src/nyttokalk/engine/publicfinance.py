@@ -66,7 +66,7 @@ def production(flows: dict[str, np.ndarray], sit: Situation, mr: MonthRules, s: 
     flows["produktion_marknadspris"] = factor * produced  # samhällsekonomi: at market prices (memo)
     if displacement.any():
         flows["undantrangning"] = displacement[sit.codes] * flows["produktion_marknadspris"]  # samhällsekonomi (memo)
-    if s.production.convention == "ramboll":  # seed 004: the 0.18 of net product taxes to the state
+    if s.production.convention == "ramboll":  # Ramboll 2022: the 0.18 of net product taxes to the state
         flows["produktion_indirekta_skatter"] = (factor - 1) * produced
     floor = np.divide(labour_cost - _sum(flows, SUBSIDY_ITEMS, zeros), labour_cost, out=np.zeros_like(labour_cost), where=labour_cost > 0)
     below = ((share < floor - 1e-9) & (labour_cost > 0) & in_horizon).any(axis=1)
