@@ -76,6 +76,33 @@ def test_every_problem_is_collected_and_more_than_20_go_to_an_error_csv(tmp_path
     assert sum(",age,229," in ln for ln in lines) == 1
 
 
+def test_validate_and_run_name_every_problem_in_one_pass(tmp_path):
+    """Issue 16: a scenario missing three choices and a file with three kinds of row problems took
+    several rounds of validate; now one pass names all six, and run refuses with the same six."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("title: t\nperiod: {exit_month: 2024-01, horizon_months: 36}\nwages: {default: 21500}\n"
+                        "participant_defaults: {age: 35}\n", encoding="utf-8")  # no reasonable_costs, lonebidrag_share, keep_job_probability
+    people = tmp_path / "p.csv"
+    people.write_text("id,before,after,wage,months_unemployed,municipality\n"
+                      "A1,forsorjningsstod,arbete,23 x00,,Halmstad\n"            # row 2: not a number
+                      "A2,forsorjningsstod,nystartsjobb,21000,,Halmstad\n"       # row 3: months_unemployed needed
+                      "A3,forsorjningsstod,lonebidrag,21000,,Halmstad\n"         # row 4: lonebidrag needs the share
+                      "A4,forsorjningsstod,introduktionsjobb,21000,,Halmsta\n"   # row 5: unknown kommun; the job ends in 36 months
+                      "A5,forsorjningsstod,arbete,21000,,Halmstad\n", encoding="utf-8")
+    expected = ["p.csv, row 2, column wage (value '23 x00'): not a number",
+                "p.csv, row 3, column months_unemployed",
+                "p.csv, row 5, column municipality (value 'Halmsta')",
+                "s.yaml, key forsorjningsstod.reasonable_costs",
+                "s.yaml, key persistence.keep_job_probability",
+                "s.yaml, key subsidies.lonebidrag_share (value 'null'): 1 participant goes to lonebidrag (row 4)"]
+    for command in ("validate", "run"):
+        result = run(command, people, "--scenario", scenario, "--out", tmp_path / "r.xlsx") if command == "run" else \
+            run(command, people, "--scenario", scenario)
+        assert_clean_failure(result, "6 problems in the participants and the scenario", *expected)
+        assert result.output.count("  • ") == 6
+    assert not (tmp_path / "r.xlsx").exists()
+
+
 def test_an_error_leaves_an_earlier_workbook_intact(tmp_path):
     out = tmp_path / "resultat.xlsx"
     out.write_bytes(b"earlier result")

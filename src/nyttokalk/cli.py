@@ -46,7 +46,7 @@ Lang = Annotated[str, typer.Option("--lang", envvar="NYTTOKALK_LANG", help=LANG_
 
 
 def write_error_csv(exc: InputError, folder: Path) -> Path | None:
-    """All problems in <input>.errors.csv in `folder` (the folder of --out, else the current
+    """All problems (the scenario's too) in <input>.errors.csv in `folder` (the folder of --out, else the current
     folder: never beside the input, which may be somewhere the run must not write): personnummer
     masked, formula-safe, written atomically."""
     import pandas as pd
@@ -55,7 +55,7 @@ def write_error_csv(exc: InputError, folder: Path) -> Path | None:
     from .privacy import mask
     from .reports.files import write_csv
 
-    files = {p.file for p in exc.problems}
+    files = {p.file for p in exc.problems if not p.file.endswith((".yaml", ".yml"))}  # named after the participant file
     if len(files) != 1:
         return None
     source = Path(files.pop())

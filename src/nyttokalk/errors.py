@@ -32,7 +32,12 @@ class Problem:
         if self.row is not None:
             loc += ", " + _("row {row}").format(row=self.row)
         if self.column:
-            loc += f": {self.column}" if self.line is not None else ", " + _("column {column}").format(column=self.column)
+            if self.line is not None:
+                loc += f": {self.column}"
+            elif self.file.endswith((".yaml", ".yml")) or self.file == "<dict>":  # a scenario's or rules file's key
+                loc += ", " + _("key {key}").format(key=self.column)
+            else:
+                loc += ", " + _("column {column}").format(column=self.column)
         return loc
 
     def __str__(self) -> str:

@@ -865,14 +865,24 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     """Read and validate a participant file (CSV, XLSX or Parquet). Ids that look like personnummer are
     replaced by keyed pseudonyms (key from id_key, else random per run) unless keep_ids. sheet: the
     sheet of an .xlsx workbook (default: the first visible one)."""
+    p, error = read_participants_checked(path, id_key=id_key, keep_ids=keep_ids, sheet=sheet, lenient=False)
+    return p
+
+
+def read_participants_checked(path: Path, *, id_key: str | None = None, keep_ids: bool = False, sheet: str | None = None,
+                              lenient: bool = True) -> tuple[Participants, InputError | None]:
+    """read_participants that, with `lenient`, also returns when rows have problems: the rows without
+    one, and the InputError naming the others, so that a run's later checks (missing values, the
+    scenario's choices) can run on them and every problem be reported in one pass. A problem that
+    leaves no row to check (the header's, an unreadable file) raises at once."""
     _check_id_key(id_key)
     path = Path(path)
     df = _read_table(path, sheet)
     # CSV and XLSX: the line (sheet row) number, line 1 being the header; Parquet has no header
     # row: the 1-based data row
     first_row = 1 if path.suffix.lower() == ".parquet" else 2
-    return participants_from_frame(df, str(path), first_row=first_row, sha256=lambda: hashlib.sha256(path.read_bytes()).hexdigest(),
-                                   id_key=id_key, keep_ids=keep_ids)
+    return _from_frame(df, str(path), first_row=first_row, sha256=lambda: hashlib.sha256(path.read_bytes()).hexdigest(),
+                       id_key=id_key, keep_ids=keep_ids, decimal=None, lenient=lenient)
 
 
 def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha256, id_key: str | None = None,
@@ -881,6 +891,12 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
     block of a large one whose first row is `first_row`). sha256: the file's digest, or a function
     giving it (called only when the rows are valid). decimal: the file's decimal mark, default
     df.attrs["decimal"] (set by the CSV readers; None: not known)."""
+    p, _error = _from_frame(df, file, first_row=first_row, sha256=sha256, id_key=id_key, keep_ids=keep_ids, decimal=decimal, lenient=False)
+    return p
+
+
+def _from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha256, id_key: str | None, keep_ids: bool, decimal: str | None,
+                lenient: bool) -> tuple[Participants, InputError | None]:
     _check_id_key(id_key)
     problems: list[Problem] = []
     decimal = decimal or df.attrs.get("decimal")
@@ -897,16 +913,22 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
     adults, children_ages, children_given = _household(t)
     employer = _employer(t)
     municipality = t.text("municipality").str.strip().to_numpy(dtype=object) if "municipality" in t.df else np.full(len(t.df), "", dtype=object)
+    error = None
+    good = None
     if problems:
-        raise InputError(problems, ngettext("{file}: {n} problem in the participant file", "{file}: {n} problems in the participant file",
-                                            len(problems)).format(file=file, n=len(problems)))
+        error = InputError(problems, ngettext("{file}: {n} problem in the participant file", "{file}: {n} problems in the participant file",
+                                              len(problems)).format(file=file, n=len(problems)))
+        bad = {pr.row for pr in problems if pr.row is not None}
+        good = ~np.isin(t.rows, list(bad))
+        if not lenient or not good.any():
+            raise error
 
     if pseudonymise and not keep_ids:
         key = id_key.encode("utf-8") if id_key else secrets.token_bytes(32)
         shown = pseudonyms(ids, key)
     else:
         shown = ids
-    return Participants(
+    p = Participants(
         file=file, sha256=sha256() if callable(sha256) else sha256, ids=shown, rows=t.rows, before=states["before"], after=states["after"],
         age=numbers["age"], municipality=municipality, newly_arrived=newly, months_unemployed=numbers["months_unemployed"],
         wage=numbers["wage"], extent=numbers["extent"], exit_month=exit_month, before_amount=numbers["before_amount"],
@@ -916,6 +938,7 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
         ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),
     )
+    return (p if good is None else p.take(np.flatnonzero(good))), error
 
 
 # A CSV or Parquet file with more data rows than this is read, validated and computed this many

@@ -16,11 +16,6 @@ def _bundled(name: str) -> Path:
     return _SOURCE_ROOT / name
 
 
-def bundled(name: str) -> Path:
-    """The folder of what ships with nyttokalk: "rules" or "scenarios" (whatever NYTTOKALK_RULES_DIR says)."""
-    return _bundled(name)
-
-
 def rules_dir() -> Path:
     """The bundled rules, or the folder named by NYTTOKALK_RULES_DIR (your own rule years)."""
     own = os.environ.get("NYTTOKALK_RULES_DIR")
@@ -31,3 +26,17 @@ def rules_dir() -> Path:
 
 def scenarios_dir() -> Path:
     return _bundled("scenarios")
+
+
+def bundled_relative(path: Path | str) -> str | None:
+    """'rules/municipalities/2024.csv' for a file inside the bundled rules or scenarios, else None."""
+    path = Path(path)
+    if not path.is_absolute():
+        return None
+    for name in ("scenarios", "rules"):
+        root = _bundled(name).resolve()
+        try:
+            return (Path(name) / path.relative_to(root)).as_posix()
+        except ValueError:
+            continue
+    return None

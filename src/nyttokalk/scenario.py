@@ -302,12 +302,6 @@ class Scenario(Strict):
             out[sid] = dict(per_actor)
         return out
 
-    @model_validator(mode="after")
-    def _norm_needed(self) -> "Scenario":
-        if self.forsorjningsstod.reasonable_costs is None:
-            raise ValueError(_("forsorjningsstod.reasonable_costs must be set: the försörjningsstöd norm is the riksnorm plus "
-                               "reasonable costs (housing etc.) in SEK/month, e.g. 6500 as in Ramboll 2022"))
-        return self
 
 
 class LoadedScenario(BaseModel):

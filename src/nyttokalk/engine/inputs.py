@@ -18,6 +18,7 @@ from .. import states as st
 from ..actors import EMPLOYERS
 from ..errors import InputError, Problem
 from ..i18n import NN_, N_, Msg, Num, _, ngettext
+from ..paths import bundled_relative
 from ..notes import Note, always, counted
 from ..participants import Participants
 from ..ruleset.loader import RuleBook
@@ -282,6 +283,7 @@ def _unknown_municipality(p: Participants, book: RuleBook, loaded, name: str) ->
     guess = book.suggest_municipality(loaded, name)
     hint = "; " + _("did you mean {guess}?").format(guess=repr(guess)) if guess else ""
     path = loaded.municipalities_path or f"rules/municipalities/{loaded.rules.year}.csv"
+    path = bundled_relative(path) or path  # the bundled table by its place in the package, not the install path
     why = _("municipality not found in {path}").format(path=path) + hint
     return [Problem(p.file, why, row=int(row), column="municipality", value=name)
             for row in p.rows[p.municipality == name][:20]]
@@ -291,11 +293,19 @@ def check_scenario_choices(p: Participants, duration: np.ndarray, ls: LoadedScen
     """Scenario values the participants make necessary: raise, naming the key, when one is missing."""
     s = ls.scenario
     problems: list[Problem] = []
+    if s.forsorjningsstod.reasonable_costs is None:  # every run tops incomes up to the norm
+        problems.append(Problem(str(ls.path), _("forsorjningsstod.reasonable_costs must be set: the försörjningsstöd norm is the riksnorm plus "
+                                                "reasonable costs (housing etc.) in SEK/month, e.g. 6500 as in Ramboll 2022"),
+                                column="forsorjningsstod.reasonable_costs", value="null"))
     if (p.after == "lonebidrag").any() and s.subsidies.lonebidrag_share is None:
-        rows = ", ".join(str(r) for r in p.rows[p.after == "lonebidrag"][:10])
-        problems.append(Problem(str(ls.path), _("participants go to lonebidrag (rows {rows}) but the scenario does not say which share of "
-                                                "the lönekostnad the subsidy pays (decided per person by Arbetsförmedlingen)").format(rows=rows),
-                                  column="subsidies.lonebidrag_share", value="null"))
+        at = p.rows[p.after == "lonebidrag"]
+        rows = ", ".join(str(r) for r in at[:10]) + (" …" if len(at) > 10 else "")
+        problems.append(Problem(str(ls.path), ngettext(
+            "{count} participant goes to lonebidrag (row {rows}) but the scenario does not say which share of the lönekostnad the "
+            "subsidy pays (decided per person by Arbetsförmedlingen)",
+            "{count} participants go to lonebidrag (rows {rows}) but the scenario does not say which share of the lönekostnad the "
+            "subsidy pays (decided per person by Arbetsförmedlingen)", len(at)).format(count=Num(len(at)), rows=rows),
+            column="subsidies.lonebidrag_share", value="null"))
     ends_in_horizon = np.isfinite(duration) & (duration < s.period.horizon_months)
     if ends_in_horizon.any() and s.persistence.keep_job_probability is None:
         rows = ", ".join(str(r) for r in p.rows[ends_in_horizon][:10]) + (" …" if ends_in_horizon.sum() > 10 else "")

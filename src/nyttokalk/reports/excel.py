@@ -23,7 +23,7 @@ from ..engine import EngineResult
 from ..flat import flatten, model_leaves, show
 from ..analysis import rule_value_text
 from ..i18n import N_, _, language, status_word, unit_word
-from ..paths import bundled
+from ..paths import bundled_relative
 from ..ruleset.schema import iter_leaves
 from .charts import chart_paths, cumulative_chart
 from .files import write_csv
@@ -447,15 +447,8 @@ def _about_value(key: str, value):
 
 def shown_file(file: str) -> str:
     """'scenarios/example/scenario.yaml (medföljer nyttokalk)' for a bundled file, else the file's name."""
-    path = Path(file)
-    if path.is_absolute():
-        for bundled_dir in (bundled("scenarios"), bundled("rules")):
-            try:
-                inside = path.relative_to(bundled_dir.resolve())
-            except ValueError:
-                continue
-            return _("{file} (bundled with nyttokalk)").format(file=(Path(bundled_dir.name) / inside).as_posix())
-    return path.name
+    inside = bundled_relative(file)
+    return _("{file} (bundled with nyttokalk)").format(file=inside) if inside else Path(file).name
 
 
 def _about(wb, a: Analysis, L: Labels, extra: Sequence[Sequence] = ()) -> Sheet:
