@@ -39,7 +39,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=15)
     args = ap.parse_args()
     exe = Path(sys.executable)
-    nyttokalk = [str(exe), "-m", "nyttokalk"]
+    script = exe.parent / "nyttokalk"  # the command users run (pip's console script), else python -m nyttokalk
+    nyttokalk = [str(script)] if script.exists() else [str(exe), "-m", "nyttokalk"]
     floor = [str(exe), "-c", "import numpy, pandas"]
     times: dict[str, list[float]] = {"floor": [], "run": [], "help": []}
     with tempfile.TemporaryDirectory() as cwd:

@@ -9,8 +9,6 @@ the leaf's own unit, e.g. prisbasbelopp). `in_code_units` is the one place that 
 `Leaf.at` and the rules lookup (rules/lookup.py) both go through it.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Generic, Iterator, Literal, TypeVar
 
@@ -112,7 +110,7 @@ def in_code_units(value, unit: str | None, bases: dict[str, float] | None = None
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # nan and inf are never a rule's value
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)  # nan and inf are never a rule's value
 
 
 # Units of amounts, rates, counts and levels: a plain number in any of them cannot be negative.
@@ -276,7 +274,7 @@ class IncomeTax(Strict):
     temporary_work_reduction: Schedule | None = None  # lag (2021:930), 2021–2022 only
     public_service: PublicService
     withholding_table_fees: Number  # %-points of fees the withholding tables assume
-    withholding_intervals: WithholdingIntervals  # the monthly tables' pay intervals
+    withholding_intervals: "WithholdingIntervals"  # the monthly tables' pay intervals
 
 
 class WithholdingInterval(Strict):
