@@ -38,6 +38,9 @@ def pin_rules_year(ls: LoadedScenario, year: int) -> LoadedScenario:
     return ls.model_copy(update={"scenario": scenario, "defaults_used": [d for d in ls.defaults_used if d != "period.rules_date"]})
 
 
+STATE_MAPS = ("productivity", "displacement")  # scenario keys that map a work state to a share ({} = the rules' or none)
+
+
 def with_values(ls: LoadedScenario, values: dict[str, object], source: str = "--vary") -> LoadedScenario:
     """The scenario with some dotted keys set (e.g. {"wages.default": 23650}), validated again by
     the scenario schema; an unknown key or a value the schema refuses is an InputError."""
@@ -53,7 +56,7 @@ def with_values(ls: LoadedScenario, values: dict[str, object], source: str = "--
             if not isinstance(node.get(part), dict):
                 raise InputError([Problem(file=source, column=key, value=str(value), problem=_("no such scenario key"))], _("unknown scenario key"))
             node = node[part]
-        if parts[-1] not in node:
+        if parts[-1] not in node and ".".join(parts[:-1]) not in STATE_MAPS:  # a map by work state may gain a key
             raise InputError([Problem(file=source, column=key, value=str(value), problem=_("no such scenario key"))], _("unknown scenario key"))
         node[parts[-1]] = value
     try:

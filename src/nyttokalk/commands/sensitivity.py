@@ -79,8 +79,13 @@ def parse_ranges(specs: list[str], ls: LoadedScenario, explicit: bool) -> tuple[
     is left out with a reason; given on the command line it is an error."""
     import difflib
 
+    from ..states import STATES
+    from .compare import STATE_MAPS
+
     data = ls.scenario.model_dump()
-    known = _numeric_keys(data)
+    work = [sid for sid, st in STATES.items() if st.kind in ("work", "subsidised_work")]
+    # productivity.nystartsjobb, displacement.arbete, …: varied whether or not the scenario sets them
+    known = _numeric_keys(data) + [f"{m}.{sid}" for m in STATE_MAPS for sid in work if sid not in data.get(m, {})]
     ranges: list[Range] = []
     skipped: list[Skipped] = []
     problems: list[Problem] = []
@@ -99,7 +104,10 @@ def parse_ranges(specs: list[str], ls: LoadedScenario, explicit: bool) -> tuple[
         if bool(lo_pct) != bool(hi_pct):
             problems.append(Problem(file="--vary", column=key, value=spec, problem=_("give both ends in percent or neither")))
             continue
-        base = _get(data, key)
+        try:
+            base = _get(data, key)
+        except KeyError:  # a work state the scenario's map does not give: the rules' value (or none) applies
+            base = None
         lo_v, hi_v = float(lo.replace(",", ".")), float(hi.replace(",", "."))
         if lo_pct:
             if base is None or base == 0:
