@@ -784,3 +784,23 @@ class Indices(Strict):
     riksnorm: IndexSeries
     wage_growth: PriceSeries  # nominal wage growth, percent from the year before
     kpi: PriceSeries  # konsumentprisindex, annual mean (1980 = 100)
+
+
+def _register_parametrised_classes() -> None:
+    """Make the generic models parametrised in the annotations above (Leaf[float],
+    Dated[list[Piece]], …) attributes of this module under their own names, so that pickle finds
+    them by reference. Otherwise a loaded rule year cannot be pickled, and cloudpickle (Dask's
+    processes, a Dask cluster) copies each such class by value, with a half-built validator that
+    older pydantic versions cannot unpickle (RecursionError)."""
+    seen, todo = set(), [Strict]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+                if sub.__module__ == __name__ and "[" in sub.__qualname__:
+                    globals().setdefault(sub.__qualname__, sub)
+
+
+_register_parametrised_classes()
