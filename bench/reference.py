@@ -56,7 +56,7 @@ from nyttokalk.incometax import income_tax, year_rules
 ACTORS = ("individ", "kommun", "region", "stat", "pensionssystemet", "ovriga_kommuner", "arbetsgivare")
 PUBLIC = ("kommun", "region", "stat", "pensionssystemet", "ovriga_kommuner")
 ALL = ACTORS + ("offentlig_sektor",)
-SOCIETY = ("production", "resources", "displacement")  # method.md 6.6: total = production − resources − displacement
+SOCIETY = ("production", "resources", "displacement")  # method.md 1.5: total = production − resources − displacement
 
 WORK_STATES = ("arbete", "introduktionsjobb", "nystartsjobb", "extratjanst", "lonebidrag")
 UNSUBSIDISED = ("arbete",)  # method.md 3.5: productivity economy.productivity_unsubsidised; the other work states _subsidised
@@ -868,7 +868,7 @@ def add_perspectives(out: dict, t: int, adjusted: dict[str, float], discount: fl
 
 
 def society_totals(society: dict, project_cost: float) -> None:
-    """method.md 6.6: total = production − resources − displacement; over the horizon also after the
+    """method.md 1.5: total = production − resources − displacement; over the horizon also after the
     project cost (in the first exit month, not discounted)."""
     for key, parts in society.items():
         parts["total"] = parts["production"] - parts["resources"] - parts["displacement"]

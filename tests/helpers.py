@@ -19,7 +19,7 @@ RAMBOLL_LIKE = {
     "wages": {"default": 21500, "extratjanst": 18000, "holiday_pay": False},
     "forsorjningsstod": {"reasonable_costs": 6500},
     "tax": {"temporary_work_reduction": False},
-    # Ramboll's public-finance conventions, as scenarios/ramboll-2022 (seed 004): the 0.18 markup to the
+    # Ramboll's public-finance conventions, as scenarios/ramboll-2022 (Ramboll 2022): the 0.18 markup to the
     # state, full productivity, no utjämning, the loan as income with a claim, pension contributions to the state
     "production": {"convention": "ramboll"},
     "productivity": {"introduktionsjobb": 1.0, "nystartsjobb": 1.0, "extratjanst": 1.0, "lonebidrag": 1.0},

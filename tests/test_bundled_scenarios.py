@@ -52,6 +52,16 @@ def test_bundled_scenario_runs(name):
     assert set(out["first_year"]) >= {"kommun", "region", "stat", "offentlig_sektor"}
 
 
+@pytest.mark.parametrize("name", BUNDLED)
+def test_a_bundled_scenario_cites_its_reports_by_name(name):
+    """The texts a reader sees (title, description, choices, in both languages) and the file's comments
+    name the published report, never a project-internal number or path (issue 16)."""
+    import re
+
+    text = (SCENARIOS / name / "scenario.yaml").read_text(encoding="utf-8")
+    assert not re.search(r"seeds? ?0\d\d|/work/|shared/", text, re.I), name
+
+
 @pytest.mark.parametrize("name", GENERATED)
 def test_generate_reproduces_committed_file(name, tmp_path):
     # Run a copy of the script in tmp_path: a generate.py that takes no output argument (the
@@ -71,7 +81,7 @@ def test_generate_writes_to_given_path(name, tmp_path):
 
 
 def test_malmedveten_counts_match_report():
-    # Seed 004 (Ramboll, slututvärdering Målmedveten på hemmaplan 2022): "45 deltagare ingår i den
+    # Ramboll 2022 (Ramboll, slututvärdering Målmedveten på hemmaplan 2022): "45 deltagare ingår i den
     # samhällsekonomiska analysen"; bilaga 2 (1/4): "1. Arbete (36 deltagare)", "2. Studier (9 deltagare)".
     rows = participants("malmedveten-2022")
     assert len(rows) == 45
@@ -86,14 +96,14 @@ def test_malmedveten_counts_match_report():
 
 
 def test_malmedveten_public_sector_within_documented_band():
-    # Seed 004: "7,7 miljoner kronor för offentlig sektor" in the first year. The band 5.0–8.5 MSEK
+    # Ramboll 2022: "7,7 miljoner kronor för offentlig sektor" in the first year. The band 5.0–8.5 MSEK
     # is justified in docs/scenarios.md (unpublished mix of subsidised jobs; rounding; rules).
     out = run_json("malmedveten-2022")
     assert 5_000_000 <= out["first_year"]["offentlig_sektor"] <= 8_500_000
 
 
 def test_samverkan_counts_match_payoff_typology():
-    # Seed 002 (Framtidsutbildning AB 2014, "Resultat för hela projektet", typology from Payoff AB):
+    # Framtidsutbildning 2014 (Framtidsutbildning AB 2014, "Resultat för hela projektet", typology from Payoff AB):
     # osubventionerat arbete 0, subventionerat arbete 54, studier 8, stegförflyttning 161,
     # oförändrad situation 137; 360 participants.
     rows = participants("samverkan-utan-granser")
@@ -124,7 +134,7 @@ def test_samverkan_typology_in_output_matches_payoff():
 
 
 def test_malmokraften_counts_match_report():
-    # Seed 003 (Malmökraften, final report dnr 22-039-S01), "Mål 2": "855 skrivits ut och 368 har
+    # Malmökraftens slutrapport (Malmökraften, final report dnr 22-039-S01), "Mål 2": "855 skrivits ut och 368 har
     # avslutats mot arbete och 92 till studier"; "Mål 5": 489 of those written out came in on
     # försörjningsstöd, "49 % inte längre försörjningsstöd vid utskrivning" (240 of 489).
     rows = participants("malmokraften")
@@ -139,7 +149,7 @@ def test_malmokraften_counts_match_report():
     assert left_fs == 240 and round(100 * left_fs / len(fs)) == 49
 
 
-# Seed 000 (Tranquist Utvärdering, "Utvärdering av Gemensam kraft", data up to November 2025), 3.2 tabell 2:
+# Tranquist Utvärdering (Tranquist Utvärdering, "Utvärdering av Gemensam kraft", data up to November 2025), 3.2 tabell 2:
 # written out per kommun and the whole-percent share of each avslutsorsak. The counts are the only ones
 # that give these percentages (rounded half up), the kommun totals and the "Totalt" column; the id of
 # each row carries its avslutsorsak code (generate.py).
@@ -195,7 +205,7 @@ def test_gemensam_kraft_counts_match_report():
     # Rehabilitation via Af/Fk is Försäkringskassan's participants', via kommun the kommun's.
     assert all(r["before"] != "forsorjningsstod" for r in rows if r["id"].endswith("-AFK"))
     assert all(r["before"] == "forsorjningsstod" for r in rows if r["id"].endswith("-KOM"))
-    # Seed 001's three Försäkringskassan groups in equal parts (50 each).
+    # the Slutrapport's three Försäkringskassan groups in equal parts (50 each).
     before = Counter((r["before"], r["prior_income"]) for r in rows)
     assert before == {("forsorjningsstod", ""): 59, ("sjukpenning", "258000"): 50,
                       ("sjukpenning", "0"): 50, ("aktivitetsersattning", "0"): 50}
@@ -222,7 +232,7 @@ def test_gemensam_kraft_state_split_worked_by_hand():
 
 
 def test_gemensam_kraft_cost_is_shared_as_finsam_and_not_repaid_in_the_first_year():
-    # Seed 001: "Finansiering: 18 588 000 Kr"; lag (2003:1210) 5 §: Försäkringskassan half, region and
+    # Slutrapport Gemensam Kraft: "Finansiering: 18 588 000 Kr"; lag (2003:1210) 5 §: Försäkringskassan half, region and
     # kommuner a quarter each: 9 294 000 / 4 647 000 / 4 647 000. The first year's public effect
     # (about 1.25 MSEK, docs/scenarios.md) is far below, so no payback within the 12 months.
     payback = run_json("gemensam-kraft")["payback_months"]

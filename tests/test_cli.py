@@ -59,7 +59,7 @@ def test_an_unknown_state_is_exit_2_naming_file_row_column_and_value(tmp_path):
     result = runner.invoke(app, ["run", str(f), "--scenario", "example"])
     assert result.exit_code == 2
     out = result.output
-    assert "p.csv" in out and "3" in out and "after" in out and "jobb" in out and "unknown state" in out
+    assert "p.csv" in out and "3" in out and "after" in out and "jobb" in out and "okänt tillstånd" in out  # Swedish, the default
     assert "Traceback" not in out
 
 
@@ -68,12 +68,12 @@ def test_an_unknown_column_gets_a_did_you_mean(tmp_path):
     f.write_text("id,before,after,wages\nA,forsorjningsstod,arbete,21500\n", encoding="utf-8")
     result = runner.invoke(app, ["run", str(f)])
     assert result.exit_code == 2
-    assert "wages" in result.output and "did you mean 'wage'" in result.output
+    assert "wages" in result.output and "menade du 'wage'" in result.output
 
 
 def test_a_missing_participant_file_is_exit_2(tmp_path):
     result = runner.invoke(app, ["run", str(tmp_path / "nope.csv")])
-    assert result.exit_code == 2 and "file not found" in result.output
+    assert result.exit_code == 2 and "filen finns inte" in result.output
 
 
 def test_an_unknown_scenario_names_the_bundled_ones():
@@ -93,3 +93,26 @@ def test_a_personnummer_in_the_id_column_never_reaches_the_output(tmp_path):
     wb = load_workbook(tmp_path / "o.xlsx")
     text = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row)
     assert "19811218" not in text and "811218" not in text
+
+
+def test_the_command_ends_at_once_with_its_output_whole_and_its_exit_status(tmp_path):
+    """main() skips the interpreter's teardown after a command (bench/startup.py): what it wrote is
+    whole, streams flushed, the exit status kept (0, 2 for bad input)."""
+    import json
+    import subprocess
+    import sys
+
+    from openpyxl import load_workbook
+
+    def nyttokalk(*args):
+        return subprocess.run([sys.executable, "-m", "nyttokalk", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+    r = nyttokalk("run", "--json")
+    assert r.returncode == 0, r.stderr
+    assert set(json.loads(r.stdout)) >= {"first_year", "warnings", "meta"}  # the whole object, flushed
+    r = nyttokalk("run", "--out", "r.xlsx")
+    assert r.returncode == 0, r.stderr
+    assert load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Sammanfattning"  # closed, not cut short
+    r = nyttokalk("validate", "no-such.csv")
+    assert r.returncode == 2 and "no-such.csv" in r.stderr
+    assert nyttokalk("--version").returncode == 0

@@ -100,9 +100,9 @@ def test_the_comparison_workbook_holds_the_key_figures_and_a_chart(tmp_path):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["compare", "example"], "two or more scenarios"),
-    (["compare", "example", "no-such-scenario"], "no such scenario"),
-    (["compare", "example", "--rules-year", "1990", "--rules-year", "2022"], "no rules before"),
+    (["compare", "example"], "två eller fler scenarier"),  # Swedish, the default
+    (["compare", "example", "no-such-scenario"], "ingen sådan scenariofil"),
+    (["compare", "example", "--rules-year", "1990", "--rules-year", "2022"], "inga regler före"),
 ])
 def test_bad_compare_input_is_exit_2(args, needle):
     result = runner.invoke(app, args)

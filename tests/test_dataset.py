@@ -20,6 +20,8 @@ from nyttokalk.participants import read_participants
 from nyttokalk.scenario import load_scenario
 from nyttokalk.spool import Spool
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import generate  # noqa: E402
 
@@ -193,7 +195,7 @@ def test_partitions_that_differ_in_years_and_counts_merge_to_the_whole_files_fig
     # counts that exist in one partition only, added up: 5 missing ages (second file), 4 observed (first file), 4 couples
     assert "5 of 60 participants: age missing, scenario default 35 used" in text
     assert "4 of 60 participants: observed monthly försörjningsstöd (before_amount)" in text
-    assert "4 of 60 participants live with a partner" in text
+    assert "4 of 60 participants: a partner in the household" in text
     assert "participants' subsidised jobs end inside the horizon (" in text
     assert merged.per_participant.to_frame().drop(columns="id").equals(one.per_participant.to_frame().drop(columns="id"))
 
@@ -308,7 +310,7 @@ def test_validate_states_the_assumptions_of_every_file_of_a_folder(tmp_path):
     flat = " ".join(r.output.split())
     assert "60 participants" in flat
     # the second file's 5 missing ages and 4 couples, counted against all 60
-    assert "5 of 60 participants: age missing" in flat and "4 of 60 participants live with a partner" in flat
+    assert "5 of 60 participants: age missing" in flat and "4 of 60 participants: a partner in the household" in flat
 
 
 def test_a_warning_names_the_rows_of_every_partition_with_their_files(tmp_path):

@@ -19,6 +19,8 @@ SCENARIO = {"title": "doubtful", "period": {"exit_month": "2024-01", "horizon_mo
 INTRO = {"id": "I", "before": "forsorjningsstod", "after": "introduktionsjobb", "newly_arrived": "true"}
 WORK = {"id": "W", "before": "forsorjningsstod", "after": "arbete"}
 
+pytestmark = pytest.mark.usefixtures("english")  # the warnings' wording is checked in English; Swedish below
+
 
 def _status(path: str, year: int) -> str:
     node = yaml.safe_load((rules_dir() / f"{year}.yaml").read_text(encoding="utf-8"))
@@ -96,3 +98,16 @@ def test_rules_read_in_worker_processes_are_named_too(tmp_path):
     assert res.workers == 2
     assert analyse(res, ls).meta["doubtful_rules"] == one.meta["doubtful_rules"]
     assert [e for e in one.meta["doubtful_rules"] if e["path"] == "subsidies.introduktionsjobb.wage_cap"]
+
+
+def test_in_swedish_the_status_unit_and_number_are_swedish(tmp_path):
+    # rules/2024.yaml: economy.indirect_tax_rate is 13 percent, status assumed; in Swedish the line says
+    # "status antagen (13 procent)" and the months as "12 månader"
+    from nyttokalk.i18n import language
+
+    with language("sv"):
+        _, a = run_people(tmp_path, [WORK], SCENARIO, chunk_size=5)
+    [line] = [w for w in a.warnings if "economy.indirect_tax_rate " in w]
+    assert line.startswith("regeln economy.indirect_tax_rate har status antagen (13 procent) och användes i 12 månader (2024-01–2024-12)")
+    [meta] = [e for e in a.meta["doubtful_rules"] if e["path"] == "economy.indirect_tax_rate"]
+    assert (meta["value"], meta["unit"], meta["status"]) == (13, "percent", "assumed")  # meta stays in the rules' words

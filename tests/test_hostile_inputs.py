@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from nyttokalk.cli import app
 from nyttokalk.paths import rules_dir, scenarios_dir
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 runner = CliRunner(env={"COLUMNS": "250"})
 EXAMPLE = scenarios_dir() / "example"
 
@@ -114,7 +116,7 @@ def test_unreadable_yaml_is_exit_2_naming_the_place(tmp_path, text, needles):
     ("project: {cost: 100000, funding: {stat: 0.5, kommun: 0.4}}", "project.funding", "sum to 1"),
     ("discount_rate: .nan", "discount_rate", "finite number"),
     ("participant_defaults: {adults: true}", "participant_defaults.adults", "not true"),
-    ("wages: {default: 21.5, extratjanst: 18000}", "wages.default", "greater than or equal to 1000"),
+    ("wages: {default: 21.5, extratjanst: 18000}", "wages.default", "must be at least 1,000"),
     ("period: {exit_month: 9999-12}", "period.exit_month", "1990–2036"),
     ("period: {exit_month: 0000-01}", "period.exit_month", "1990–2036"),
     ("period: {exit_month: 2022-01, rules_date: 9999-01-01}", "period.rules_date", "2022–2036"),
@@ -236,12 +238,12 @@ def test_a_5_mb_cell_is_refused_with_its_row(tmp_path):
     f = participant_file(tmp_path, HEADER + "A,forsorjningsstod,arbete,30,21500,2022-01\nB," + "x" * 5_000_000 + ",arbete,30,21500,2022-01\n")
     result, seconds = timed("validate", f)
     assert seconds < 1.0
-    refused(result, "deltagare.csv, row 3", "a row may have at most 1048576 bytes")
+    refused(result, "deltagare.csv, row 3", "a row may have at most 1,048,576 bytes")
 
 
 def test_a_cell_longer_than_excel_allows_is_refused_with_row_and_column(tmp_path):
     f = participant_file(tmp_path, HEADER + "A,forsorjningsstod,arbete,30,21500,2022-01\nB,forsorjningsstod," + "y" * 40_000 + ",30,21500,2022-01\n")
-    refused(invoke("validate", f), "row 3, column after", "a cell of 40000 characters", "at most 32767")
+    refused(invoke("validate", f), "row 3, column after", "a cell of 40,000 characters", "at most 32,767")
 
 
 def test_a_million_column_header_is_refused_at_once(tmp_path):

@@ -19,6 +19,8 @@ from typer.testing import CliRunner
 from nyttokalk.cli import app
 from nyttokalk.paths import scenarios_dir
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 runner = CliRunner(env={"COLUMNS": "200"})
 EXAMPLE = scenarios_dir() / "example"
 SCENARIO = """\

@@ -18,6 +18,8 @@ from nyttokalk.errors import InputError
 
 from test_transitions import AGA, INDIRECT, NORM, WORK_KOMMUN, WORK_NET, WORK_REGION, WORK_STATE_TAX
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 BASE = {"newly_arrived": "false", "extent": 1, "exit_month": "2022-01"}
 # The level tests hold the before state's level for the year (paths.static); the paths are in tests/test_paths.py
 STATIC = {**RAMBOLL_LIKE, "paths": {"static": True}}

@@ -118,3 +118,26 @@ def test_a_mistyped_path_or_a_group_is_an_error_not_a_value():
         view.at("subsidies.introduktionsjobb.shares")
     with pytest.raises(TypeError, match="group of rules"):
         view.at("subsidies.introduktionsjobb")
+
+
+def test_a_rule_year_pickles_by_reference_and_loads_in_a_fresh_process(tmp_path):
+    """Dask's processes and clusters send rule years between processes. Every model class, also
+    the parametrised ones (Leaf[float], Dated[list[Piece]]), must be found by name: pickle could
+    not pickle them at all before, and cloudpickle copied them by value with a half-built
+    validator that pydantic 2.13 could not unpickle (RecursionError in CI)."""
+    import pickle
+    import subprocess
+    import sys
+
+    book = RuleBook()
+    newest = book.years[-1]
+    loaded, projected = book.year_for(2022)[0], book.year_for(newest + 3)[0]
+    blob = tmp_path / "rules.pickle"
+    blob.write_bytes(pickle.dumps([loaded, projected]))
+    child = ("import pickle, sys; a, b = pickle.load(open(sys.argv[1], 'rb')); "
+             "print(a.rules.year, b.rules.year, b.projected_from)")
+    out = subprocess.run([sys.executable, "-c", child, str(blob)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["2022", str(newest + 3), str(newest)]
+    cloudpickle = pytest.importorskip("cloudpickle")
+    assert b"MockValSer" not in cloudpickle.dumps(loaded)  # no class copied by value

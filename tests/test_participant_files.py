@@ -16,6 +16,8 @@ from nyttokalk.cli import app
 from nyttokalk.errors import InputError
 from nyttokalk.participants import parse_numbers, read_participants
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 runner = CliRunner(env={"COLUMNS": "250"})
 
 

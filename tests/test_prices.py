@@ -59,7 +59,7 @@ def test_every_flow_in_the_prices_of_the_base_year(tmp_path):
     assert fixed.meta["prices"]["label_sv"] == "fasta priser, år 2024"
     assert based.meta["prices"]["label_en"] == "fixed prices, year 2022"
     assert nominal.meta["prices"]["label_sv"] == "löpande priser" and nominal.meta["prices"]["discount_rate_kind"] == "nominal"
-    assert any("KPI of 2025 is not known" in w for w in fixed.warnings)
+    assert any("KPI för 2025 är inte känt" in w for w in fixed.warnings)  # Swedish, the default
 
 
 def test_a_rules_date_prices_every_month_as_of_that_year(tmp_path):

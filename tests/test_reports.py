@@ -83,8 +83,21 @@ def test_summary_lists_the_warnings_assumptions_and_notes(book, example):
     _, _, a = example
     text = " ".join(str(r[0]) for r in wb["Sammanfattning"].iter_rows(values_only=True) if r[0])
     assert SV["assumptions"] in text and SV["note.parameters"][:40] in text
-    for line in a.assumptions:  # wrapped over rows: every word is there
-        assert line.split()[0] in text and line.split()[-1] in text
+    cells = [r[0] for r in wb["Sammanfattning"].iter_rows(values_only=True) if r[0]]
+    for line in a.assumptions + a.warnings:  # each sentence whole in one cell (issue 16: not split over rows)
+        assert line in cells, line
+
+
+def test_a_sentence_is_one_wrapped_cell_across_the_table(book, example):
+    _, wb = book
+    _, _, a = example
+    ws = wb["Sammanfattning"]
+    [row] = [c.row for c in ws["A"] if c.value == a.assumptions[1]]
+    cell = ws.cell(row, 1)
+    assert cell.alignment.wrap_text
+    merged = [r for r in ws.merged_cells.ranges if r.min_row == row]
+    assert merged and merged[0].min_col == 1 and merged[0].max_col == ws.max_column  # spans the table
+    assert len(a.assumptions[1]) > 200 and ws.row_dimensions[row].height > 15  # a long one gets the height it needs
 
 
 def test_per_year_rows_are_the_analysis_per_year(book, example):
@@ -110,7 +123,7 @@ def test_per_participant_rows_are_the_analysis_rows(book, example):
         want = want._asdict()
         assert got[0] == want["id"] and got[1] == want["before"] and got[2] == want["after"]
         for x in ACTORS:
-            assert got[header.index(SV[x])] == pytest.approx(want[x], abs=1e-9)
+            assert got[header.index(SV["per_participant.first_year"].format(actor=SV[x]))] == pytest.approx(want[x], abs=1e-9)
     assert ws["D2"].number_format == excel.SEK_FORMAT
 
 
@@ -175,6 +188,12 @@ def test_parameters_list_every_leaf_with_its_reference(book, example):
     expected = sum(len(leaf.dated_values()) for _, leaf in iter_leaves(loaded.rules))
     assert len(rows) == expected
     assert all(r[6] for r in rows)  # every row has a source
+    # a web address is a link a reader can follow; statuses and units in the workbook's language
+    links = [c for c in ws["H"][2:] if c.value]
+    assert links and all(c.hyperlink is not None and c.hyperlink.target == c.value for c in links)
+    prisbasbelopp = next(r for r in rows if r[1] == "base_amounts.prisbasbelopp")
+    assert prisbasbelopp[3:6:2] == ("kr/år", "officiell")  # SEK/year, official
+    assert {r[5] for r in rows} <= {"lagstadgad", "officiell", "reproducerad", "sekundär", "härledd", "antagen", "okänd", "framskriven"}
 
 
 def test_assumptions_mark_which_values_came_from_the_defaults(book, example):
@@ -194,6 +213,13 @@ def test_about_sheet_has_version_and_hashes(book, example):
     assert rows[SV["input_sha"]] == a.meta["input"]["sha256"]
     assert rows[SV["rules_sha"].format(year="2022")] == a.meta["rules"]["2022"]["sha256"]
     assert a.meta["version"] in rows[SV["program"]]
+    # a bundled file by its place in the package, never the install path; doubtful rules in words
+    assert rows[SV["input_file"]] == "scenarios/example/participants.csv (medföljer nyttokalk)"
+    assert not [v for v in rows.values() if isinstance(v, str) and ("/work/" in v or str(Path.home()) in v or "site-packages" in v)]
+    assert not [v for v in rows.values() if isinstance(v, str) and "{'" in v]  # no dict printed raw
+    # rules/2022.yaml: economy.indirect_tax_rate 13 percent, status assumed; used in all 12 months of the run
+    assert rows["Regel med osäker status: economy.indirect_tax_rate"] == "antagen, 13 procent, 2022-01–2022-12 (12\u00a0mån)"  # no break before the unit
+    assert rows["KPI-status: 2022"] == "officiell" and rows["Priser"] == "fasta priser"
 
 
 def test_the_same_input_gives_the_same_workbook(example, tmp_path):
@@ -264,6 +290,34 @@ def test_charts_are_written_as_png_and_svg_beside_the_workbook(example, tmp_path
     text = svg.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text
     assert SV["kommun"] in text  # the legend (text kept as text)
+
+
+def test_payback_marks_are_named_in_the_legend_not_beside_the_lines(example, tmp_path):
+    # the example: kommun pays back its 1 250 000 kr share in month 6 and the public sector in month 10
+    # (Sammanfattning); both cross zero, so labels beside the marks would sit on top of each other
+    import re
+
+    from nyttokalk.reports.charts import cumulative_chart
+
+    _, _, a = example
+    assert a.payback_marks == {"kommun": 6, "offentlig_sektor": 10}
+    [_, svg] = cumulative_chart(a, {"png": tmp_path / "c.png", "svg": tmp_path / "c.svg"}, "sv")
+    text = svg.read_text(encoding="utf-8")
+    legend = re.search(r'<g id="legend_1">.*?</g>\s*</g>\s*</g>', text, re.S).group(0)
+    for label in ("Återbetald: Kommun (6 mån)", "Återbetald: Offentlig sektor (10 mån)"):
+        assert text.count(label) == 1 and label in legend, label
+
+
+def test_the_tornado_draws_no_empty_bar_and_names_what_has_none(tmp_path):
+    from nyttokalk.reports.charts import tornado_chart
+
+    rows = [{"key": "wages.default", "low": 19_350, "high": 23_650, "effect_low": 90.0, "effect_high": 130.0},
+            {"key": "discount_rate", "low": 0, "high": 7, "effect_low": 100.0, "effect_high": 100.0}]  # = base: no bar
+    [_, svg] = tornado_chart(rows, 100.0, {"png": tmp_path / "t.png", "svg": tmp_path / "t.svg"}, "t", "sv")
+    text = svg.read_text(encoding="utf-8")
+    assert text.count("fill: #c0504d") == 2 and text.count("fill: #4f81bd") == 2  # wages.default's bar and the legend's key, each
+    assert "Ändrar inte det här måttet (ingen stapel): discount_rate" in text
+    assert "(0 – 7)" not in text  # discount_rate has no tick label
 
 
 def test_run_lang_en_and_every_format(tmp_path):

@@ -1,4 +1,4 @@
-"""Rule files: schema, evidence on every leaf, strict loading, and seed 004's values."""
+"""Rule files: schema, evidence on every leaf, strict loading, and Ramboll's (2022) values."""
 
 import datetime as dt
 import shutil
@@ -9,6 +9,8 @@ from nyttokalk.errors import InputError
 from nyttokalk.paths import rules_dir
 from nyttokalk.ruleset import iter_leaves, load_year
 from nyttokalk.scenario import load_scenario
+
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
 
 APRIL = dt.date(2022, 4, 1)
 
@@ -105,7 +107,7 @@ def test_a_leaf_without_a_reference_is_rejected(rules_copy):
     f.write_text(text[:start] + text[start:].split("\n", 1)[1], encoding="utf-8")
     with pytest.raises(InputError) as exc:
         load_year(2022, rules_copy)
-    assert "income_tax.state_tax_rate.reference" in str(exc.value) and "Field required" in str(exc.value)
+    assert "income_tax.state_tax_rate.reference" in str(exc.value) and "required key is missing" in str(exc.value)
 
 
 def test_an_unknown_year_names_the_available_years_and_how_to_add_one():
@@ -119,3 +121,21 @@ def test_the_yaml_loader_refuses_python_tags(rules_copy):
     f.write_text("!!python/object/apply:os.system ['true']\n", encoding="utf-8")
     with pytest.raises(InputError):
         load_year(2022, rules_copy)
+
+
+def test_every_source_is_a_public_citation():
+    """A reader of the Parametrar sheet can follow every source: no project-internal notes, no paths
+    outside the project, no private repositories, no seed numbers (issue 16); a URL is a web address."""
+    import re
+
+    from nyttokalk.ruleset.loader import available_years, load_year
+    from nyttokalk.ruleset.schema import iter_leaves
+
+    internal = re.compile(r"seed\s*0\d\d|\.\./|shared/|rules-additions|rules-2022-2026|korv9|anton-portfolio|hardrockhodl|income-tax|gratiskalkyl|seniorAge|\.md\b", re.I)
+    own_docs = re.compile(r"docs/[\w/.-]+\.md\b")  # the project's own documentation may be pointed to
+    for year in available_years():
+        for path, leaf in iter_leaves(load_year(year).rules):
+            ref = leaf.reference
+            for text in (ref.title, ref.section or "", leaf.note or ""):
+                assert not internal.search(own_docs.sub("", text)), (year, ".".join(path), text)
+            assert ref.url is None or ref.url.startswith(("https://", "http://")), (year, ".".join(path), ref.url)

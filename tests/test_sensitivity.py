@@ -12,8 +12,11 @@ from typer.testing import CliRunner
 from helpers import RAMBOLL_LIKE, write_csv, write_scenario
 from nyttokalk.cli import app
 from nyttokalk.commands.sensitivity import parse_ranges, sensitivity
+from nyttokalk.errors import InputError
 from nyttokalk.ruleset.loader import load_year
 from nyttokalk.scenario import load_scenario
+
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
@@ -110,7 +113,7 @@ def test_sensitivity_json_workbook_and_tornado_charts(case, tmp_path):
     ("wages.default", "KEY=LOW:HIGH"),
     ("wages.defualt=1:2", "did you mean 'wages.default'"),
     ("discount_rate=7:0", "low value is above the high value"),
-    ("discount_rate=0:50", "less than or equal to 20"),
+    ("discount_rate=0:50", "must be at most 20"),
     ("wages.extratjanst=-10%:+10%", "needs a value to vary"),
 ])
 def test_a_bad_range_is_exit_2_naming_the_option_and_value(case, vary, needle):
@@ -118,3 +121,22 @@ def test_a_bad_range_is_exit_2_naming_the_option_and_value(case, vary, needle):
     result = runner.invoke(app, ["sensitivity", str(people), "--scenario", sc, "--vary", vary, "--samples", "0", "--json"])
     assert result.exit_code == 2, result.output
     assert "--vary" in result.output and needle in result.output and "Traceback" not in result.output
+
+
+def test_productivity_and_displacement_by_work_state_can_be_varied(case):
+    """`productivity.<work state>` and `displacement.<work state>` are ranges too, whether or not the
+    scenario gives the state (then only in absolute values: the rules' share is not the scenario's).
+    Under Ramboll's convention (SCENARIO) the state gets 0.18 × productivity × lönekostnad, so the
+    public sector's swing for arbete from 0.5 to 1.0 is, per person-month,
+      0.18 × 0.5 × 20 000 × (1 + 31.42 %) = 0.09 × 26 284 = 2 365.56 kr,
+    for 3 people × 12 months = 85 160.16 kr; displacement moves samhällsekonomi only: swing 0."""
+    sc, people = case
+    s = sensitivity(sc, people, ["productivity.arbete=0.5:1", "displacement.arbete=0:0.65"], 0, 1, None)
+    rows = {r["key"]: r for r in s.tornado}
+    rate = load_year(2022).rules.employer_contributions.full_rate.at(dt.date(2022, 4, 1))
+    assert rate == pytest.approx(0.3142)
+    assert rows["productivity.arbete"]["swing"] == pytest.approx(3 * 12 * 0.18 * 0.5 * 20_000 * (1 + rate), abs=0.01)
+    assert rows["productivity.arbete"]["base"] is None  # the scenario does not set it
+    assert rows["displacement.arbete"]["swing"] == 0
+    with pytest.raises(InputError, match="bad --vary"):
+        sensitivity(sc, people, ["productivity.arbete=-10%:+10%"], 0, 1, None)  # no scenario value to take a percentage of

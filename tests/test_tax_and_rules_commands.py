@@ -14,6 +14,8 @@ from nyttokalk.cli import app
 from nyttokalk.ruleset.loader import RuleBook, _load
 from nyttokalk.ruleset.schema import iter_leaves
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 runner = CliRunner(env={"COLUMNS": "250"})  # rich draws tables this wide: no wrapped cells
 
 

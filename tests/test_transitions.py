@@ -10,6 +10,8 @@ import pytest
 
 from helpers import monthly_effect, run_people
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 BASE = {"age": 30, "newly_arrived": "false", "months_unemployed": 24, "extent": 1, "exit_month": "2022-01"}
 
 # Tax on a year of 21 500 kr/month = 258 000 kr:

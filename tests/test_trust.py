@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from nyttokalk.cli import app
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are checked in English, the message ids (Swedish: test_i18n.py)
+
 runner = CliRunner(env={"COLUMNS": "250"})
 HEADER = "id,before,after,age,wage,exit_month\n"
 GOOD = "A1,forsorjningsstod,arbete,30,21500,2022-01\n"
@@ -74,6 +76,33 @@ def test_every_problem_is_collected_and_more_than_20_go_to_an_error_csv(tmp_path
     assert sum(",age,229," in ln for ln in lines) == 1
 
 
+def test_validate_and_run_name_every_problem_in_one_pass(tmp_path):
+    """Issue 16: a scenario missing three choices and a file with three kinds of row problems took
+    several rounds of validate; now one pass names all six, and run refuses with the same six."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("title: t\nperiod: {exit_month: 2024-01, horizon_months: 36}\nwages: {default: 21500}\n"
+                        "participant_defaults: {age: 35}\n", encoding="utf-8")  # no reasonable_costs, lonebidrag_share, keep_job_probability
+    people = tmp_path / "p.csv"
+    people.write_text("id,before,after,wage,months_unemployed,municipality\n"
+                      "A1,forsorjningsstod,arbete,23 x00,,Halmstad\n"            # row 2: not a number
+                      "A2,forsorjningsstod,nystartsjobb,21000,,Halmstad\n"       # row 3: months_unemployed needed
+                      "A3,forsorjningsstod,lonebidrag,21000,,Halmstad\n"         # row 4: lonebidrag needs the share
+                      "A4,forsorjningsstod,introduktionsjobb,21000,,Halmsta\n"   # row 5: unknown kommun; the job ends in 36 months
+                      "A5,forsorjningsstod,arbete,21000,,Halmstad\n", encoding="utf-8")
+    expected = ["p.csv, row 2, column wage (value '23 x00'): not a number",
+                "p.csv, row 3, column months_unemployed",
+                "p.csv, row 5, column municipality (value 'Halmsta')",
+                "s.yaml, key forsorjningsstod.reasonable_costs",
+                "s.yaml, key persistence.keep_job_probability",
+                "s.yaml, key subsidies.lonebidrag_share (value 'null'): 1 participant goes to lonebidrag (row 4)"]
+    for command in ("validate", "run"):
+        result = run(command, people, "--scenario", scenario, "--out", tmp_path / "r.xlsx") if command == "run" else \
+            run(command, people, "--scenario", scenario)
+        assert_clean_failure(result, "6 problems in the participants and the scenario", *expected)
+        assert result.output.count("  • ") == 6
+    assert not (tmp_path / "r.xlsx").exists()
+
+
 def test_an_error_leaves_an_earlier_workbook_intact(tmp_path):
     out = tmp_path / "resultat.xlsx"
     out.write_bytes(b"earlier result")
@@ -128,13 +157,31 @@ def test_the_bundled_templates_validate():
         assert r.exit_code == 0, r.output
 
 
+def test_the_templates_name_every_column_and_its_swedish_names():
+    """A finance officer starting from a template meets every column the engine reads (issue 16)."""
+    import csv
+
+    from nyttokalk.participants import ALIASES, OPTIONAL, REQUIRED
+
+    root = Path(__file__).parent.parent / "docs" / "templates"
+    with open(root / "deltagare-mall.csv", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    assert header == list(REQUIRED + OPTIONAL)
+    wb = load_workbook(root / "deltagare-mall.xlsx")
+    assert [c.value for c in wb["Deltagare"][1]] == list(REQUIRED + OPTIONAL)
+    listed = {row[0]: row[1] for row in wb["Kolumner"].iter_rows(min_row=2, values_only=True) if row[0] in REQUIRED + OPTIONAL}
+    assert set(listed) == set(REQUIRED + OPTIONAL)
+    for col, aliases in ALIASES.items():
+        assert listed[col].split(", ") == list(aliases), col
+
+
 def test_a_formula_in_an_id_stays_text_in_the_workbook(tmp_path):
     f = tmp_path / "deltagare.csv"
     f.write_text(HEADER + '"=HYPERLINK(""http://x"",""klick"")",forsorjningsstod,arbete,30,21500,2022-01\n'
                  "+1+1,forsorjningsstod,arbete,30,21500,2022-01\n", encoding="utf-8")
     out = tmp_path / "o.xlsx"
     assert run("run", f, "--out", out).exit_code == 0
-    ws = load_workbook(out)["Per deltagare"]
+    ws = load_workbook(out)["Per participant"]
     cells = {c.value: c.data_type for row in ws.iter_rows(min_row=2, max_col=1) for c in row}
     assert cells['=HYPERLINK("http://x","klick")'] == "s"
     assert cells["+1+1"] == "s"
@@ -178,7 +225,7 @@ def test_pseudonyms_are_keyed_stable_with_a_key_and_ids_kept_on_request(tmp_path
     def first_id(*extra):
         r = run("run", f, "--json", "--out", tmp_path / "o.xlsx", *extra)
         assert r.exit_code == 0, r.output
-        return load_workbook(tmp_path / "o.xlsx")["Per deltagare"]["A2"].value
+        return load_workbook(tmp_path / "o.xlsx")["Per participant"]["A2"].value
 
     a, b = first_id("--id-key", "hemlig"), first_id("--id-key", "hemlig")
     assert a == b and a.startswith("P") and "9876" not in a

@@ -86,8 +86,8 @@ def test_a_choice_is_read_as_a_person_writes_it(text, unit, value):
     assert choices.parse(text, choices.Field("k", unit), "form") == value
 
 
-@pytest.mark.parametrize("text, unit, problem", [("tolv", "months", "not a number"), ("12,5", "months", "expected a whole number of months"),
-                                                  ("1: x", "sek_month", "expected amounts by household size like 1: 6500; 3: 8000")])
+@pytest.mark.parametrize("text, unit, problem", [("tolv", "months", "inte ett tal"), ("12,5", "months", "väntade ett helt antal månader"),
+                                                  ("1: x", "sek_month", "väntade belopp per hushållsstorlek som 1: 6500; 3: 8000")])
 def test_a_choice_that_is_no_number_is_a_problem_naming_the_field(text, unit, problem):
     with pytest.raises(Exception) as info:
         choices.parse(text, choices.Field("period.horizon_months", unit), "formulär")
@@ -141,7 +141,7 @@ def test_the_worked_example_of_method_md_on_the_page(client):
     # 131 384.16 kr after utjämning (webhelpers); its 25 000 kr covered in month 3 (10 948.68 kr a month: 2 months make 21 897.36)
     assert kommun["first_year"] == repr(METHOD_KOMMUN_FIRST_YEAR)
     assert kommun["cost"] == "25000.0" and kommun["payback"] == "3"
-    assert "131 384 kr" in r.text and "3 mån" in r.text
+    assert "131\u202f384\u00a0kr" in r.text and "3\u00a0mån" in r.text  # no-break spaces: a figure never splits
 
 
 def test_a_deadweight_typed_in_the_form_scales_the_effect(client):
@@ -176,9 +176,9 @@ def test_without_a_file_the_page_uses_the_scenarios_own_participants(client, tmp
 def test_assumptions_and_warnings_are_shown(client):
     r = post(client, EXAMPLE_PEOPLE.read_bytes())
     assert '<ul id="assumptions">' in r.text
-    assert "8 of 40 participants: wage missing, scenario wage (default) 21500 SEK/month used" in r.text
+    assert "8 av 40 deltagare: wage saknas, scenariots lön (default) 21\u202f500 kr/mån används" in r.text
     # the example states no deadweight: the page says so, as every output must (issue 14)
-    assert "the effect assumes that nobody would have made the same move without the project" in r.text
+    assert "effekten förutsätter att ingen hade gjort samma övergång utan projektet" in r.text
 
 
 def test_the_result_in_english_uses_the_reports_labels(client):
@@ -232,11 +232,11 @@ def test_input_problems_are_a_table_and_nothing_is_computed(client):
     rows = problem_table(r.text)
     # the same problems as the command line (file, row with the header as row 1, column, value, problem),
     # with the personnummer masked wherever it appears, the file by the name it was uploaded with
-    assert ("deltagare <personnummer>.csv", "2", "after", "arbeet", "unknown state; did you mean 'arbete'?") in rows
+    assert ("deltagare <personnummer>.csv", "2", "after", "arbeet", "okänt tillstånd; menade du 'arbete'?") in rows
     assert any(r[:4] == ("deltagare <personnummer>.csv", "3", "age", "<personnummer>") for r in rows)
     assert pnr not in r.text and "19121212" not in r.text
     assert str(client.web.root) not in r.text and "/tmp/" not in r.text  # never the server's paths
-    assert "deltagare &lt;personnummer&gt;.csv: 2 problem(s) in the participant file." in r.text  # the summary names the upload too
+    assert "deltagare &lt;personnummer&gt;.csv: 2 fel i deltagarfilen." in r.text  # the summary names the upload too
     assert "/download/" not in r.text and '<table id="summary"' not in r.text
     assert len(client.web.store) == 0
 
@@ -245,8 +245,8 @@ def test_a_choice_the_scenario_schema_refuses_is_a_problem_of_the_form(client):
     r = post(client, EXAMPLE_PEOPLE.read_bytes(), **{"project.funding.kommun": "70"})  # 70 + 25 + 25 = 120 %
     rows = problem_table(r.text)
     assert rows and rows[0][0] == "formulär" and rows[0][2] == "project.funding"
-    assert "funding shares must sum to 1 (they sum to 1.2)" in rows[0][4]
-    assert problem_table(post(client, **{"period.horizon_months": "tolv"}).text) == [("formulär", "", "period.horizon_months", "tolv", "not a number")]
+    assert "finansieringsandelarna ska summera till 1 (de summerar till 1,2)" in rows[0][4]
+    assert problem_table(post(client, **{"period.horizon_months": "tolv"}).text) == [("formulär", "", "period.horizon_months", "tolv", "inte ett tal")]
 
 
 def test_a_broken_scenario_upload_is_a_problem_of_the_file_by_its_own_name(client):
@@ -255,7 +255,7 @@ def test_a_broken_scenario_upload_is_a_problem_of_the_file_by_its_own_name(clien
     assert rows and rows[0][0] == "mitt-scenario.yaml" and rows[0][1] == "4"  # the YAML line of the error
     assert str(client.web.root) not in r.text and "/tmp/" not in r.text
     rows = problem_table(post(client, scenario_yaml=b"period:\n  horizon_months: 0\n").text)
-    assert rows == [("mitt-scenario.yaml", "2", "period.horizon_months", "0", "Input should be greater than or equal to 1")]
+    assert rows == [("mitt-scenario.yaml", "2", "period.horizon_months", "0", "ska vara minst 1")]
 
 
 def test_a_file_of_another_type_is_refused_before_anything_is_read(client):
@@ -453,7 +453,7 @@ def test_serve_refuses_a_non_local_host_without_a_token(monkeypatch):
 
 def test_serve_refuses_a_short_token(monkeypatch):
     r = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0"], env={"NYTTOKALK_TOKEN": "short"})
-    assert r.exit_code == 2 and "at least 16 characters" in r.output
+    assert r.exit_code == 2 and "minst 16 tecken" in r.output
 
 
 def test_serve_without_the_web_extra_says_how_to_install_it(monkeypatch):
@@ -470,7 +470,7 @@ def test_serve_says_when_the_port_is_taken():
         taken.listen(1)
         port = taken.getsockname()[1]
         r = CliRunner().invoke(cli_app, ["serve", "--port", str(port)])
-    assert r.exit_code == 2 and "the port is in use" in r.output
+    assert r.exit_code == 2 and "porten används redan" in r.output
 
 
 def test_the_page_needs_no_internet():

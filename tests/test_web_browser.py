@@ -136,10 +136,10 @@ def test_a_bad_file_shows_the_problem_table_and_nothing_else(page, shots, tmp_pa
     page.set_input_files("#participants", str(bad))
     calculate(page, "#problems")
     rows = problem_table(page.content())
-    assert ("deltagare.csv", "2", "after", "arbeet", "unknown state; did you mean 'arbete'?") in rows
+    assert ("deltagare.csv", "2", "after", "arbeet", "okänt tillstånd; menade du 'arbete'?") in rows
     assert any(r[1:4] == ("3", "age", "tjugo") for r in rows)
     assert page.locator("#summary").count() == 0 and page.locator("#dl-workbook").count() == 0
-    assert "deltagare.csv: 2 problem(s)" in page.locator("#results").inner_text() and "/tmp/" not in page.content()
+    assert "deltagare.csv: 2 fel i deltagarfilen" in page.locator("#results").inner_text() and "/tmp/" not in page.content()
     page.locator("#results").screenshot(path=str(shots / "web-fel.png"))
 
 

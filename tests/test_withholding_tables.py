@@ -4,7 +4,7 @@ The fixture `tests/fixtures/skattetabeller/<year>.csv` (income years 2022–2026
 copied verbatim from Skatteverket's "Skattetabeller för månadslön" (SKV 401; open data rowstore
 88320397-5c32-4c16-ae79-d36d95b17b95): table, interval, columns 1, 2, 3, 5 and 6. Where each
 cell came from is in `tests/fixtures/skattetabeller/README.md`; no cell is computed. The
-algorithm the engine uses to reproduce the tables is in `/work/shared/domain/income-tax.md` §2.
+algorithm the engine uses to reproduce the tables is in Skatteverket's SKV 433 (Teknisk beskrivning för skattetabeller).
 
 Every (year, row, column) present in the fixture is one test; a column left empty in the CSV is
 no test. Columns 2 and 3 (people 66+, in 2022 65+) need the older persons' rules: where a

@@ -68,9 +68,9 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        run("nyttokalk", "run", "--out", "resultat.xlsx", cwd=work)
+        run("nyttokalk", "run", "--out", "resultat.xlsx", "--charts", cwd=work)
         run("nyttokalk", "compare", "example", "ramboll-2022", "--out", "jamforelse.xlsx", cwd=work)
-        run("nyttokalk", "sensitivity", "--samples", "100", "--out", "kanslighet.xlsx", cwd=work)
+        run("nyttokalk", "sensitivity", "--samples", "100", "--out", "kanslighet.xlsx", "--charts", cwd=work)
         for sheet, name in SHEETS.items():
             book = {"Jämförelse": "jamforelse.xlsx", "Tornado": "kanslighet.xlsx"}.get(sheet, "resultat.xlsx")
             sheet_png(work / book, sheet, HERE / name, work)

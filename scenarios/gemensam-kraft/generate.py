@@ -1,9 +1,9 @@
-"""Write the synthetic participant file for Gemensam kraft (seeds 000 and 001, Samordningsförbundet Skåne Nordost).
+"""Write the synthetic participant file for Gemensam kraft (Tranquist Utvärdering and Slutrapport Gemensam Kraft, Samordningsförbundet Skåne Nordost).
 
     python scenarios/gemensam-kraft/generate.py [OUTPUT.csv]
 
 No real person is described. The rows are the 209 participants written out of Gemensam kraft up to
-November 2025, by kommun and avslutsorsak, as Tranquist Utvärdering publishes them (seed 000,
+November 2025, by kommun and avslutsorsak, as Tranquist Utvärdering publishes them (Tranquist Utvärdering,
 section 3.2, tabell 2). The table gives each kommun's number written out and a whole-percent share
 per avslutsorsak; exactly one set of counts gives those percentages, the kommun totals and the
 "Totalt" column (Bromölla's 11 is 209 minus the other four; its printed figure is lost):
@@ -21,12 +21,12 @@ per avslutsorsak; exactly one set of counts gives those percentages, the kommun 
 
 Assumptions (listed in scenario.yaml and docs/scenarios.md):
 - Referrer: each kommun's written-out participants come from Försäkringskassan in the share of
-  its referrals (seed 000, tabell 1: Bromölla 27/32, Hässleholm 55/106, Kristianstad 131/158,
+  its referrals (Tranquist Utvärdering, tabell 1: Bromölla 27/32, Hässleholm 55/106, Kristianstad 131/158,
   Osby 26/50, Östra Göinge 34/39), rounded: 9, 29, 75, 14, 23 = 150 of 209; the others came from
   the kommun on ekonomiskt bistånd (försörjningsstöd). "Via Af/Fk" (rehabiliteringssamverkan) goes
   to Försäkringskassan's participants, "via kommun" to the kommun's; every other avslutsorsak is
   shared in the same proportion (largest remainder).
-- Försäkringskassan's participants are the three groups of seed 001's målgrupp in turn:
+- Försäkringskassan's participants are the three groups of the Slutrapport's målgrupp in turn:
   sjukpenning with an SGI (prior_income 258 000 = 12 × 21 500), sjukskrivna with SGI 0
   (sjukpenning with prior_income 0: no sjukpenning, försörjningsstöd tops up) and unga with
   aktivitetsersättning (prior_income 0: garantinivå). The six who moved are two of each, written
@@ -48,10 +48,10 @@ import pandas as pd
 from nyttokalk.reports.files import write_csv
 
 SEED = 2025
-SGI = 258000          # ASSUMPTION: 12 × 21 500, seed 004's wage (the work rows' wage)
+SGI = 258000          # ASSUMPTION: 12 × 21 500, Ramboll's (2022) wage (the work rows' wage)
 SJUKPENNING = ("sjukpenning", SGI)
-SGI_0 = ("sjukpenning", 0)                       # sjukskriven med SGI 0 (seed 001, målgrupp)
-AKTIVITETSERSATTNING = ("aktivitetsersattning", 0)  # unga med aktivitetsersättning (seed 001, målgrupp)
+SGI_0 = ("sjukpenning", 0)                       # sjukskriven med SGI 0 (Slutrapport Gemensam Kraft, målgrupp)
+AKTIVITETSERSATTNING = ("aktivitetsersattning", 0)  # unga med aktivitetsersättning (Slutrapport Gemensam Kraft, målgrupp)
 FK = None                                        # one of the three groups above, in turn
 FS = ("forsorjningsstod", "")                    # referred by the kommun: ekonomiskt bistånd
 AFTER = {"ARB": "arbete", "SUB": "lonebidrag", "STU": "studier"}   # all other codes: oforandrad

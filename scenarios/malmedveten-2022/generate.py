@@ -1,4 +1,4 @@
-"""Write the synthetic participant file for Målmedveten på hemmaplan (seed 004, Ramboll 2022).
+"""Write the synthetic participant file for Målmedveten på hemmaplan (Ramboll 2022, Ramboll 2022).
 
     python scenarios/malmedveten-2022/generate.py [OUTPUT.csv]
 
@@ -48,7 +48,7 @@ def rows() -> list[dict]:
     out = []
     for before, after, count in MIX:
         for _ in range(count):
-            # seed 004: 89 % unemployed or on sick leave more than six months, 63 % more than two years
+            # Ramboll 2022: 89 % unemployed or on sick leave more than six months, 63 % more than two years
             u = rng.random()
             months = int(rng.integers(6, 24)) if u < 0.37 else int(rng.integers(24, 121))
             out.append({
@@ -58,7 +58,7 @@ def rows() -> list[dict]:
                 "age": int(rng.integers(26, 61)),
                 "newly_arrived": "true" if before == "etableringsersattning" else "false",
                 "months_unemployed": months,
-                "wage": "",          # scenario wages: 21 500, extratjänst 18 000 (seed 004)
+                "wage": "",          # scenario wages: 21 500, extratjänst 18 000 (Ramboll 2022)
                 "extent": "1",
                 "exit_month": "2022-01",
             })

@@ -1,8 +1,8 @@
-"""Write the synthetic participant file for Malmökraften (seed 003, final report, dnr 22-039-S01).
+"""Write the synthetic participant file for Malmökraften (Malmökraftens slutrapport, final report, dnr 22-039-S01).
 
     python scenarios/malmokraften/generate.py [OUTPUT.csv]
 
-No real person is described. The counts reproduce what the report publishes (seed 003, "Mål 2"
+No real person is described. The counts reproduce what the report publishes (Malmökraftens slutrapport, "Mål 2"
 and "Mål 5"): 855 participants written out, 368 to work and 92 to studies, the remaining 395 with
 a joint assessment and further planning; of them, 489 came in on försörjningsstöd, and 49 % of those
 (240 of 489) no longer had försörjningsstöd when written out.

@@ -1,9 +1,9 @@
-"""Write the synthetic participant file for Samverkan utan gränser (seed 002, Framtidsutbildning AB 2014).
+"""Write the synthetic participant file for Samverkan utan gränser (Framtidsutbildning 2014, Framtidsutbildning AB 2014).
 
     python scenarios/samverkan-utan-granser/generate.py [OUTPUT.csv]
 
 No real person is described. The counts reproduce Payoff AB's typology as published in the final
-report (seed 002, "Resultat för hela projektet", "Ärendekategorier enligt typologi från Payoff AB"):
+report (Framtidsutbildning 2014, "Resultat för hela projektet", "Ärendekategorier enligt typologi från Payoff AB"):
 of 360 participants, osubventionerat arbete 0, subventionerat arbete 54, studier 8,
 stegförflyttning 161, oförändrad situation 137; per site (sections "Hässleholm" and "Kristianstad"):
 Hässleholm 0 / 31 / 2 / 102 / 81 (216), Kristianstad 0 / 23 / 6 / 59 / 54 (142); the 2 registered

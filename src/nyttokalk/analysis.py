@@ -17,6 +17,9 @@ from . import __version__
 from .actors import ACTORS, ALL, PUBLIC, PUBLIC_ACTORS, with_public
 from .engine import EngineResult, Grid
 from .engine.prices import PriceIndex
+from .engine.result import flag_warnings
+from .i18n import N_, Num, _, current, ngettext, number, percent, status_word, unit_word
+from .notes import render as render_notes
 from .ledger import Ledger
 from .participants import Population
 from .scenario import LoadedScenario
@@ -315,7 +318,7 @@ def return_per_krona(e: Effects, payback: dict[str, dict]) -> dict[str, dict[str
     return out
 
 
-# Payoff's typology of outcomes (seed 002), by the kind of the after state (states.STATES)
+# Payoff's typology of outcomes (Framtidsutbildning 2014), by the kind of the after state (states.STATES)
 OUTCOMES = ("osubventionerat_arbete", "subventionerat_arbete", "studier", "stegforflyttning", "oforandrad")
 OUTCOME_OF_KIND = {"work": "osubventionerat_arbete", "subsidised_work": "subventionerat_arbete", "studies": "studier", "same": "oforandrad"}
 
@@ -378,6 +381,9 @@ def deflated(agg: Ledger, grid: Grid, prices: PriceIndex | None, base_year: int)
     return Ledger(categories=agg.categories, flows={sit: {cid: a * factor for cid, a in flows.items()} for sit, flows in agg.flows.items()})
 
 
+PRICE_INDEX = N_("KPI (1980 = 100), annual mean (rules/indices.yaml kpi)")  # meta keeps the English; a workbook says it in its language
+
+
 def price_meta(prices: PriceIndex | None, base_year: int, grid: Grid, discount_rate: float) -> dict:
     """How the figures are priced: fixed prices of a base year (KPI) or nominal, and the levels used."""
     if prices is None:
@@ -388,7 +394,7 @@ def price_meta(prices: PriceIndex | None, base_year: int, grid: Grid, discount_r
         "base_year": base_year if prices.mode == "fixed" else None,
         "label_sv": prices.label(base_year, "sv"),
         "label_en": prices.label(base_year, "en"),
-        "index": "KPI (1980 = 100), annual mean (rules/indices.yaml kpi)",
+        "index": PRICE_INDEX,
         "kpi": {str(y): round(prices.kpi[y], 4) for y in years if y in prices.kpi},
         "kpi_status": {str(y): prices.kpi_status[y] for y in years if y in prices.kpi_status},
         "price_year_fixed": prices.fixed_year,
@@ -403,21 +409,23 @@ def price_texts(prices: PriceIndex | None, base_year: int, grid: Grid) -> list[s
     """The assumption lines of the price base and the wage index."""
     if prices is None:
         return []
+    label = prices.label(base_year, current())
     if prices.fixed_year is not None:
-        out = [f"every month is priced as of {prices.fixed_year} (period.rules_date): wages are not indexed and the flows are not deflated "
-               f"among themselves; {prices.label(base_year, 'en')}"]
+        out = [_("every month is priced as of {year} (period.rules_date): wages are not indexed and the flows are not deflated "
+                 "among themselves; {prices}").format(year=prices.fixed_year, prices=label)]
     else:
         later = [y for y in grid.years if y > grid.years[0]]
-        rates = ", ".join(f"{y} {100 * (prices.wages[y] / prices.wages[y - 1] - 1):.1f} % ({prices.wage_status[y]})" for y in later if y - 1 in prices.wages)
-        out = ["wages in the participant file are the wages at the exit month; from each following January they follow the wage index "
-               f"(rules/indices.yaml wage_growth{': ' + rates if rates else ''})"]
+        rates = ", ".join(f"{y} {percent(100 * (prices.wages[y] / prices.wages[y - 1] - 1))} ({status_word(prices.wage_status[y])})"
+                          for y in later if y - 1 in prices.wages)
+        out = [_("wages in the participant file are the wages at the exit month; from each following January they follow the wage index "
+                 "(rules/indices.yaml wage_growth{rates})").format(rates=": " + rates if rates else "")]
     if prices.mode == "fixed":
         years = sorted(set(prices.price_year(np.array(grid.years))) | {base_year})
-        levels = ", ".join(f"{y} {prices.kpi[y]:.2f} ({prices.kpi_status[y]})" for y in years)
-        out.append(f"{prices.label(base_year, 'en')}: every flow is expressed in {base_year} prices by KPI (annual means, 1980 = 100: {levels}) "
-                   "before discounting at the real discount_rate (prices.mode fixed, prices.base_year)")
+        levels = ", ".join(f"{y} {number(prices.kpi[y], 2)} ({status_word(prices.kpi_status[y])})" for y in years)
+        out.append(_("{prices}: every flow is expressed in {year} prices by KPI (annual means, 1980 = 100: {levels}) before discounting at "
+                     "the real discount_rate (prices.mode fixed, prices.base_year)").format(prices=label, year=base_year, levels=levels))
     else:
-        out.append("current prices (prices.mode nominal): flows as paid, discounted at discount_rate read as a nominal rate")
+        out.append(_("current prices (prices.mode nominal): flows as paid, discounted at discount_rate read as a nominal rate"))
     return out
 
 
@@ -428,57 +436,71 @@ def category_table(agg: Ledger, first: np.ndarray) -> pd.DataFrame:
         b = float(agg.flows["before"][cid][:, first].sum())
         af = float(agg.flows["after"][cid][:, first].sum())
         if b or af:
-            rows.append({"category": cid, "label": cat.label, "payer": cat.payer, "payee": cat.payee, "kind": cat.kind,
+            rows.append({"category": cid, "label": cat.text(), "payer": cat.payer, "payee": cat.payee, "kind": cat.kind,
                          "before": b, "after": af, "effect": af - b})
     return pd.DataFrame(rows, columns=["category", "label", "payer", "payee", "kind", "before", "after", "effect"])
 
 
 def assumption_texts(ls: LoadedScenario, res: EngineResult, counterfactual: dict) -> list[str]:
-    """The run's assumptions in words: the scenario's choices, the deadweight and where it comes
-    from, the engine's, the funding, the rules date and the defaults used."""
+    """The run's assumptions in words (in the current language): the scenario's choices, the deadweight
+    and where it comes from, the engine's, the funding, the rules date and the defaults used."""
     s = ls.scenario
     deadweight = counterfactual["deadweight"]
-    out = [f"scenario {s.name}: {c}" for c in s.choices] + public_finance_texts(ls)
+    out = [_("scenario {name}: {choice}").format(name=s.name, choice=c) for c in scenario_choices(s)] + public_finance_texts(ls)
     if counterfactual["source"] == "comparison_group":
         c, r = counterfactual["comparison_moved_share"], counterfactual["participants_moved_share"]
-        out.append(f"comparison group: {c:.1%} of the comparison group made the move without the project, {r:.1%} of the participants "
-                   f"made it ({counterfactual['participants_moved_share_from']}), so deadweight = {c:.3f} / {r:.3f} = {deadweight:.1%}: "
-                   "effects are (1 − deadweight) × the naive before/after effect (counterfactual.comparison_group); the naive figures "
-                   "are shown beside them; the Flöden table is before deadweight")
+        source = counterfactual["participants_moved_share_from"]
+        out.append(_("comparison group: {c:.1%} of the comparison group made the move without the project, {r:.1%} of the participants "
+                     "made it ({source}), so deadweight = {c:.3f} / {r:.3f} = {w:.1%}: effects are (1 − deadweight) × the naive before/after "
+                     "effect (counterfactual.comparison_group); the naive figures are shown beside them; the Flows table is before "
+                     "deadweight").format(c=Num(c), r=Num(r), w=Num(deadweight), source=_(MOVED_FROM.get(source, source))))
     elif deadweight:
-        out.append(f"deadweight {deadweight:.0%}: effects are (1 − deadweight) × the naive before/after effect "
-                   "(counterfactual.deadweight); the naive figures are shown beside them; the Flöden table is before deadweight")
-    out += res.assumptions
+        out.append(_("deadweight {w:.0%}: effects are (1 − deadweight) × the naive before/after effect (counterfactual.deadweight); the "
+                     "naive figures are shown beside them; the Flows table is before deadweight").format(w=Num(deadweight)))
+    out += render_notes(res.notes, res.population.n) if res.notes else res.assumptions
     if s.project.funding is None and s.project.cost > 0:
-        out.append("no funding shares given (project.funding): the whole project cost is counted against the public sector; no payback per actor")
+        out.append(_("no funding shares given (project.funding): the whole project cost is counted against the public sector; no payback "
+                     "per actor"))
     if s.period.rules_date is not None:
-        out.append(f"every month is computed with the rules in force on {s.period.rules_date} (period.rules_date)")
-    out.append(f"defaults used from scenarios/defaults.yaml: {', '.join(ls.defaults_used) or 'none'}")
+        out.append(_("every month is computed with the rules in force on {day} (period.rules_date)").format(day=s.period.rules_date))
+    out.append(_("defaults used from scenarios/defaults.yaml: {keys}").format(keys=", ".join(ls.defaults_used) or _("none")))
     return out
+
+
+MOVED_FROM = {"participant file": N_("participant file"), "scenario": N_("scenario")}
+
+
+def scenario_choices(s) -> list[str]:
+    """The scenario's choices in the current language: choices_en in English when the scenario gives them."""
+    return list(s.choices_en) if current() == "en" and s.choices_en else list(s.choices)
 
 
 def public_finance_texts(ls: LoadedScenario) -> list[str]:
     """The run's public-finance conventions in words (docs/method.md 3.5, 3.5a, 5.4, 5.5)."""
     s = ls.scenario
     if s.production.convention == "ramboll":
-        production = ("production (production.convention: ramboll, seed 004): the employer gets productivity × lönekostnad and the state "
-                      "(economy.production_market_price_factor − 1) × it; no indirect tax on the individ's consumption is counted")
+        production = _("production (production.convention: ramboll, Ramboll 2022): the employer gets productivity × lönekostnad and the state "
+                       "(economy.production_market_price_factor − 1) × it; no indirect tax on the individ's consumption is counted")
     else:
-        production = ("production (production.convention: consumption_tax): the state's share of the extra production is the indirect "
-                      "tax on the individ's consumption, economy.indirect_tax_rate × economy.consumption_share × the individ's disposable "
-                      "income in each month; production itself is the employer's (a public employer's as a memo)")
-    given = ", ".join(f"{k} {v:g}" for k, v in s.productivity.items())
-    productivity = ("productivity (share of the lönekostnad produced): " + (given + "; other work states " if given else "")
-                    + "the rules' economy.productivity_subsidised for subsidised jobs and economy.productivity_unsubsidised for arbete")
-    displaced = ", ".join(f"{k} {v:g}" for k, v in s.displacement.items() if v)
-    displacement = ("displacement (undanträngning) in samhällsekonomi: " + (displaced if displaced else "none (displacement: {})")
-                    + "; not in the actors' cash")
-    loan = ("study loan (study_loan: financial): a financial transaction, neither the loan nor the claim is booked (a memo line); the "
-            "försörjningsstöd top-up still counts it" if s.study_loan == "financial" else
-            "study loan (study_loan: ramboll, seed 004): the individ's income, and a claim of the same amount to the state")
-    pension = ("pension contributions (actors.pension_system: separate): the ålderspensionsavgift, the allmän pensionsavgift and the state's "
-               "ålderspensionsavgift on benefits go to pensionssystemet" if s.actors.pension_system == "separate" else
-               "pension contributions (actors.pension_system: in_state, seed 004): counted as the state's")
+        production = _("production (production.convention: consumption_tax): the state's share of the extra production is the indirect "
+                       "tax on the individ's consumption, economy.indirect_tax_rate × economy.consumption_share × the individ's disposable "
+                       "income in each month; production itself is the employer's (a public employer's as a memo)")
+    given = ", ".join(f"{k} {Num(v)}" for k, v in s.productivity.items())
+    if given:
+        productivity = _("productivity (share of the lönekostnad produced): {given}; other work states the rules' "
+                         "economy.productivity_subsidised for subsidised jobs and economy.productivity_unsubsidised for arbete").format(given=given)
+    else:
+        productivity = _("productivity (share of the lönekostnad produced): the rules' economy.productivity_subsidised for subsidised jobs "
+                         "and economy.productivity_unsubsidised for arbete")
+    displaced = ", ".join(f"{k} {Num(v)}" for k, v in s.displacement.items() if v)
+    displacement = _("displacement (undanträngning) in samhällsekonomi: {displaced}; not in the actors' cash").format(
+        displaced=displaced or _("none (displacement: {})"))
+    loan = (_("study loan (study_loan: financial): a financial transaction, neither the loan nor the claim is booked (a memo line); the "
+              "försörjningsstöd top-up still counts it") if s.study_loan == "financial" else
+            _("study loan (study_loan: ramboll, Ramboll 2022): the individ's income, and a claim of the same amount to the state"))
+    pension = (_("pension contributions (actors.pension_system: separate): the ålderspensionsavgift, the allmän pensionsavgift and the "
+                 "state's ålderspensionsavgift on benefits go to pensionssystemet") if s.actors.pension_system == "separate" else
+               _("pension contributions (actors.pension_system: in_state, Ramboll 2022): counted as the state's"))
     return [production, productivity, displacement, loan, pension]
 
 
@@ -488,36 +510,46 @@ def counterfactual_warnings(ls: LoadedScenario, pop: Population) -> list[str]:
     s = ls.scenario
     out = []
     if s.counterfactual.comparison_group is None and "counterfactual.deadweight" in ls.defaults_used:
-        out.append("the effect assumes that nobody would have made the same move without the project: the scenario gives neither "
-                   "counterfactual.deadweight nor a comparison group (counterfactual.comparison_group)")
+        out.append(_("the effect assumes that nobody would have made the same move without the project: the scenario gives neither "
+                     "counterfactual.deadweight nor a comparison group (counterfactual.comparison_group)"))
     subsidised = [sid for sid, st in STATES.items() if st.kind == "subsidised_work" and not s.displacement.get(sid)]
     n = pop.count(lambda b, a: np.isin(np.where(a == "oforandrad", b, a), subsidised))
     if n:
-        out.append(f"{n} participants go to subsidised jobs and samhällsekonomi assumes they displace no other work (displacement; "
-                   "Dahlberg & Forslund, IFAU 1999, found about 65 % for subsidised employment)")
+        out.append(ngettext("{n} participant goes to a subsidised job and samhällsekonomi assumes it displaces no other work "
+                            "(displacement; Dahlberg & Forslund, IFAU 1999, found about 65 per cent for subsidised employment)",
+                            "{n} participants go to subsidised jobs and samhällsekonomi assumes they displace no other work "
+                            "(displacement; Dahlberg & Forslund, IFAU 1999, found about 65 per cent for subsidised employment)", n).format(n=Num(n)))
     return out
 
 
 def warning_texts(res: EngineResult, deadweight: float) -> list[str]:
     """The engine's warnings, then the privacy of the ids, projected rules and a deadweight over 100 %."""
     pop = res.population
-    out = list(res.warnings)
+    out = flag_warnings(res.flags) if res.flags or not res.warnings else list(res.warnings)
     if pop.ids_pseudonymised:
-        out.append("the id column holds personnummer or samordningsnummer: every output carries keyed pseudonyms instead "
-                   + ("(key from --id-key: the same pseudonyms in every run with that key)" if pop.id_key_given
-                      else "(a new random key for this run; give --id-key to get the same pseudonyms next time)"))
+        out.append(_("the id column holds personnummer or samordningsnummer: every output carries keyed pseudonyms instead") + " "
+                   + (_("(key from --id-key: the same pseudonyms in every run with that key)") if pop.id_key_given
+                      else _("(a new random key for this run; give --id-key to get the same pseudonyms next time)")))
     elif pop.ids_look_like_personnummer:
-        out.append("--keep-ids: the outputs contain the participants' personnummer; handle them as personal data")
+        out.append(_("--keep-ids: the outputs contain the participants' personnummer; handle them as personal data"))
     if res.projected_months:
         pm = res.projected_months
         base_years = sorted({l.projected_from for l in res.rules_used.values() if l.projected_from is not None})
-        out.append(f"{len(pm)} months ({pm[0]}–{pm[-1]}) use projected rules: no rules file exists for them yet, so the "
-                   f"rules of {', '.join(map(str, base_years))} are carried forward, uprated by the indices declared in "
-                   f"rules/indices.yaml (status 'projected')")
+        out.append(ngettext("{count} month ({first}–{last}) uses projected rules: no rules file exists for it yet, so the rules of {years} "
+                            "are carried forward, uprated by the indices declared in rules/indices.yaml (status 'projected')",
+                            "{count} months ({first}–{last}) use projected rules: no rules file exists for them yet, so the rules of "
+                            "{years} are carried forward, uprated by the indices declared in rules/indices.yaml (status 'projected')",
+                            len(pm)).format(count=Num(len(pm)), first=pm[0], last=pm[-1], years=", ".join(map(str, base_years))))
     if deadweight > 1:
-        out.append(f"the comparison group moved more often than the participants (deadweight {deadweight:.0%} > 100 %): "
-                   "the adjusted effects are the naive ones with the opposite sign, scaled")
+        out.append(_("the comparison group moved more often than the participants (deadweight {w:.0%} > 100 %): the adjusted effects are "
+                     "the naive ones with the opposite sign, scaled").format(w=Num(deadweight)))
     return out + doubtful_rule_warnings(res.doubtful)
+
+
+def rule_value_text(value, unit: str) -> str:
+    """A rule's value with its unit in the current language: '13 procent', '4 117 kr/mån'."""
+    text = f"{Num(value)}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    return f"{text} {unit_word(unit, bare=True)}".strip()
 
 
 def doubtful_rule_warnings(doubtful: list[dict]) -> list[str]:
@@ -527,9 +559,13 @@ def doubtful_rule_warnings(doubtful: list[dict]) -> list[str]:
     for e in doubtful:
         months = e["months"]
         span = months[0] if len(months) == 1 else f"{months[0]}–{months[-1]}"
-        out.append(f"rule {e['path']} has status {e['status']} ({e['value']}) and was used in {len(months)} months ({span}): "
-                   "the figures rest on it; see the Parametrar sheet for its source (nyttokalk rules show "
-                   f"{e['path']})")
+        status = str(status_word(e["status"]))
+        out.append(ngettext("rule {path} has status {status} ({value}) and was used in {n} month ({span}): the figures rest on it; "
+                            "see the Parameters sheet for its source (nyttokalk rules show {path})",
+                            "rule {path} has status {status} ({value}) and was used in {n} months ({span}): the figures rest on it; "
+                            "see the Parameters sheet for its source (nyttokalk rules show {path})",
+                            len(months)).format(path=e["path"], status=status, value=rule_value_text(e["value"], e["unit"]), n=Num(len(months)),
+                                               span=span))
     return out
 
 
@@ -572,8 +608,8 @@ def price_warnings(prices: PriceIndex | None, base_year: int, grid: Grid) -> lis
     years = prices.doubtful(list(prices.price_year(np.array(grid.years))) + [base_year])
     if not years:
         return []
-    return [f"the KPI of {', '.join(map(str, years))} is not known (rules/indices.yaml kpi, status unknown): the fixed prices use the "
-            "placeholder noted there; figures in other years' prices move with it"]
+    return [_("the KPI of {years} is not known (rules/indices.yaml kpi, status unknown): the fixed prices use the placeholder noted "
+              "there; figures in other years' prices move with it").format(years=", ".join(map(str, years)))]
 
 
 def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
@@ -583,7 +619,7 @@ def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
     return {
         "program": "nyttokalk",
         "version": __version__,
-        "scenario": {"name": s.name, "title": s.title, "file": mask(str(ls.path)), "sha256": ls.sha256, **_defaults_digest()},
+        "scenario": {"name": s.name, "title": s.text("title"), "file": mask(str(ls.path)), "sha256": ls.sha256, **_defaults_digest()},
         "input": {"file": mask(pop.file), "sha256": pop.sha256, "ids_pseudonymised": pop.ids_pseudonymised},
         "participants": pop.n,
         "rules": {str(y): _rule_year_digest(l) for y, l in sorted(res.rules_used.items())},
@@ -602,6 +638,18 @@ def run_meta(res: EngineResult, ls: LoadedScenario) -> dict:
     }
 
 
+def narrative(res: EngineResult, ls: LoadedScenario) -> tuple[list[str], list[str]]:
+    """The run's assumptions and warnings in the current language (i18n.current()), stated from
+    the engine's notes and flags: `analyse` states them once, and a page showing a kept result in
+    another language states them again."""
+    prices, base_year = price_base(res, ls)
+    deadweight, counterfactual = counterfactual_share(ls, res.population)
+    assumptions = assumption_texts(ls, res, counterfactual) + price_texts(prices, base_year, res.grid)
+    warnings = (warning_texts(res, deadweight) + counterfactual_warnings(ls, res.population)
+                + price_warnings(prices, base_year, res.grid))
+    return assumptions, warnings
+
+
 def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     """Everything from the engine's sums: res.aggregates holds, per situation and category, an array
     grid month × months since exit (every cell inside some participant's horizon)."""
@@ -616,10 +664,9 @@ def analyse(res: EngineResult, ls: LoadedScenario) -> Analysis:
     meta = run_meta(res, ls)
     meta["prices"] = price_meta(prices, base_year, res.grid, s.discount_rate)
     scale = prices.row_scale(base_year) if prices is not None else 1.0
-    assumptions = assumption_texts(ls, res, counterfactual) + price_texts(prices, base_year, res.grid)
+    assumptions, warnings = narrative(res, ls)
     return Analysis(first_year, per_pm, n_first, per_year_figures(e), payback, monthly, per_participant_table(res, e.kept, scale),
-                    category_table(agg, e.first), meta, assumptions, warning_texts(res, deadweight) + counterfactual_warnings(ls, pop)
-                    + price_warnings(prices, base_year, res.grid),
+                    category_table(agg, e.first), meta, assumptions, warnings,
                     first_year_naive=first_year_naive, horizon=horizon_figures(e, payback), return_per_krona=return_per_krona(e, payback),
                     typology=typology(pop), potential=potential_figures(agg, e.first), stat_split=stat_split(agg, e),
                     counterfactual=counterfactual, first_year_before_equalisation=first_year_before_equalisation(agg, e),

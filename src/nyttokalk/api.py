@@ -7,6 +7,9 @@
 Every function calls the same runner as the command line (runner.py), so a file, a long file, a
 folder of files or a DataFrame give the same figures as `nyttokalk run`. Bad input raises
 `nyttokalk.InputError`, whose `problems` are the ones the command line prints. See docs/api.md.
+
+Every function takes `lang` ("sv" or "en"; None: the current language, Swedish unless a caller set
+another with `nyttokalk.i18n.language`): the language of its problems, assumptions, warnings and labels.
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from .actors import ALL
 from .errors import InputError, Problem
+from .i18n import _, check_language, language
 from .runner import Options, Source, compute, scenario_of, source
-
-load = scenario_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,7 +73,7 @@ class Horizon:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One type of outcome of the typology (seed 002): how many participants, and their share."""
+    """One type of outcome of the typology (Framtidsutbildning 2014): how many participants, and their share."""
 
     count: int
     share: float
@@ -116,10 +118,19 @@ class Result:
         return self.analysis.to_json()
 
     def to_excel(self, path: str | Path, *, lang: str | None = None) -> Path:
-        """Write the workbook (the one `nyttokalk run` writes) to `path`, atomically."""
+        """Write the workbook (the one `nyttokalk run` writes) to `path`, atomically; in `lang`
+        (default: the run's language) — the run's assumptions, warnings and flows stated again in it
+        when it is another."""
         from .reports.excel import write_workbook
 
-        return write_workbook(self.analysis, self.engine, Path(path), scenario=self.scenario, lang=lang or self.lang, charts=False)
+        lang = check_language(lang or self.lang)
+        with language(lang):
+            a = self.analysis
+            if lang != self.lang and self.engine is not None and self.scenario is not None:
+                from .analysis import analyse
+
+                a = analyse(self.engine, self.scenario)  # the sums again, the texts in `lang` (no figure changes)
+            return write_workbook(a, self.engine, Path(path), scenario=self.scenario, lang=lang, charts=False)
 
 
 def _per_actor_year(a: "Analysis") -> "pd.DataFrame":
@@ -131,7 +142,7 @@ def _per_actor_year(a: "Analysis") -> "pd.DataFrame":
     return frame
 
 
-def result_of(a: "Analysis", res: "EngineResult", ls: "LoadedScenario", lang: str = "sv") -> Result:
+def result_of(a: "Analysis", res: "EngineResult", ls: "LoadedScenario", lang: str | None = None) -> Result:
     """The API's view of an analysis."""
     payback = {x: Payback(pb["cost"], pb["simple"] if pb["cost"] else None, pb["discounted"] if pb["cost"] else None)
                for x, pb in a.payback.items()}
@@ -142,7 +153,7 @@ def result_of(a: "Analysis", res: "EngineResult", ls: "LoadedScenario", lang: st
         typology={k: Outcome(int(v["count"]), float(v["share"])) for k, v in a.typology.items()},
         per_actor_year=_per_actor_year(a), monthly=a.monthly, flows=a.by_category, assumptions=list(a.assumptions),
         warnings=list(a.warnings), meta=a.meta, counterfactual=a.counterfactual, return_per_krona=a.return_per_krona,
-        stat_split=a.stat_split, potential=a.potential, lang=lang, analysis=a, engine=res, scenario=ls,
+        stat_split=a.stat_split, potential=a.potential, lang=check_language(lang), analysis=a, engine=res, scenario=ls,
         first_year_before_equalisation=dict(a.first_year_before_equalisation), society={k: dict(v) for k, v in a.society.items()},
     )
 
@@ -156,17 +167,17 @@ def _book(rules_dir: str | Path | None) -> "RuleBook":
     return RuleBook(Path(rules_dir).expanduser() if rules_dir is not None else None)
 
 
-def _lang(lang: str) -> str:
-    from .reports.labels import labels
-
-    labels(lang)  # an unknown language is an InputError
-    return lang
+def load(scenario: Any = "example", *, lang: str | None = None) -> "LoadedScenario":
+    """A scenario: a bundled name, a path (file or folder), a dict of its keys (merged over
+    scenarios/defaults.yaml) or a Scenario, validated; its problems in `lang`."""
+    with language(lang):
+        return scenario_of(scenario)
 
 
 # ---- the functions ------------------------------------------------------------------------------
 
 
-def run(participants: Any = None, scenario: Any = "example", *, rules_dir: str | Path | None = None, lang: str = "sv",
+def run(participants: Any = None, scenario: Any = "example", *, rules_dir: str | Path | None = None, lang: str | None = None,
         progress: Callable[[int, int], None] | None = None, id_key: str | None = None, keep_ids: bool = False,
         chunk_size: int | None = None, workers: int | None = None, use_dask: bool = False) -> Result:
     """Compute per-actor effects and payback, as `nyttokalk run` does.
@@ -175,48 +186,54 @@ def run(participants: Any = None, scenario: Any = "example", *, rules_dir: str |
     with the same columns, or None for the scenario's own file. scenario: a bundled name, a
     path, a dict of scenario keys (merged over scenarios/defaults.yaml) or a Scenario.
     rules_dir: a folder of rule years of your own (default: the bundled rules).
-    progress(done, total) is called as the work proceeds."""
+    progress(done, total) is called as the work proceeds. lang: the language of the problems,
+    assumptions, warnings and labels (None: the current language)."""
     from .analysis import analyse
 
-    lang = _lang(lang)
-    ls = load(scenario)
-    opts = Options(id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, use_dask=use_dask)
-    res = compute(source(participants, ls), ls, book=_book(rules_dir), opts=opts, progress=progress)
-    return result_of(analyse(res, ls), res, ls, lang)
+    lang = check_language(lang)
+    with language(lang):
+        ls = scenario_of(scenario)
+        opts = Options(id_key=id_key, keep_ids=keep_ids, chunk_size=chunk_size, workers=workers, use_dask=use_dask)
+        res = compute(source(participants, ls), ls, book=_book(rules_dir), opts=opts, progress=progress)
+        return result_of(analyse(res, ls), res, ls, lang)
 
 
-def compare(scenarios: list[Any], participants: Any = None, *, rules_years: list[int] | None = None, lang: str = "sv",
+def compare(scenarios: list[Any], participants: Any = None, *, rules_years: list[int] | None = None, lang: str | None = None,
             id_key: str | None = None):
     """Scenarios (or one scenario under several rule years) side by side on the same participants,
     as `nyttokalk compare` does. Returns a Comparison: `.figures` (key figures of every variant),
     `.assumptions` and `.rules` (only what differs), `.variants`, `.to_json()`."""
     from .commands import compare as cmp
 
-    return cmp.compare(list(scenarios), list(rules_years or []), participants, id_key, _lang(lang))
+    lang = check_language(lang)
+    with language(lang):
+        return cmp.compare(list(scenarios), list(rules_years or []), participants, id_key, lang)
 
 
 def sensitivity(participants: Any = None, scenario: Any = "example", *, vary: list[str] | None = None, samples: int = 200,
-                seed: int = 1, id_key: str | None = None, progress: Callable[[int, int], None] | None = None):
+                seed: int = 1, id_key: str | None = None, progress: Callable[[int, int], None] | None = None, lang: str | None = None):
     """Tornado and Monte Carlo over scenario assumptions, as `nyttokalk sensitivity` does. vary:
     specs like "discount_rate=0:7" or "wages.default=-10%:+10%" (default: the command's ranges).
     Returns a Sensitivity: `.tornado` (rows), `.percentiles`, `.to_json()`."""
     from .commands import sensitivity as sens
 
-    return sens.sensitivity(scenario, participants, list(vary or []), samples, seed, id_key, progress=progress)
+    with language(lang):
+        return sens.sensitivity(scenario, participants, list(vary or []), samples, seed, id_key, progress=progress)
 
 
 def tax(year: int, annual_income: float | None = None, *, monthly_income: float | None = None, municipality: str | None = None,
         local_rate: float | None = None, begravning: float | None = None, age: int | None = None, jsa: bool = True,
-        pension_fee: bool = True, temporary_reduction: bool = True) -> dict:
+        pension_fee: bool = True, temporary_reduction: bool = True, lang: str | None = None) -> dict:
     """The income tax for one income, every component, as `nyttokalk tax --json` prints it.
     local_rate and begravning in percent; age at the start of the year."""
     from .commands.tax import TaxRequest, compute as compute_tax
 
-    if (annual_income is None) == (monthly_income is None):
-        raise InputError([Problem("tax", "give exactly one of annual_income and monthly_income")], "bad tax request")
-    req = TaxRequest(year, annual_income, [monthly_income] if monthly_income is not None else [], local_rate, begravning, municipality,
-                     age, jsa, pension_fee, temporary_reduction, None, None)
-    return compute_tax(req)[0]
+    with language(lang):
+        if (annual_income is None) == (monthly_income is None):
+            raise InputError([Problem("tax", _("give exactly one of annual_income and monthly_income"))], _("bad tax request"))
+        req = TaxRequest(year, annual_income, [monthly_income] if monthly_income is not None else [], local_rate, begravning, municipality,
+                         age, jsa, pension_fee, temporary_reduction, None, None)
+        return compute_tax(req)[0]
 
 
 @dataclass(frozen=True)
@@ -239,7 +256,7 @@ class Rules:
 
         hits = select(self.loaded.rules, path)
         if path not in hits:
-            raise InputError([Problem(f"rules {self.year}", "no such rule leaf", column=path)], "no such rule")
+            raise InputError([Problem(_("rules {year}").format(year=self.year), _("no such rule leaf"), column=path)], _("no such rule"))
         return hits[path]
 
     def value(self, path: str, day: dt.date | None = None):
@@ -260,9 +277,10 @@ class Rules:
         return pd.DataFrame(rows)
 
 
-def rules(year: int, *, rules_dir: str | Path | None = None) -> Rules:
+def rules(year: int, *, rules_dir: str | Path | None = None, lang: str | None = None) -> Rules:
     """The rules of a year (a year after the newest rules file: the newest carried forward, projected)."""
-    return Rules(_book(rules_dir).year_for(year)[0])
+    with language(lang):
+        return Rules(_book(rules_dir).year_for(year)[0])
 
 
 __all__ = ["run", "compare", "sensitivity", "tax", "rules", "load", "Result", "Payback", "Horizon", "Outcome", "Rules",

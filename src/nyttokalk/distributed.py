@@ -28,6 +28,7 @@ import pandas as pd
 from .engine.doubtful import merge as merge_doubtful
 from .engine import FLAG_ROWS_SHOWN, EngineResult, Grid, available_cpus, flag_warnings, prepare, run_engine
 from .errors import InputError, Problem
+from .i18n import N_, _, current, language
 from .ledger import Ledger
 from .notes import Note
 from .notes import merge as merge_notes
@@ -37,14 +38,15 @@ from .scenario import LoadedScenario
 from .spool import Spool
 
 PART_SUFFIXES = (".parquet", ".csv", ".xlsx")
-DASK_HINT = "install with pip install 'nyttokalk[dask]'"
+DASK_HINT = N_("install with pip install 'nyttokalk[dask]'")
 
 
 def dataset_files(path: Path) -> list[Path]:
     """The participant files of a dataset folder (recursively, e.g. Hive-style year=2024/ folders), sorted."""
     files = sorted(f for f in Path(path).rglob("*") if f.is_file() and f.suffix.lower() in PART_SUFFIXES and not f.name.startswith((".", "_")))
     if not files:
-        raise InputError([Problem(str(path), f"no participant files ({', '.join(PART_SUFFIXES)}) in this folder")], "empty dataset")
+        raise InputError([Problem(str(path), _("no participant files ({suffixes}) in this folder").format(suffixes=", ".join(PART_SUFFIXES)))],
+                         _("empty dataset"))
     return files
 
 
@@ -82,8 +84,10 @@ def _reduce(p, ls: LoadedScenario, chunk_size: int | None, workers: int | None, 
 
 
 def _partition(path: Path, ls: LoadedScenario, id_key: str, keep_ids: bool, chunk_size: int | None, workers: int | None,
-               where: str, book=None) -> PartResult:
-    return _reduce(read_participants(path, id_key=id_key, keep_ids=keep_ids), ls, chunk_size, workers, where, book)
+               where: str, book=None, lang: str | None = None) -> PartResult:
+    """One partition as a Dask task, its problems in the driver's language `lang` (a task runs in another process or thread)."""
+    with language(lang):
+        return _reduce(read_participants(path, id_key=id_key, keep_ids=keep_ids), ls, chunk_size, workers, where, book)
 
 
 def _file_groups(files: list[Path], where: list[str], key: str, keep_ids: bool):
@@ -196,8 +200,9 @@ class _IdIndex:
             for i in np.flatnonzero(np.concatenate([[False], same])):
                 first = rec[group_first[i]]
                 here, there = sources[rec["part"][i]], sources[first["part"]]
-                why = f"first on row {first['line']}" if there == here else f"also in {there.name}, row {first['line']}"
-                problems.append(Problem(str(here), f"duplicate id ({why})", row=int(rec["line"][i]), column="id"))
+                why = (_("duplicate id (first on row {row})").format(row=first["line"]) if there == here else
+                       _("duplicate id (also in {file}, row {row})").format(file=there.name, row=first["line"]))
+                problems.append(Problem(str(here), why, row=int(rec["line"][i]), column="id"))
                 if len(problems) >= limit:
                     return problems
         return problems
@@ -256,10 +261,10 @@ class _Merge:
 
     def result(self, horizon: int) -> EngineResult:
         if self.population is None:
-            raise InputError([Problem(str(self.path), "no participant rows under the header")], "no participants")
+            raise InputError([Problem(str(self.path), _("no participant rows under the header"))], _("no participants"))
         duplicates = self.ids.check(self.sources)
         if duplicates:
-            raise InputError(duplicates, "the same id in several partitions")
+            raise InputError(duplicates, _("the same id in several partitions"))
         pop = self.population
         pop.sha256 = self.sha256 or hashlib.sha256("".join(f"{f.relative_to(self.path)}:{sha}\n"
                                                            for f, sha in zip(self.sources, self.shas)).encode()).hexdigest()
@@ -304,7 +309,7 @@ def run_dataset(path: Path, ls: LoadedScenario, *, use_dask: bool = False, sched
             _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged, progress, path, book)
         else:
             _in_turn(_file_groups(files, where, key, keep_ids), ls, lambda k, p, where: merged.add(k, _reduce(p, ls, chunk_size, workers, where, book)),
-                     f"{path}: problems in the dataset's files", progress, book)
+                     _("{path}: problems in the dataset's files").format(path=path), progress, book)
         return merged.result(ls.scenario.period.horizon_months)
 
 
@@ -316,7 +321,7 @@ def run_blocks(big: BlockedFile, ls: LoadedScenario, *, id_key: str | None = Non
     key = id_key if id_key is not None else secrets.token_hex(32)
     with _Merge(big.path, 1, id_key_given=id_key is not None, sha256=big.sha256) as merged:
         _in_turn(_block_groups(big, key, keep_ids), ls, lambda k, p, where: merged.add(k, _reduce(p, ls, chunk_size, workers, where, book)),
-                 f"{big.path}: problems in the participant file", progress, book)
+                 _("{path}: problems in the participant file").format(path=big.path), progress, book)
         return merged.result(ls.scenario.period.horizon_months)
 
 
@@ -350,26 +355,27 @@ def _check(groups, ls: LoadedScenario, summary: str, book=None) -> tuple[int, li
 def check_dataset(path: Path, ls: LoadedScenario, book=None) -> tuple[int, list[Note], bool]:
     files = dataset_files(path)
     key = secrets.token_hex(32)  # one key: a personnummer in two files gets the same pseudonym, and is found twice
-    return _check(_file_groups(files, [f.name for f in files], key, False), ls, f"{path}: problems in the dataset's files", book)
+    return _check(_file_groups(files, [f.name for f in files], key, False), ls, _("{path}: problems in the dataset's files").format(path=path), book)
 
 
 def check_blocks(big: BlockedFile, ls: LoadedScenario, book=None) -> tuple[int, list[Note], bool]:
-    return _check(_block_groups(big, secrets.token_hex(32), False), ls, f"{big.path}: problems in the participant file", book)
+    return _check(_block_groups(big, secrets.token_hex(32), False), ls, _("{path}: problems in the participant file").format(path=big.path), book)
 
 
 def _run_with_dask(files, where, ls, key, keep_ids, chunk_size, scheduler, merged: _Merge, progress, path, book=None) -> None:
     try:
         import dask
     except ImportError:
-        raise InputError([Problem(str(path), f"Dask is not installed: {DASK_HINT}")], "Dask missing") from None
-    tasks = [dask.delayed(_partition)(f, ls, key, keep_ids, chunk_size, 1, w, book) for f, w in zip(files, where)]  # parallel over partitions, not inside one
+        raise InputError([Problem(str(path), _("Dask is not installed: {hint}").format(hint=_(DASK_HINT)))], _("Dask missing")) from None
+    lang = current()
+    tasks = [dask.delayed(_partition)(f, ls, key, keep_ids, chunk_size, 1, w, book, lang) for f, w in zip(files, where)]  # parallel over partitions, not inside one
     client = None
     if scheduler and "://" in scheduler:
         try:
             from dask.distributed import Client
         except ImportError:
-            raise InputError([Problem(str(path), "a scheduler address needs dask.distributed: pip install 'dask[distributed]'")],
-                             "dask.distributed missing") from None
+            raise InputError([Problem(str(path), _("a scheduler address needs dask.distributed: pip install 'dask[distributed]'"))],
+                             _("dask.distributed missing")) from None
         client = Client(scheduler)
     try:
         # in waves, so that the driver holds the reduced results of a few partitions per worker at a time

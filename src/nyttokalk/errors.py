@@ -1,8 +1,13 @@
-"""Errors a user can act on. Anything raised as InputError ends the CLI with exit code 2."""
+"""Errors a user can act on. Anything raised as InputError ends the CLI with exit code 2.
+
+A problem's text is made in the language current where it is found (i18n.current(), set by the
+entry point); its place ('row 3, column age') is written in the language current when it is shown."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .i18n import _
 
 
 @dataclass(frozen=True)
@@ -25,15 +30,20 @@ class Problem:
                 parts.append(str(self.col))
         loc = ":".join(parts)
         if self.row is not None:
-            loc += f", row {self.row}"
+            loc += ", " + _("row {row}").format(row=self.row)
         if self.column:
-            loc += f": {self.column}" if self.line is not None else f", column {self.column}"
+            if self.line is not None:
+                loc += f": {self.column}"
+            elif self.file.endswith((".yaml", ".yml")) or self.file == "<dict>":  # a scenario's or rules file's key
+                loc += ", " + _("key {key}").format(key=self.column)
+            else:
+                loc += ", " + _("column {column}").format(column=self.column)
         return loc
 
     def __str__(self) -> str:
         from .privacy import mask
 
-        value = f" (value {mask(self.value)!r})" if self.value is not None else ""
+        value = " (" + _("value {value}").format(value=repr(mask(self.value))) + ")" if self.value is not None else ""
         return mask(f"{self.location()}{value}: {self.problem}")
 
 
@@ -42,7 +52,7 @@ class InputError(Exception):
     """Bad input (participant file, scenario, rules, option). Carries every problem found."""
 
     problems: list[Problem] = field(default_factory=list)
-    summary: str = "bad input"
+    summary: str = field(default_factory=lambda: _("bad input"))
 
     def __post_init__(self) -> None:
         super().__init__(self.summary)

@@ -11,6 +11,8 @@ import unicodedata
 
 import numpy as np
 
+from .i18n import _
+
 ADULT_WORDS = {
     1: {"1", "ensamstaende", "ensam", "singel", "single", "en", "one", "1 vuxen", "en vuxen", "ensamstaende foralder"},
     2: {"2", "sambo", "sambor", "sammanboende", "gift", "gifta", "par", "makar", "couple", "married", "cohabiting",
@@ -46,11 +48,11 @@ def parse_children_ages(text: str) -> list[int] | str:
         if part in ("", "ar", "years"):
             continue
         if not part.isdigit():
-            return (f"expected the children's ages in whole years separated by spaces or semicolons (e.g. '3 7 15'), "
-                    f"or '-' for no children; {part!r} is not a whole number")
+            return _("expected the children's ages in whole years separated by spaces or semicolons (e.g. '3 7 15'), or '-' for no "
+                     "children; {part} is not a whole number").format(part=repr(part))
         ages.append(int(part))
     if not ages:
-        return "no ages given; write '-' for no children"
+        return _("no ages given; write '-' for no children")
     return ages
 
 

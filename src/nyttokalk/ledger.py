@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .actors import ACTORS, EXTERNAL, PUBLIC_EMPLOYERS
+from .i18n import N_, _
 
 # A category's tax treatment: how it counts in the individual's income (incometax.income_tax, the top-up)
 WORK = "work"  # taxable arbetsinkomst: allmän pensionsavgift and jobbskatteavdrag
@@ -39,7 +40,7 @@ ENGINE = "engine"  # the engine: production value, the income tax, the top-up, u
 
 EMPLOYER_ROLE = "arbetsgivare"  # the payer or payee that the employer's categories expand
 EMPLOYER_SEPARATOR = "@"  # lon@kommun: the category lon with the kommun as the employer
-EMPLOYER_LABELS = {"kommun": "kommunen som arbetsgivare", "region": "regionen som arbetsgivare", "stat": "staten som arbetsgivare"}
+EMPLOYER_LABELS = {"kommun": N_("the municipality as employer"), "region": N_("the region as employer"), "stat": N_("the state as employer")}
 
 # What samhällsekonomi counts a category as (Category.society): + production, − resources, − displacement
 SOCIETY_SIGN = {"production": 1.0, "resources": -1.0, "displacement": -1.0}
@@ -51,7 +52,7 @@ class Category:
     taxed, who in the state pays it, and what computes it."""
 
     id: str
-    label: str
+    label: str  # English (a message id); text() gives it in the current language
     payer: str
     payee: str
     kind: str  # transfer | production | claim | resource | memo
@@ -79,10 +80,15 @@ class Category:
         """This employer-role category with a public actor as the employer: that actor pays the wage
         and fees and receives the subsidy; its production is not cash (a memo)."""
         swap = lambda x: actor if x == EMPLOYER_ROLE else x  # noqa: E731
-        label = f"{self.public_label or self.label} ({EMPLOYER_LABELS[actor]})"
         kind = "memo" if self.kind == "production" else self.kind
-        return replace(self, id=f"{self.id}{EMPLOYER_SEPARATOR}{actor}", label=label, payer=swap(self.payer), payee=swap(self.payee),
-                       kind=kind, source=ENGINE, employer=actor, public_label=None)
+        return replace(self, id=f"{self.id}{EMPLOYER_SEPARATOR}{actor}", label=self.public_label or self.label, payer=swap(self.payer),
+                       payee=swap(self.payee), kind=kind, source=ENGINE, employer=actor, public_label=None)
+
+    def text(self) -> str:
+        """The label in the current language; an expanded category's names its employer ('Lön (kommunen som arbetsgivare)')."""
+        if self.employer is None:
+            return _(self.label)
+        return f"{_(self.label)} ({_(EMPLOYER_LABELS[self.employer])})"
 
 
 def base_id(category_id: str) -> str:
@@ -101,63 +107,63 @@ def categories(public_service_to: str = "stat", begravning_to: str = "stat", *, 
     X = EXTERNAL
     loan_is_income = study_loan == "ramboll"
     cats = [
-        C("lon", "Lön", EMPLOYER_ROLE, "individ", "transfer", tax=WORK),
-        C("semesterersattning", "Semesterersättning", EMPLOYER_ROLE, "individ", "transfer", tax=WORK),
-        C("arbetsgivaravgift", "Arbetsgivaravgifter utom ålderspensionsavgiften", EMPLOYER_ROLE, "stat", "transfer"),
-        C("alderspensionsavgift", "Ålderspensionsavgift (del av arbetsgivaravgifterna)", EMPLOYER_ROLE, pension_to, "transfer"),
-        C("stod_introduktionsjobb", "Stöd introduktionsjobb", "stat", EMPLOYER_ROLE, "transfer", "af"),
-        C("stod_handledare", "Handledarstöd introduktionsjobb", "stat", EMPLOYER_ROLE, "transfer", "af"),
-        C("stod_nystartsjobb", "Stöd nystartsjobb", "stat", EMPLOYER_ROLE, "transfer", "af"),
-        C("stod_extratjanst", "Stöd extratjänst", "stat", EMPLOYER_ROLE, "transfer", "af"),
-        C("stod_lonebidrag", "Lönebidrag", "stat", EMPLOYER_ROLE, "transfer", "af"),
-        C("produktion", "Produktionsvärde (produktivitet × lönekostnad)", X, EMPLOYER_ROLE, "production", source=ENGINE,
-          public_label="Värdet av tjänsterna, memo (produktivitet × lönekostnad)"),
-        C("produktion_indirekta_skatter", "Produktionsvärde: indirekta skatter (Rambolls konvention)", X, "stat", "production", source=ENGINE),
-        C("produktion_marknadspris", "Produktionsvärde till marknadspris, memo (samhällsekonomi)", X, X, "memo", source=ENGINE,
+        C("lon", N_("Wage"), EMPLOYER_ROLE, "individ", "transfer", tax=WORK),
+        C("semesterersattning", N_("Holiday pay"), EMPLOYER_ROLE, "individ", "transfer", tax=WORK),
+        C("arbetsgivaravgift", N_("Employer contributions except the old-age pension contribution"), EMPLOYER_ROLE, "stat", "transfer"),
+        C("alderspensionsavgift", N_("Old-age pension contribution (part of the employer contributions)"), EMPLOYER_ROLE, pension_to, "transfer"),
+        C("stod_introduktionsjobb", N_("Subsidy for introduktionsjobb"), "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("stod_handledare", N_("Supervisor subsidy for introduktionsjobb"), "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("stod_nystartsjobb", N_("Subsidy for nystartsjobb"), "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("stod_extratjanst", N_("Subsidy for extratjänst"), "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("stod_lonebidrag", N_("Lönebidrag (wage subsidy)"), "stat", EMPLOYER_ROLE, "transfer", "af"),
+        C("produktion", N_("Production value (productivity × lönekostnad)"), X, EMPLOYER_ROLE, "production", source=ENGINE,
+          public_label=N_("Value of the services, memo (productivity × lönekostnad)")),
+        C("produktion_indirekta_skatter", N_("Production value: indirect taxes (Ramboll's convention)"), X, "stat", "production", source=ENGINE),
+        C("produktion_marknadspris", N_("Production value at market prices, memo (samhällsekonomi)"), X, X, "memo", source=ENGINE,
           society="production"),
-        C("undantrangning", "Undanträngning, memo (samhällsekonomi)", X, X, "memo", source=ENGINE, society="displacement"),
-        C("kommunalskatt", "Kommunalskatt", "individ", "kommun", "transfer", source=ENGINE, tax_component="kommun_tax"),
-        C("regionskatt", "Regionskatt", "individ", "region", "transfer", source=ENGINE, tax_component="region_tax"),
-        C("utjamning_kommun", "Kommunalekonomisk utjämning, kommunen", "kommun", equalisation_to, "transfer", source=ENGINE, equalisation=True),
-        C("utjamning_region", "Kommunalekonomisk utjämning, regionen", "region", equalisation_to, "transfer", source=ENGINE, equalisation=True),
-        C("statlig_skatt", "Statlig inkomstskatt", "individ", "stat", "transfer", source=ENGINE, tax_component="state_tax"),
-        C("allman_pensionsavgift", "Allmän pensionsavgift", "individ", pension_to, "transfer", source=ENGINE, tax_component="pension_fee"),
-        C("skattereduktion_pensionsavgift", "Skattereduktion allmän pensionsavgift", "stat", "individ", "transfer", source=ENGINE,
+        C("undantrangning", N_("Displacement, memo (samhällsekonomi)"), X, X, "memo", source=ENGINE, society="displacement"),
+        C("kommunalskatt", N_("Municipal income tax (kommunalskatt)"), "individ", "kommun", "transfer", source=ENGINE, tax_component="kommun_tax"),
+        C("regionskatt", N_("Regional income tax (regionskatt)"), "individ", "region", "transfer", source=ENGINE, tax_component="region_tax"),
+        C("utjamning_kommun", N_("Kommunalekonomisk utjämning, the municipality"), "kommun", equalisation_to, "transfer", source=ENGINE, equalisation=True),
+        C("utjamning_region", N_("Kommunalekonomisk utjämning, the region"), "region", equalisation_to, "transfer", source=ENGINE, equalisation=True),
+        C("statlig_skatt", N_("State income tax"), "individ", "stat", "transfer", source=ENGINE, tax_component="state_tax"),
+        C("allman_pensionsavgift", N_("General pension contribution (allmän pensionsavgift)"), "individ", pension_to, "transfer", source=ENGINE, tax_component="pension_fee"),
+        C("skattereduktion_pensionsavgift", N_("Tax reduction for the allmän pensionsavgift"), "stat", "individ", "transfer", source=ENGINE,
           tax_component="pension_fee_reduction"),
-        C("jobbskatteavdrag", "Jobbskatteavdrag", "stat", "individ", "transfer", source=ENGINE, tax_component="jobbskatteavdrag"),
-        C("skattereduktion_forvarvsinkomst", "Skattereduktion för förvärvsinkomst", "stat", "individ", "transfer", source=ENGINE,
+        C("jobbskatteavdrag", N_("Jobbskatteavdrag (earned income tax credit)"), "stat", "individ", "transfer", source=ENGINE, tax_component="jobbskatteavdrag"),
+        C("skattereduktion_forvarvsinkomst", N_("Tax reduction for earned income"), "stat", "individ", "transfer", source=ENGINE,
           tax_component="earned_income_reduction"),
-        C("tillfallig_skattereduktion", "Tillfällig skattereduktion för arbetsinkomster", "stat", "individ", "transfer", source=ENGINE,
+        C("tillfallig_skattereduktion", N_("Temporary tax reduction for work income"), "stat", "individ", "transfer", source=ENGINE,
           tax_component="temporary_work_reduction"),
-        C("public_service_avgift", "Public service-avgift", "individ", public_service_to, "transfer", source=ENGINE,
+        C("public_service_avgift", N_("Public service fee"), "individ", public_service_to, "transfer", source=ENGINE,
           tax_component="public_service_fee"),
-        C("begravningsavgift", "Begravningsavgift", "individ", begravning_to, "transfer", source=ENGINE, tax_component="begravning_fee"),
-        C("indirekta_skatter", "Indirekta skatter på individens konsumtion", "individ", "stat", "transfer", source=ENGINE),
-        C("aktivitetsstod", "Aktivitetsstöd", "stat", "individ", "transfer", "af", tax=BENEFIT),
-        C("etableringsersattning", "Etableringsersättning", "stat", "individ", "transfer", "af", tax=TAX_FREE),
-        C("utvecklingsersattning", "Utvecklingsersättning", "stat", "individ", "transfer", "af", tax=TAX_FREE),
-        C("a_kassa", "Arbetslöshetsersättning (a-kassa)", "stat", "individ", "transfer", "af", tax=BENEFIT),
-        C("sjukpenning", "Sjukpenning", "stat", "individ", "transfer", "fk", tax=BENEFIT),
-        C("sjukersattning", "Sjukersättning", "stat", "individ", "transfer", "fk", tax=NO_FEE),
-        C("aktivitetsersattning", "Aktivitetsersättning", "stat", "individ", "transfer", "fk", tax=NO_FEE),
-        C("statlig_alderspensionsavgift", "Statlig ålderspensionsavgift på ersättningar", "stat", pension_to, "transfer", source=ENGINE),
-        C("etableringstillagg", "Etableringstillägg", "stat", "individ", "transfer", "af", tax=TAX_FREE),
-        C("bostadsersattning", "Bostadsersättning (etablering)", "stat", "individ", "transfer", "af", tax=TAX_FREE),
-        C("barnbidrag", "Barnbidrag, flerbarnstillägg och studiehjälp", "stat", "individ", "transfer", "fk", tax=TAX_FREE, source=ENGINE),
-        C("bostadsbidrag", "Bostadsbidrag (med tilläggsbidrag)", "stat", "individ", "transfer", "fk", tax=TAX_FREE, source=ENGINE),
-        C("forsorjningsstod", "Försörjningsstöd", "kommun", "individ", "transfer", tax=TAX_FREE, source=ENGINE),
-        C("studiebidrag", "Studiemedel, bidrag", "stat", "individ", "transfer", "csn", tax=TAX_FREE),
-        C("studielan", "Studiemedel, lån (Rambolls konvention)" if loan_is_income else "Studielån, lånat belopp, memo",
+        C("begravningsavgift", N_("Burial fee (begravningsavgift)"), "individ", begravning_to, "transfer", source=ENGINE, tax_component="begravning_fee"),
+        C("indirekta_skatter", N_("Indirect taxes on the individual's consumption"), "individ", "stat", "transfer", source=ENGINE),
+        C("aktivitetsstod", N_("Aktivitetsstöd (activity support)"), "stat", "individ", "transfer", "af", tax=BENEFIT),
+        C("etableringsersattning", N_("Etableringsersättning (introduction benefit)"), "stat", "individ", "transfer", "af", tax=TAX_FREE),
+        C("utvecklingsersattning", N_("Utvecklingsersättning (development allowance)"), "stat", "individ", "transfer", "af", tax=TAX_FREE),
+        C("a_kassa", N_("Unemployment benefit (a-kassa)"), "stat", "individ", "transfer", "af", tax=BENEFIT),
+        C("sjukpenning", N_("Sjukpenning (sickness benefit)"), "stat", "individ", "transfer", "fk", tax=BENEFIT),
+        C("sjukersattning", N_("Sjukersättning (sickness compensation)"), "stat", "individ", "transfer", "fk", tax=NO_FEE),
+        C("aktivitetsersattning", N_("Aktivitetsersättning (activity compensation)"), "stat", "individ", "transfer", "fk", tax=NO_FEE),
+        C("statlig_alderspensionsavgift", N_("State old-age pension contribution on benefits"), "stat", pension_to, "transfer", source=ENGINE),
+        C("etableringstillagg", N_("Etableringstillägg (introduction supplement)"), "stat", "individ", "transfer", "af", tax=TAX_FREE),
+        C("bostadsersattning", N_("Bostadsersättning (housing allowance in etablering)"), "stat", "individ", "transfer", "af", tax=TAX_FREE),
+        C("barnbidrag", N_("Barnbidrag, flerbarnstillägg and studiehjälp (child benefits)"), "stat", "individ", "transfer", "fk", tax=TAX_FREE, source=ENGINE),
+        C("bostadsbidrag", N_("Bostadsbidrag (housing allowance, with tilläggsbidrag)"), "stat", "individ", "transfer", "fk", tax=TAX_FREE, source=ENGINE),
+        C("forsorjningsstod", N_("Försörjningsstöd (social assistance)"), "kommun", "individ", "transfer", tax=TAX_FREE, source=ENGINE),
+        C("studiebidrag", N_("Study grant (studiemedel, bidrag)"), "stat", "individ", "transfer", "csn", tax=TAX_FREE),
+        C("studielan", N_("Study loan (studiemedel, lån; Ramboll's convention)") if loan_is_income else N_("Study loan, amount lent, memo"),
           "stat", "individ", "transfer" if loan_is_income else "memo", "csn", tax=TAX_FREE, disposable=False),
     ]
     if loan_is_income:
-        cats.append(C("studielan_fordran", "Fordran på återbetalning av studielån (Rambolls konvention)", X, "stat", "claim", "csn",
+        cats.append(C("studielan_fordran", N_("Claim to the repayment of the study loan (Ramboll's convention)"), X, "stat", "claim", "csn",
                       source=ENGINE))
     cats += [
-        C("studieplats", "Studieplats (komvux, sfi)", "kommun", X, "resource", society="resources"),
-        C("enhetskostnad_kommun", "Enhetskostnad kommun (scenario)", "kommun", X, "resource", source=ENGINE, society="resources"),
-        C("enhetskostnad_region", "Enhetskostnad region (scenario)", "region", X, "resource", source=ENGINE, society="resources"),
-        C("enhetskostnad_stat", "Enhetskostnad stat (scenario)", "stat", X, "resource", source=ENGINE, society="resources"),
+        C("studieplats", N_("Study place (komvux, sfi)"), "kommun", X, "resource", society="resources"),
+        C("enhetskostnad_kommun", N_("Unit cost, municipality (scenario)"), "kommun", X, "resource", source=ENGINE, society="resources"),
+        C("enhetskostnad_region", N_("Unit cost, region (scenario)"), "region", X, "resource", source=ENGINE, society="resources"),
+        C("enhetskostnad_stat", N_("Unit cost, state (scenario)"), "stat", X, "resource", source=ENGINE, society="resources"),
     ]
     out = {c.id: c for c in cats}
     for c in cats:

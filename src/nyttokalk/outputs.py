@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .i18n import _
 
 SAFE_NAME_LENGTH = 80  # characters of a name taken from a scenario (a file name, not a limit of the law)
 TEMP_MARK = "nyttokalk-tmp"
@@ -71,21 +72,22 @@ def check_target(path: Path, inputs: Iterable[Path], option: str = "--out") -> P
     """The output path, or an InputError naming the option when it cannot be written as asked."""
     text = str(path)
     if not text.strip():
-        raise InputError([Problem(option, "the output file name is empty")], "bad output path")
+        raise InputError([Problem(option, _("the output file name is empty"))], _("bad output path"))
     path = Path(path)
     if path.is_dir():
-        raise InputError([Problem(text, f"is a folder; give a file name, e.g. {path / 'resultat.xlsx'}", column=option)], "bad output path")
+        raise InputError([Problem(text, _("is a folder; give a file name, e.g. {example}").format(example=path / _("result.xlsx")), column=option)],
+                         _("bad output path"))
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError([Problem(text, f"the folder {parent} does not exist", column=option)], "bad output path")
+        raise InputError([Problem(text, _("the folder {folder} does not exist").format(folder=parent), column=option)], _("bad output path"))
     for given in inputs:
         given = Path(given)
         if given.is_dir() and _inside(path, given):
-            raise InputError([Problem(text, f"lies inside the input folder {given}: a later run would read it as a participant file",
-                                      column=option)], "output inside the input")
+            raise InputError([Problem(text, _("lies inside the input folder {folder}: a later run would read it as a participant file").format(
+                folder=given), column=option)], _("output inside the input"))
         if _same(path, given) or (not path.exists() and path.resolve() == given.resolve()):
-            raise InputError([Problem(text, "is one of this run's inputs; choose another output name", column=option)],
-                             "output would overwrite an input")
+            raise InputError([Problem(text, _("is one of this run's inputs; choose another output name"), column=option)],
+                             _("output would overwrite an input"))
     return path
 
 

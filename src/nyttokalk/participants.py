@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .i18n import N_, Num, _, ngettext
 from .household import parse_adults, parse_children_ages
 from .limits import (AGE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FULL_TIME_WAGE, MAX_MONTHS_UNEMPLOYED, MAX_HOUSING_COST, MAX_OBSERVED_AMOUNT,
                      MAX_PRIOR_INCOME, MAX_PROJECTION_YEARS, MAX_ROW_BYTES, MAX_XLSX_UNPACKED_BYTES, MIN_FULL_TIME_WAGE, exit_years)
@@ -49,7 +50,7 @@ OPTIONAL = (
     "months_in_state",
     "housing_cost",
 )
-REPLACED = {"household": "the household is given by the columns adults (1 or 2; also 'ensamstående', 'sambo') and children_ages (e.g. '3 7 15')"}
+REPLACED = {"household": N_("the household is given by the columns adults (1 or 2; also 'ensamstående', 'sambo') and children_ages (e.g. '3 7 15')")}
 
 TRUE = {"true", "ja", "yes", "1", "sant", "j", "y"}
 FALSE = {"false", "nej", "no", "0", "falskt", "n"}
@@ -80,7 +81,7 @@ MONEY = ("wage", "before_amount", "after_amount", "prior_income", "housing_cost"
 # A row whose id (or, without an id, any cell) is one of these words is a total, not a participant
 TOTAL_WORDS = ("summa", "totalt", "total", "totalsumma", "sum", "summering", "s:a")
 _TOTALS = {form + end for w in TOTAL_WORDS for form in (w, w.capitalize(), w.upper()) for end in ("", ":")}
-UNNAMED = "(unnamed column {})"  # a header cell left empty
+UNNAMED = N_("(unnamed column {})")  # a header cell left empty (its name in the current language)
 
 @dataclass(frozen=True)
 class StateCodes:
@@ -212,8 +213,8 @@ class Population:
         self.ids_look_like_personnummer |= other.ids_look_like_personnummer
 
 
-def _unreadable(path, problem: str, summary: str = "unreadable participant file", **where) -> InputError:
-    return InputError([Problem(file=str(path), problem=problem, **where)], summary)
+def _unreadable(path, problem: str, summary: str | None = None, **where) -> InputError:
+    return InputError([Problem(file=str(path), problem=problem, **where)], summary or _("unreadable participant file"))
 
 
 def _float_text(x: float) -> str:
@@ -249,11 +250,11 @@ def _pick_sheet(wb, sheet: str | None, path: Path):
         found = [ws for ws in sheets if ws.title == sheet] or [ws for ws in sheets if ws.title.casefold() == sheet.strip().casefold()]
         if found:
             return found[0]
-        names = ", ".join(repr(ws.title) + ("" if ws.sheet_state == "visible" else " (hidden)") for ws in sheets)
-        raise _unreadable(path, f"no sheet named {sheet!r}; the sheets are {names}", "no such sheet")
+        names = ", ".join(repr(ws.title) + ("" if ws.sheet_state == "visible" else " " + _("(hidden)")) for ws in sheets)
+        raise _unreadable(path, _("no sheet named {sheet}; the sheets are {names}").format(sheet=repr(sheet), names=names), _("no such sheet"))
     visible = [ws for ws in sheets if ws.sheet_state == "visible"]
     if not visible:
-        raise _unreadable(path, "the workbook has no visible sheet; name one with --sheet", "no visible sheet")
+        raise _unreadable(path, _("the workbook has no visible sheet; name one with --sheet"), _("no visible sheet"))
     return visible[0]
 
 
@@ -290,8 +291,9 @@ def _formulas_without_values(path: Path, ws, raw: list[tuple], header: tuple) ->
                 if formula and r < len(raw) and (c >= len(raw[r]) or raw[r][c] is None):
                     ref = f"{ws.title}!{get_column_letter(c + 1)}{r + 1}"
                     text = v if isinstance(v, str) else getattr(v, "text", "")
-                    problems.append(Problem(str(path), f"cell {ref} holds a formula ({str(text)[:60]}) without a saved value: open the file in "
-                                            "Excel and save it, or paste the values instead of the formula", row=r + 1,
+                    problems.append(Problem(str(path), _("cell {cell} holds a formula ({formula}) without a saved value: open the file in "
+                                                         "Excel and save it, or paste the values instead of the formula").format(
+                                                             cell=ref, formula=str(text)[:60]), row=r + 1,
                                             column=str(header[c]) if r and c < len(header) and header[c] is not None else None))
                     if len(problems) >= 100:
                         return problems
@@ -308,34 +310,36 @@ def _read_xlsx(path: Path, sheet: str | None = None) -> pd.DataFrame:
         with zipfile.ZipFile(path) as z:
             unpacked = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _unreadable(path, f"cannot read as an Excel workbook: {type(exc).__name__}") from None
+        raise _unreadable(path, _("cannot read as an Excel workbook: {why}").format(why=type(exc).__name__)) from None
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise _unreadable(path, f"the workbook unpacks to {unpacked} bytes; at most {MAX_XLSX_UNPACKED_BYTES} are read (save it as CSV)")
+        raise _unreadable(path, _("the workbook unpacks to {size} bytes; at most {limit} are read (save it as CSV)").format(
+            size=Num(unpacked), limit=Num(MAX_XLSX_UNPACKED_BYTES)))
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or non-Excel file: openpyxl raises many kinds
-        raise _unreadable(path, f"cannot read as an Excel workbook: {type(exc).__name__}") from None
+        raise _unreadable(path, _("cannot read as an Excel workbook: {why}").format(why=type(exc).__name__)) from None
     try:
         ws = _pick_sheet(wb, sheet, path)
         raw = list(ws.iter_rows(values_only=True))
     except InputError:
         raise
     except Exception as exc:
-        raise _unreadable(path, f"cannot read as an Excel workbook: {type(exc).__name__}") from None
+        raise _unreadable(path, _("cannot read as an Excel workbook: {why}").format(why=type(exc).__name__)) from None
     finally:
         wb.close()
     if not raw:
         return pd.DataFrame()
     width = max(len(r) for r in raw)
     if width > MAX_COLUMNS and any(v is not None for r in raw for v in r[MAX_COLUMNS:]):
-        raise _unreadable(path, f"the sheet has {width} columns; a participant file may have at most {MAX_COLUMNS}", "too many columns")
+        raise _unreadable(path, _("the sheet has {n} columns; a participant file may have at most {limit}").format(n=width, limit=MAX_COLUMNS),
+                          _("too many columns"))
     problems = _formulas_without_values(path, ws, raw, raw[0])
     if problems:
-        raise InputError(problems, f"{path}: formulas without saved values")
+        raise InputError(problems, _("{file}: formulas without saved values").format(file=path))
     return pd.DataFrame([[_cell_text(v) for v in r[:MAX_COLUMNS]] for r in raw]).fillna("")
 
 
-PARQUET_HINT = "install with pip install 'nyttokalk[parquet]'"
+PARQUET_HINT = N_("install with pip install 'nyttokalk[parquet]'")
 
 
 def _parquet_text(col: pd.Series) -> pd.Series:
@@ -385,13 +389,13 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError([Problem(file=str(path), problem=f"reading Parquet needs the optional package pyarrow: {PARQUET_HINT} (or save the file as CSV)")],
-                         "pyarrow is not installed")
+        raise InputError([Problem(file=str(path), problem=_("reading Parquet needs the optional package pyarrow: {hint} (or save the file as "
+                                                            "CSV)").format(hint=_(PARQUET_HINT)))], _("pyarrow is not installed"))
     try:
         table = pq.read_table(path)
     except Exception as exc:  # not Parquet, damaged: pyarrow raises several kinds
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError([Problem(file=str(path), problem=f"cannot read as Parquet: {first}")], "unreadable participant file")
+        raise InputError([Problem(file=str(path), problem=_("cannot read as Parquet: {why}").format(why=first))], _("unreadable participant file"))
     return _parquet_frame(table, path)
 
 
@@ -401,23 +405,25 @@ def _parquet_frame(table, path: Path, first_row: int = 1) -> pd.DataFrame:
     import pyarrow.compute as pc
 
     if table.num_columns > MAX_COLUMNS:
-        raise _unreadable(path, f"the file has {table.num_columns} columns; a participant file may have at most {MAX_COLUMNS}", "too many columns")
+        raise _unreadable(path, _("the file has {n} columns; a participant file may have at most {limit}").format(n=table.num_columns, limit=MAX_COLUMNS),
+                          _("too many columns"))
     for name, column in zip(table.column_names, table.columns):
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or pa.types.is_binary(column.type):
             lengths = pc.binary_length(column)  # bytes: at least the characters
             longest = pc.max(lengths).as_py()
             if longest is not None and longest > MAX_CELL_CHARS:
                 i = pc.index(lengths, longest).as_py()
-                raise _unreadable(path, f"a cell of {longest} bytes; a cell may hold at most {MAX_CELL_CHARS} characters", "cell too long",
+                raise _unreadable(path, _("a cell of {n} bytes; a cell may hold at most {limit} characters").format(n=Num(longest), limit=Num(MAX_CELL_CHARS)),
+                                  _("cell too long"),
                                   row=first_row + i, column=str(name))
     names = [str(n).strip() for n in table.column_names]
     dup = sorted({c for c in names if names.count(c) > 1})
     if dup:
-        raise InputError([Problem(file=str(path), column=c, problem="the column appears more than once") for c in dup], "duplicate columns")
+        raise InputError([Problem(file=str(path), column=c, problem=_("the column appears more than once")) for c in dup], _("duplicate columns"))
     df = table.rename_columns([f"c{i}" for i in range(len(names))]).to_pandas()
     out = pd.DataFrame({name: _parquet_text(df[f"c{i}"]).to_numpy(dtype=object) for i, name in enumerate(names)})
     if len(out.columns) == 0:
-        raise InputError([Problem(file=str(path), problem="the file has no columns")], "empty participant file")
+        raise InputError([Problem(file=str(path), problem=_("the file has no columns"))], _("empty participant file"))
     return out
 
 
@@ -431,7 +437,8 @@ def _check_lines(lengths: np.ndarray, path: Path, first_line: int = 1) -> bool:
     """An InputError for a line longer than MAX_ROW_BYTES; whether any line could hold a cell longer than MAX_CELL_CHARS."""
     longest = int(lengths.max()) if len(lengths) else 0
     if longest > MAX_ROW_BYTES:
-        raise _unreadable(path, f"line of {longest} bytes; a row may have at most {MAX_ROW_BYTES} bytes", "row too long",
+        raise _unreadable(path, _("line of {n} bytes; a row may have at most {limit} bytes").format(n=Num(longest), limit=Num(MAX_ROW_BYTES)),
+                          _("row too long"),
                           row=first_line + int(np.argmax(lengths)))
     return longest > MAX_CELL_CHARS
 
@@ -442,10 +449,11 @@ def _check_cells(df: pd.DataFrame, path: Path, first_row: int) -> None:
     for c in df.columns:
         lengths = df[c].astype(str).str.len().to_numpy()
         for i in np.flatnonzero(lengths > MAX_CELL_CHARS)[:20]:
-            problems.append(Problem(str(path), f"a cell of {lengths[i]} characters; a cell may hold at most {MAX_CELL_CHARS}",
+            problems.append(Problem(str(path), _("a cell of {n} characters; a cell may hold at most {limit}").format(
+                                        n=Num(int(lengths[i])), limit=Num(MAX_CELL_CHARS)),
                                     row=first_row + int(i), column=str(c), value=str(df[c].iloc[i])[:40] + "…"))
     if problems:
-        raise InputError(problems, "cells too long")
+        raise InputError(problems, _("cells too long"))
 
 
 def _header_fields(text: str) -> tuple[str, str, int]:
@@ -464,7 +472,8 @@ def _header_fields(text: str) -> tuple[str, str, int]:
 
 def _named_columns(df: pd.DataFrame, header: list[str]) -> pd.DataFrame:
     """df with the header's names; a column with an empty header gets a name of its own (UNNAMED)."""
-    df.columns = [h if h else UNNAMED.format(i + 1) for i, h in enumerate(header)]
+    unnamed = _(UNNAMED)
+    df.columns = [h if h else unnamed.format(i + 1) for i, h in enumerate(header)]
     return df
 
 
@@ -486,11 +495,11 @@ def _parse_csv(text: str, sep: str) -> pd.DataFrame:
 
 def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
     if raw[:4] == b"PAR1":
-        raise _unreadable(path, "this is a Parquet file; name it .parquet", "not a CSV file")
+        raise _unreadable(path, _("this is a Parquet file; name it .parquet"), _("not a CSV file"))
     if raw[:4] == b"PK\x03\x04":
-        raise _unreadable(path, "this is an Excel workbook or other zip file; name it .xlsx, or save it as CSV", "not a CSV file")
+        raise _unreadable(path, _("this is an Excel workbook or other zip file; name it .xlsx, or save it as CSV"), _("not a CSV file"))
     if b"\x00" in raw[:4096]:
-        raise _unreadable(path, "binary content: expected a CSV text file (UTF-8 or Windows-1252), .xlsx or .parquet", "not a CSV file")
+        raise _unreadable(path, _("binary content: expected a CSV text file (UTF-8 or Windows-1252), .xlsx or .parquet"), _("not a CSV file"))
     long_cells = _check_lines(_line_lengths(raw), path)
     try:
         text = raw.decode("utf-8-sig")
@@ -498,12 +507,13 @@ def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
         text = raw.decode("cp1252", errors="replace")
     sep, decimal, fields = _header_fields(text)
     if fields > MAX_COLUMNS:
-        raise _unreadable(path, f"the header has {fields} columns; a participant file may have at most {MAX_COLUMNS}", "too many columns", row=1)
+        raise _unreadable(path, _("the header has {n} columns; a participant file may have at most {limit}").format(n=fields, limit=MAX_COLUMNS),
+                          _("too many columns"), row=1)
     try:
         df = _parse_csv(text, sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise _unreadable(path, f"cannot read as CSV: {first}") from None
+        raise _unreadable(path, _("cannot read as CSV: {why}").format(why=first)) from None
     df.attrs.update(decimal=decimal, long_lines=long_cells)
     return df
 
@@ -511,31 +521,31 @@ def _read_csv(path: Path, raw: bytes) -> pd.DataFrame:
 def check_sheet(path: Path, sheet: str | None) -> None:
     """--sheet is for one .xlsx workbook: an InputError for a folder or another kind of file."""
     if sheet is not None and (path.is_dir() or path.suffix.lower() not in (".xlsx", ".xlsm")):
-        raise _unreadable(path, "--sheet names a sheet of an .xlsx workbook; this is " + ("a folder" if path.is_dir() else "not one"),
-                          "--sheet without a workbook")
+        raise _unreadable(path, _("--sheet names a sheet of an .xlsx workbook; this is a folder") if path.is_dir() else
+                          _("--sheet names a sheet of an .xlsx workbook; this is not one"), _("--sheet without a workbook"))
 
 
 def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     """A participant file as a frame of text, its header as column names; CSV files record their
     decimal mark in attrs["decimal"]."""
     if not path.exists():
-        raise _unreadable(path, "file not found", "participant file not found")
+        raise _unreadable(path, _("file not found"), _("participant file not found"))
     if path.is_dir():
-        raise _unreadable(path, "is a folder, not a participant file", "not a file")
+        raise _unreadable(path, _("is a folder, not a participant file"), _("not a file"))
     suffix = path.suffix.lower()
     check_sheet(path, sheet)
     try:
         raw = path.read_bytes() if suffix not in (".xlsx", ".xlsm", ".parquet") else b""
         empty = not raw.strip() if raw else path.stat().st_size == 0
     except OSError as exc:  # no permission, …
-        raise _unreadable(path, f"cannot read: {exc.strerror or type(exc).__name__}") from None
+        raise _unreadable(path, _("cannot read: {why}").format(why=exc.strerror or type(exc).__name__)) from None
     if empty:
-        raise _unreadable(path, "the file is empty", "empty participant file")
+        raise _unreadable(path, _("the file is empty"), _("empty participant file"))
     if suffix == ".parquet":
         return _read_parquet(path)
     df = _read_xlsx(path, sheet) if suffix in (".xlsx", ".xlsm") else _read_csv(path, raw)
     if len(df) == 0:
-        raise _unreadable(path, "the file is empty", "empty participant file")
+        raise _unreadable(path, _("the file is empty"), _("empty participant file"))
     # the first row is the header (read as data so that repeated names are not renamed)
     decimal, long_lines = df.attrs.get("decimal"), df.attrs.get("long_lines")
     df = _named_columns(df.iloc[1:].reset_index(drop=True), [str(c).strip() for c in df.iloc[0]])
@@ -544,7 +554,8 @@ def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     df.attrs["decimal"] = decimal
     if len(df.columns) != len(set(df.columns)):
         dup = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
-        raise InputError([Problem(file=str(path), row=1, column=c, problem="the column appears more than once in the header") for c in dup], "duplicate columns")
+        raise InputError([Problem(file=str(path), row=1, column=c, problem=_("the column appears more than once in the header")) for c in dup],
+                         _("duplicate columns"))
     # trailing rows that are empty in every column (Excel exports)
     last = len(df) - 1  # from the end: usually the last row has data and this stops at once
     while last >= 0 and all(str(v).strip() == "" for v in df.iloc[last]):
@@ -574,9 +585,9 @@ def _did_you_mean(key: str) -> str:
     match = difflib.get_close_matches(key, list(HEADERS), n=1, cutoff=0.6)
     match = match or [t for t in key.split("_") if t in HEADERS and len(t) > 1][:1] or difflib.get_close_matches(key, list(HEADERS), n=1, cutoff=0.5)
     if not match:
-        return "; known columns: " + ", ".join(REQUIRED + OPTIONAL)
+        return "; " + _("known columns: {columns}").format(columns=", ".join(REQUIRED + OPTIONAL))
     column, written = HEADERS[match[0]]
-    return f"; did you mean {column!r}?" if column == written else f"; did you mean {written!r} (= {column})?"
+    return "; " + _("did you mean {guess}?").format(guess=repr(column) if column == written else f"{written!r} (= {column})")
 
 
 def _resolve_header(df: pd.DataFrame, file: str, problems: list[Problem]) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -585,25 +596,26 @@ def _resolve_header(df: pd.DataFrame, file: str, problems: list[Problem]) -> tup
     rename: dict[str, str] = {}
     written: dict[str, str] = {}
     for col in df.columns:
-        if col.startswith(UNNAMED.split("{")[0]):
+        if col.startswith(_(UNNAMED).split("{")[0]):
             if df[col].astype(str).str.strip().ne("").any():
-                problems.append(Problem(file, "the column has no name in the header but holds values: name it or remove it", column=col))
+                problems.append(Problem(file, _("the column has no name in the header but holds values: name it or remove it"), column=col))
             continue
-        column, _ = HEADERS.get(header_key(col), (None, None))
+        column = HEADERS.get(header_key(col), (None, None))[0]
         if column in REPLACED:
-            problems.append(Problem(file, f"column not used: {REPLACED[column]}", column=col))
+            problems.append(Problem(file, _("column not used: {why}").format(why=_(REPLACED[column])), column=col))
         elif column is None:
-            problems.append(Problem(file, "unknown column" + _did_you_mean(header_key(col)), column=col))
+            problems.append(Problem(file, _("unknown column") + _did_you_mean(header_key(col)), column=col))
         elif column in written:
-            problems.append(Problem(file, f"{written[column]!r} and {col!r} are both the column {column}: keep one", column=col))
+            problems.append(Problem(file, _("{first} and {second} are both the column {column}: keep one").format(
+                first=repr(written[column]), second=repr(col), column=column), column=col))
         else:
             rename[col], written[column] = column, col
     for col in REQUIRED:
         if col not in written:
-            problems.append(Problem(file, "required column is missing" + (f" (also accepted as {', '.join(ALIASES[col])})" if ALIASES.get(col) else ""),
-                                    column=col))
+            also = " (" + _("also accepted as {names}").format(names=", ".join(ALIASES[col])) + ")" if ALIASES.get(col) else ""
+            problems.append(Problem(file, _("required column is missing") + also, column=col))
     if any(col not in written for col in REQUIRED):
-        raise InputError(problems, f"{file}: the header has problems")
+        raise InputError(problems, _("{file}: the header has problems").format(file=file))
     decimal = df.attrs.get("decimal")
     df = df[list(rename)].rename(columns=rename)
     df.attrs["decimal"] = decimal
@@ -646,9 +658,10 @@ def _drop_total_rows(t: _Table) -> None:
         return
     at = np.flatnonzero(total)
     word = next(str(v).strip() for v in t.df.iloc[at[0]] if str(v).strip() in _TOTALS)
-    more = f" (also rows {', '.join(str(r) for r in t.rows[at[1:]][:10])}{' …' if len(at) > 11 else ''})" if len(at) > 1 else ""
-    t.problems.append(Problem(t.file, f"a total row ({word!r}) is not a participant: remove it{more}; nyttokalk adds the participants up itself",
-                              row=int(t.rows[at[0]])))
+    more = (" (" + _("also rows {rows}").format(rows=", ".join(str(r) for r in t.rows[at[1:]][:10]) + (" …" if len(at) > 11 else "")) + ")"
+            if len(at) > 1 else "")
+    t.problems.append(Problem(t.file, _("a total row ({word}) is not a participant: remove it{more}; nyttokalk adds the participants up "
+                                        "itself").format(word=repr(word), more=more), row=int(t.rows[at[0]])))
     keep = ~total
     decimal = t.df.attrs.get("decimal")
     t.df, t.rows = t.df.loc[keep].reset_index(drop=True), t.rows[keep]
@@ -661,16 +674,17 @@ _SPACE = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space
 _GROUPED = rf"[+-]?\d{{1,3}}(?:{_SPACE}\d{{3}})+(?:[.,]\d+)?"  # 23 500, 1 234 567,50
 _AMBIGUOUS = r"[+-]?[1-9]\d{0,2}[.,]\d{3}"  # 21.500, 21,500: thousands or a decimal?
 _CURRENCY = r"(?i)\s*(?:kr\.?|kronor|sek|:-)$"
-SPACES_MESSAGE = "spaces may only separate thousands, in groups of three digits (23 500)"
-SEPARATORS_MESSAGE = ("'.' and ',' are not accepted between thousands: write the number with digits only, or a space between "
-                      "thousands (1 234 567), and at most one decimal mark")
+SPACES_MESSAGE = N_("spaces may only separate thousands, in groups of three digits (23 500)")
+SEPARATORS_MESSAGE = N_("'.' and ',' are not accepted between thousands: write the number with digits only, or a space between "
+                        "thousands (1 234 567), and at most one decimal mark")
 
 
 def _ambiguous(text: str, decimal: str | None) -> str:
     whole, frac = re.split(r"[.,]", text.lstrip("+-"))
     mark = decimal or ","
-    return (f"ambiguous: {text} could be {whole} {frac} or {whole}{mark}{frac.rstrip('0') or '0'}; write {whole}{frac} or "
-            f"{whole} {frac} for the first, {whole}{mark}{frac.rstrip('0') or '0'} for the second")
+    decimals = f"{whole}{mark}{frac.rstrip('0') or '0'}"
+    return _("ambiguous: {text} could be {thousands} or {decimals}; write {digits} or {thousands} for the first, {decimals} for the "
+             "second").format(text=text, thousands=f"{whole} {frac}", decimals=decimals, digits=f"{whole}{frac}")
 
 
 def _clean_numbers(texts: pd.Series, money: bool, decimal: str | None) -> tuple[pd.Series, np.ndarray]:
@@ -683,8 +697,8 @@ def _clean_numbers(texts: pd.Series, money: bool, decimal: str | None) -> tuple[
         texts = texts.where(~grouped, texts.str.replace(_SPACE, "", regex=True))
     why = np.full(len(texts), None, dtype=object)
     digits_and_spaces = texts.str.fullmatch(rf"[+-]?[\d{_SPACE[1:-1]}]+(?:[.,]\d+)?").to_numpy(dtype=bool)
-    why[~grouped & digits_and_spaces & texts.str.contains(_SPACE).to_numpy(dtype=bool)] = SPACES_MESSAGE
-    why[(texts.str.count(r"[.,]") > 1).to_numpy() & (why == None)] = SEPARATORS_MESSAGE  # noqa: E711
+    why[~grouped & digits_and_spaces & texts.str.contains(_SPACE).to_numpy(dtype=bool)] = _(SPACES_MESSAGE)
+    why[(texts.str.count(r"[.,]") > 1).to_numpy() & (why == None)] = _(SEPARATORS_MESSAGE)  # noqa: E711
     ambiguous = texts.str.fullmatch(_AMBIGUOUS).to_numpy(dtype=bool) & (why == None)  # noqa: E711
     if not money:  # a count or a share: the file's own decimal mark is a decimal mark
         ambiguous &= decimal is not None and ~texts.str.contains(decimal, regex=False).to_numpy(dtype=bool)
@@ -708,7 +722,7 @@ def parse_numbers(texts: pd.Series, *, money: bool = False, decimal: str | None 
         texts[special] = cleaned
     ok = ~empty & (why == None)  # noqa: E711
     values = pd.to_numeric(texts.where(ok), errors="coerce").to_numpy(dtype=float, copy=True)
-    why[ok & ~np.isfinite(values)] = "not a number"
+    why[ok & ~np.isfinite(values)] = _("not a number")
     values[~ok | ~np.isfinite(values)] = np.nan
     return values, empty, why
 
@@ -725,8 +739,8 @@ NUMBERS = {
     "months_in_state": (0, MAX_MONTHS_UNEMPLOYED, False, True),
     "housing_cost": (0, MAX_HOUSING_COST, False, False),
 }
-WAGE_FLOOR_MESSAGE = (f"a full-time wage below {MIN_FULL_TIME_WAGE} kr a month is not plausible: write the gross monthly wage at "
-                      "full time in kronor (23500 or 23 500), or leave the cell empty")
+WAGE_FLOOR_MESSAGE = N_("a full-time wage below {floor} kr a month is not plausible: write the gross monthly wage at full time in "
+                        "kronor (23500 or 23 500), or leave the cell empty")  # {floor}: limits.MIN_FULL_TIME_WAGE
 
 
 def _number(t: _Table, col: str) -> np.ndarray:
@@ -739,11 +753,11 @@ def _number(t: _Table, col: str) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         low = (values_u <= lo) if lo_open else (values_u < lo)
         bad_range = np.isfinite(values_u) & (low | (values_u > hi) | ((values_u != np.round(values_u)) if integer else False))
-    what = "a whole number in " if integer else "a number in "
-    range_message = f"expected {what}{'(' if lo_open else '['}{lo}, {hi}]"
+    interval = f"{'(' if lo_open else '['}{lo}, {hi}]"
+    range_message = (_("expected a whole number in {interval}") if integer else _("expected a number in {interval}")).format(interval=interval)
     why_u[(why_u == None) & bad_range] = range_message  # noqa: E711
     if col == "wage":
-        why_u[(why_u == range_message) & low] = WAGE_FLOOR_MESSAGE
+        why_u[(why_u == range_message) & low] = _(WAGE_FLOOR_MESSAGE).format(floor=MIN_FULL_TIME_WAGE)
     values = values_u[codes]  # a copy: safe to change below
     bad = np.flatnonzero((why_u != None)[codes])  # noqa: E711
     for i in bad:
@@ -760,13 +774,13 @@ def _ids(t: _Table) -> tuple[np.ndarray, bool]:
     ids = id_series.to_numpy(dtype=object)
     pseudonymise = bool(personnummer_mask(ids).any())  # shape and check digit, vectorised
     for i in np.flatnonzero(ids == ""):
-        t.problem(i, "id", "id is empty")
+        t.problem(i, "id", _("id is empty"))
     duplicated = (id_series.duplicated(keep="first") & (id_series != "")).to_numpy()
     if duplicated.any():
         first_on = dict(zip(ids[::-1], t.rows[::-1]))  # the first row of each id
         for i in np.flatnonzero(duplicated):
             v = ids[i]
-            t.problem(i, "id", f"duplicate id (first on row {first_on[v]})", value="<personnummer>" if looks_like_personnummer(v) else v)
+            t.problem(i, "id", _("duplicate id (first on row {row})").format(row=first_on[v]), value="<personnummer>" if looks_like_personnummer(v) else v)
     return ids, pseudonymise
 
 
@@ -779,15 +793,16 @@ def _states(t: _Table) -> dict[str, np.ndarray]:
         norm = norm_u[codes]
         for i in np.flatnonzero(~np.isin(norm_u, allowed)[codes]):
             sid = norm[i]
+            listed = (_("before states: {states}") if col == "before" else _("after states: {states}")).format(states=", ".join(allowed))
             if sid in STATES and not is_modelled(sid):
-                msg = f"state {sid!r} is not modelled in this version; modelled {col} states: {', '.join(allowed)}"
+                msg = _("state {state} is not modelled in this version; modelled {states}").format(state=repr(sid), states=listed)
             elif sid in STATES:
-                msg = f"{sid!r} can only be an after state; {col} states: {', '.join(allowed)}"
+                msg = _("{state} can only be an after state; {states}").format(state=repr(sid), states=listed)
             elif sid == "":
-                msg = f"empty; {col} states: {', '.join(allowed)}"
+                msg = _("empty; {states}").format(states=listed)
             else:
                 guess = difflib.get_close_matches(sid, list(STATES), n=1, cutoff=0.6)
-                msg = "unknown state" + (f"; did you mean {guess[0]!r}?" if guess else f"; {col} states: {', '.join(allowed)}")
+                msg = _("unknown state") + "; " + (_("did you mean {guess}?").format(guess=repr(guess[0])) if guess else listed)
             t.problem(i, col, msg, value=uniques[codes[i]])
         states[col] = norm
     return states
@@ -800,7 +815,7 @@ def _newly_arrived(t: _Table) -> np.ndarray:
     folded = [u.strip().casefold() for u in uniques]
     value_u = np.array([1.0 if u in TRUE else 0.0 if u in FALSE else np.nan for u in folded])
     for i in np.flatnonzero(np.array([u not in TRUE and u not in FALSE and u != "" for u in folded], dtype=bool)[codes]):
-        t.problem(i, "newly_arrived", "expected true/false (or ja/nej)", value=t.df["newly_arrived"].iloc[i])
+        t.problem(i, "newly_arrived", _("expected true/false (or ja/nej)"), value=t.df["newly_arrived"].iloc[i])
     return value_u[codes]
 
 
@@ -814,18 +829,18 @@ def _month_problems(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     year, month, day = (pd.to_numeric(parts[k], errors="coerce").to_numpy(dtype=float) for k in range(3))
     why = np.full(len(uniques), None, dtype=object)
     shaped = np.isfinite(year) & np.isfinite(month) & (month >= 1) & (month <= 12)
-    why[~shaped] = "expected a month as YYYY-MM"
+    why[~shaped] = _("expected a month as YYYY-MM")
     earliest, latest = exit_years()
     outside = shaped & ((year < earliest) | ((year > latest) if latest is not None else False))
-    why[outside] = (f"outside the years a run can compute, {earliest}–{latest} (up to {MAX_PROJECTION_YEARS} years after the newest "
-                    "rules year; see 'What nyttokalk promises' in docs/user-guide.md)")
+    why[outside] = _("outside the years a run can compute, {earliest}–{latest} (up to {years} years after the newest rules year; see "
+                     "'What nyttokalk promises' in docs/user-guide.md)").format(earliest=earliest, latest=latest, years=MAX_PROJECTION_YEARS)
     dated = shaped & ~outside & np.isfinite(day)
     if dated.any():
         start = ((year[dated] - 1970) * 12 + month[dated] - 1).astype("int64").astype("datetime64[M]")
         days = ((start + 1).astype("datetime64[D]") - start.astype("datetime64[D]")).astype(int)
         no_day = (day[dated] < 1) | (day[dated] > days)
         idx = np.flatnonzero(dated)[no_day]
-        why[idx] = [f"not a date: {int(year[k])}-{int(month[k]):02d} has {d} days" for k, d in zip(idx, days[no_day])]
+        why[idx] = [_("not a date: {month} has {days} days").format(month=f"{int(year[k])}-{int(month[k]):02d}", days=d) for k, d in zip(idx, days[no_day])]
     index = np.where(why == None, year * 12 + month - 1, -1)  # noqa: E711
     return np.nan_to_num(index, nan=-1).astype(np.int64), why
 
@@ -853,7 +868,7 @@ def _household(t: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         parsed = np.array([parse_adults(x) if g else None for x, g in zip(uniques, given)], dtype=object)
         bad = given & np.array([x is None for x in parsed], dtype=bool)
         for i in np.flatnonzero(bad[codes]):
-            t.problem(i, "adults", "expected 1 or 2 adults in the household (or ensamstående / sambo, single / couple)",
+            t.problem(i, "adults", _("expected 1 or 2 adults in the household (or ensamstående / sambo, single / couple)"),
                       value=t.df["adults"].iloc[i])
         adults = np.array([np.nan if x is None else float(x) for x in parsed] + [np.nan])[codes]
     children_ages = np.full((len(t.df), 0), np.nan)
@@ -879,14 +894,14 @@ def _employer(t: _Table) -> np.ndarray:
     codes, uniques = pd.factorize(t.text("employer").str.strip())
     parsed = [normalise_employer(x) if x else "" for x in uniques]
     for i in np.flatnonzero(np.array([x is None for x in parsed] + [False])[codes]):
-        t.problem(i, "employer", f"unknown employer; one of {', '.join(EMPLOYERS)}", value=t.df["employer"].iloc[i])
+        t.problem(i, "employer", _("unknown employer; one of {kinds}").format(kinds=", ".join(EMPLOYERS)), value=t.df["employer"].iloc[i])
     return np.array([x or "" for x in parsed] + [""], dtype=object)[codes]
 
 
 def _check_id_key(id_key: str | None) -> None:
     if id_key is not None and not id_key.strip():
-        raise InputError([Problem("command line", "the key is empty: give a key (the same key gives the same pseudonyms), or leave "
-                                  "the option out for a new random key per run", column="--id-key")], "empty --id-key")
+        raise InputError([Problem(_("command line"), _("the key is empty: give a key (the same key gives the same pseudonyms), or leave "
+                                                       "the option out for a new random key per run"), column="--id-key")], _("empty --id-key"))
 
 
 def pseudonyms(ids: np.ndarray, key: bytes) -> np.ndarray:
@@ -899,14 +914,24 @@ def read_participants(path: Path, *, id_key: str | None = None, keep_ids: bool =
     """Read and validate a participant file (CSV, XLSX or Parquet). Ids that look like personnummer are
     replaced by keyed pseudonyms (key from id_key, else random per run) unless keep_ids. sheet: the
     sheet of an .xlsx workbook (default: the first visible one)."""
+    p, error = read_participants_checked(path, id_key=id_key, keep_ids=keep_ids, sheet=sheet, lenient=False)
+    return p
+
+
+def read_participants_checked(path: Path, *, id_key: str | None = None, keep_ids: bool = False, sheet: str | None = None,
+                              lenient: bool = True) -> tuple[Participants, InputError | None]:
+    """read_participants that, with `lenient`, also returns when rows have problems: the rows without
+    one, and the InputError naming the others, so that a run's later checks (missing values, the
+    scenario's choices) can run on them and every problem be reported in one pass. A problem that
+    leaves no row to check (the header's, an unreadable file) raises at once."""
     _check_id_key(id_key)
     path = Path(path)
     df = _read_table(path, sheet)
     # CSV and XLSX: the line (sheet row) number, line 1 being the header; Parquet has no header
     # row: the 1-based data row
     first_row = 1 if path.suffix.lower() == ".parquet" else 2
-    return participants_from_frame(df, str(path), first_row=first_row, sha256=lambda: hashlib.sha256(path.read_bytes()).hexdigest(),
-                                   id_key=id_key, keep_ids=keep_ids)
+    return _from_frame(df, str(path), first_row=first_row, sha256=lambda: hashlib.sha256(path.read_bytes()).hexdigest(),
+                       id_key=id_key, keep_ids=keep_ids, decimal=None, lenient=lenient)
 
 
 def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha256, id_key: str | None = None,
@@ -915,12 +940,18 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
     block of a large one whose first row is `first_row`). sha256: the file's digest, or a function
     giving it (called only when the rows are valid). decimal: the file's decimal mark, default
     df.attrs["decimal"] (set by the CSV readers; None: not known)."""
+    p, _error = _from_frame(df, file, first_row=first_row, sha256=sha256, id_key=id_key, keep_ids=keep_ids, decimal=decimal, lenient=False)
+    return p
+
+
+def _from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha256, id_key: str | None, keep_ids: bool, decimal: str | None,
+                lenient: bool) -> tuple[Participants, InputError | None]:
     _check_id_key(id_key)
     problems: list[Problem] = []
     decimal = decimal or df.attrs.get("decimal")
     df, written = _resolve_header(df, file, problems)
     if len(df) == 0:
-        raise InputError([Problem(file, "no participant rows under the header")], "no participants")
+        raise InputError([Problem(file, _("no participant rows under the header"))], _("no participants"))
     t = _Table(df, np.arange(first_row, len(df) + first_row), file, written, decimal, problems)
     _drop_total_rows(t)
     ids, pseudonymise = _ids(t)
@@ -931,15 +962,22 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
     adults, children_ages, children_given = _household(t)
     employer = _employer(t)
     municipality = t.text("municipality").str.strip().to_numpy(dtype=object) if "municipality" in t.df else np.full(len(t.df), "", dtype=object)
+    error = None
+    good = None
     if problems:
-        raise InputError(problems, f"{file}: {len(problems)} problem(s) in the participant file")
+        error = InputError(problems, ngettext("{file}: {n} problem in the participant file", "{file}: {n} problems in the participant file",
+                                              len(problems)).format(file=file, n=len(problems)))
+        bad = {pr.row for pr in problems if pr.row is not None}
+        good = ~np.isin(t.rows, list(bad))
+        if not lenient or not good.any():
+            raise error
 
     if pseudonymise and not keep_ids:
         key = id_key.encode("utf-8") if id_key else secrets.token_bytes(32)
         shown = pseudonyms(ids, key)
     else:
         shown = ids
-    return Participants(
+    p = Participants(
         file=file, sha256=sha256() if callable(sha256) else sha256, ids=shown, rows=t.rows, before=states["before"], after=states["after"],
         age=numbers["age"], municipality=municipality, newly_arrived=newly, months_unemployed=numbers["months_unemployed"],
         wage=numbers["wage"], extent=numbers["extent"], exit_month=exit_month, before_amount=numbers["before_amount"],
@@ -949,6 +987,7 @@ def participants_from_frame(df: pd.DataFrame, file: str, *, first_row: int, sha2
         ids_look_like_personnummer=bool(pseudonymise),
         id_key_given=bool(id_key),
     )
+    return (p if good is None else p.take(np.flatnonzero(good))), error
 
 
 # A CSV or Parquet file with more data rows than this is read, validated and computed this many
@@ -997,17 +1036,18 @@ class BlockedFile:
                 break
             except (pd.errors.ParserError, ValueError, csv.Error) as exc:
                 line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                raise InputError([Problem(file=str(self.path), problem=f"cannot read as CSV: {line}")], "unreadable participant file") from None
+                raise InputError([Problem(file=str(self.path), problem=_("cannot read as CSV: {why}").format(why=line))],
+                                 _("unreadable participant file")) from None
             if header is None:
                 header = [str(c).strip() for c in df.iloc[0]]
                 if len(header) > MAX_COLUMNS:
-                    raise _unreadable(self.path, f"the header has {len(header)} columns; a participant file may have at most {MAX_COLUMNS}",
-                                      "too many columns", row=1)
+                    raise _unreadable(self.path, _("the header has {n} columns; a participant file may have at most {limit}").format(
+                        n=len(header), limit=MAX_COLUMNS), _("too many columns"), row=1)
                 named = [h for h in header if h]
                 if len(named) != len(set(named)):
                     dup = sorted({c for c in named if named.count(c) > 1})
-                    raise InputError([Problem(file=str(self.path), row=1, column=c, problem="the column appears more than once in the header")
-                                      for c in dup], "duplicate columns")
+                    raise InputError([Problem(file=str(self.path), row=1, column=c, problem=_("the column appears more than once in the header"))
+                                      for c in dup], _("duplicate columns"))
                 df = df.iloc[1:]
             df = _named_columns(df.reset_index(drop=True), header)
             if self.long_lines:

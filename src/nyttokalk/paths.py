@@ -26,3 +26,17 @@ def rules_dir() -> Path:
 
 def scenarios_dir() -> Path:
     return _bundled("scenarios")
+
+
+def bundled_relative(path: Path | str) -> str | None:
+    """'rules/municipalities/2024.csv' for a file inside the bundled rules or scenarios, else None."""
+    path = Path(path)
+    if not path.is_absolute():
+        return None
+    for name in ("scenarios", "rules"):
+        root = _bundled(name).resolve()
+        try:
+            return (Path(name) / path.relative_to(root)).as_posix()
+        except ValueError:
+            continue
+    return None

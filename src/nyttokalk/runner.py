@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Literal, NamedTuple
 
 from .errors import InputError, Problem
+from .i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,19 +51,29 @@ class Source:
     path: Path | None = None
     frame: "pd.DataFrame | None" = None
     blocked: "BlockedFile | None" = None
-    _read: "Participants | None" = field(default=None, repr=False)  # a frame or file read once (compare and sensitivity run it again)
+    _read: "tuple[Participants, InputError | None] | None" = field(default=None, repr=False)  # read once (compare and sensitivity run it again)
 
     def participants(self, opts: Options) -> "Participants":
-        """The validated participants of a frame or a file read whole (read once, then kept)."""
+        """The validated participants of a frame or a file read whole (read once, then kept);
+        raises InputError with every row problem."""
+        p, error = self.checked(opts)
+        if error is not None:
+            raise error
+        return p
+
+    def checked(self, opts: Options) -> "tuple[Participants, InputError | None]":
+        """The rows of a frame or a file read whole that have no problem, and the InputError
+        naming the rows that have one (None: every row is fine): a run's later checks go on with the
+        good rows, so that one pass names every problem."""
         if self.kind not in ("frame", "file"):
             raise AssertionError(f"a {self.kind} is computed part by part, not read whole")
         if self._read is None:
             if self.kind == "frame":
                 self._read = _frame_participants(self.frame, opts)
             else:
-                from .participants import read_participants
+                from .participants import read_participants_checked
 
-                self._read = read_participants(self.path, id_key=opts.id_key, keep_ids=opts.keep_ids, **_sheet(opts))
+                self._read = read_participants_checked(self.path, id_key=opts.id_key, keep_ids=opts.keep_ids, **_sheet(opts))
         return self._read
 
 
@@ -79,9 +90,9 @@ def source(participants: "str | Path | pd.DataFrame | Source | None", ls: "Loade
         path = ls.participants_path if ls is not None else None
         if path is None:
             name = ls.scenario.name if ls is not None else "?"
-            raise InputError([Problem(str(ls.path) if ls is not None else "scenario", "the scenario names no participant file; give one "
-                                      "(nyttokalk run PARTICIPANTS.csv, or participants= in the Python API)", column="participants")],
-                             f"scenario {name} names no participant file")
+            raise InputError([Problem(str(ls.path) if ls is not None else "scenario", _("the scenario names no participant file; give one "
+                                      "(nyttokalk run PARTICIPANTS.csv, or participants= in the Python API)"), column="participants")],
+                             _("scenario {name} names no participant file").format(name=name))
         participants = path
     if _is_frame(participants):
         return Source("frame", FRAME_FILE, frame=participants)
@@ -104,21 +115,21 @@ def _is_frame(x) -> bool:
     return isinstance(x, pd.DataFrame)
 
 
-def _frame_participants(df: "pd.DataFrame", opts: Options) -> "Participants":
+def _frame_participants(df: "pd.DataFrame", opts: Options) -> "tuple[Participants, InputError | None]":
     """A DataFrame's rows validated like a file's: every cell turned into the text a CSV would hold
     (numbers without a spurious decimal point, booleans as true/false, dates as YYYY-MM-DD); a row
     in a message is the 1-based position in the frame."""
     import pandas as pd
 
-    from .participants import _parquet_text, participants_from_frame
+    from .participants import _from_frame, _parquet_text
 
     names = [str(c).strip() for c in df.columns]
     text = pd.DataFrame({name: _parquet_text(df.iloc[:, i].reset_index(drop=True)).to_numpy(dtype=object) for i, name in enumerate(names)})
     if len(set(names)) != len(names):
         dup = sorted({c for c in names if names.count(c) > 1})
-        raise InputError([Problem(FRAME_FILE, "the column appears more than once", column=c) for c in dup], "duplicate columns")
+        raise InputError([Problem(FRAME_FILE, _("the column appears more than once"), column=c) for c in dup], _("duplicate columns"))
     digest = lambda: hashlib.sha256(text.to_csv(index=False).encode("utf-8")).hexdigest()  # noqa: E731
-    return participants_from_frame(text, FRAME_FILE, first_row=1, sha256=digest, id_key=opts.id_key, keep_ids=opts.keep_ids)
+    return _from_frame(text, FRAME_FILE, first_row=1, sha256=digest, id_key=opts.id_key, keep_ids=opts.keep_ids, decimal=None, lenient=True)
 
 
 def scenario_of(scenario=None) -> "LoadedScenario":
@@ -134,8 +145,8 @@ def scenario_of(scenario=None) -> "LoadedScenario":
         return scenario_from_dict(scenario, str(scenario.get("name", "scenario")))
     if scenario is None or isinstance(scenario, (str, Path)):
         return load_scenario(None if scenario is None else str(scenario))
-    raise InputError([Problem("scenario", f"expected a bundled scenario name, a path, a dict or a Scenario, not {type(scenario).__name__}")],
-                     "bad scenario")
+    raise InputError([Problem("scenario", _("expected a bundled scenario name, a path, a dict or a Scenario, not {kind}").format(
+        kind=type(scenario).__name__))], _("bad scenario"))
 
 
 def compute(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None, opts: Options = Options(),
@@ -143,8 +154,8 @@ def compute(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None
     """The engine's result for every participant of the source under the scenario."""
     _check_sheet(src, opts)
     if opts.use_dask and src.kind != "folder":
-        raise InputError([Problem(src.name, "--dask needs a folder of participant files (a partitioned dataset); "
-                                  "a single file is computed in chunks on this machine")], "--dask with one file")
+        raise InputError([Problem(src.name, _("--dask needs a folder of participant files (a partitioned dataset); "
+                                              "a single file is computed in chunks on this machine"))], _("--dask with one file"))
     if src.kind == "folder":
         from .distributed import run_dataset
 
@@ -155,9 +166,13 @@ def compute(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None
 
         return run_blocks(src.blocked, ls, book=book, id_key=opts.id_key, keep_ids=opts.keep_ids, chunk_size=opts.chunk_size,
                           workers=opts.workers, progress=progress)
-    from .engine import run_engine
+    from .engine import prepare, run_engine
 
-    return run_engine(src.participants(opts), ls, book, chunk_size=opts.chunk_size, workers=opts.workers, progress=progress)
+    p, error = src.checked(opts)
+    if error is not None:  # the good rows' checks too, so that the error names every problem: then it is raised
+        prepare(p, ls, book, earlier=error)
+        raise error
+    return run_engine(p, ls, book, chunk_size=opts.chunk_size, workers=opts.workers, progress=progress)
 
 
 class Checked(NamedTuple):
@@ -183,8 +198,9 @@ def check(src: Source, ls: "LoadedScenario", *, book: "RuleBook | None" = None, 
         return Checked(*check_blocks(src.blocked, ls, book=book))
     from .engine import prepare
 
-    p = src.participants(Options(id_key=opts.id_key, keep_ids=opts.keep_ids, sheet=opts.sheet))
-    return Checked(len(p), prepare(p, ls, book), bool(p.ids_look_like_personnummer))
+    p, error = src.checked(Options(id_key=opts.id_key, keep_ids=opts.keep_ids, sheet=opts.sheet))
+    notes = prepare(p, ls, book, earlier=error)  # raises with the read's problems and the checks' together
+    return Checked(len(p), notes, bool(p.ids_look_like_personnummer))
 
 
 def _check_sheet(src: Source, opts: Options) -> None:

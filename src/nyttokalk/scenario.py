@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, Problem
+from .i18n import Num as Number
+from .i18n import _, current
 from .limits import (BEGRAVNING_RATE_MAX, KOMMUN_RATE_MAX, MAX_FULL_TIME_WAGE, MAX_PROJECTION_YEARS, MIN_FULL_TIME_WAGE,
                      REGION_RATE_MAX, exit_years, rule_years)
 from .paths import scenarios_dir
@@ -32,7 +34,7 @@ class Strict(BaseModel):
 
 def _not_bool(value):
     if isinstance(value, bool):
-        raise ValueError(f"expected a number, not {str(value).lower()}")
+        raise ValueError(_("expected a number, not {value}").format(value=str(value).lower()))
     return value
 
 
@@ -42,15 +44,16 @@ Int = Annotated[int, BeforeValidator(_not_bool)]
 
 def parse_month(value: str) -> dt.date:
     if not isinstance(value, str) or not _MONTH.match(value):
-        raise ValueError("expected a month as YYYY-MM")
+        raise ValueError(_("expected a month as YYYY-MM"))
     y, m = value.split("-")
     return dt.date(int(y), int(m), 1)
 
 
 def _year_in(year: int, what: str, earliest: int | None, latest: int | None) -> None:
     if (earliest is not None and year < earliest) or (latest is not None and year > latest):
-        raise ValueError(f"{what} must fall in {earliest}–{latest} (rules years with at most {MAX_PROJECTION_YEARS} projected years; "
-                         "see 'What nyttokalk promises' in docs/user-guide.md)")
+        raise ValueError(_("{what} must fall in {earliest}–{latest} (rules years with at most {years} projected years; see 'What "
+                           "nyttokalk promises' in docs/user-guide.md)").format(what=what, earliest=earliest, latest=latest,
+                                                                                years=MAX_PROJECTION_YEARS))
 
 
 class Period(Strict):
@@ -63,8 +66,8 @@ class Period(Strict):
     def _month(cls, v):
         if v is not None:
             if not _MONTH.match(str(v)):
-                raise ValueError("expected a month as YYYY-MM")
-            _year_in(int(str(v)[:4]), "the exit month", *exit_years())
+                raise ValueError(_("expected a month as YYYY-MM"))
+            _year_in(int(str(v)[:4]), _("the exit month"), *exit_years())
         return v
 
     @field_validator("rules_date")
@@ -114,7 +117,8 @@ class Forsorjningsstod(Strict):
     @classmethod
     def _sizes(cls, v):
         if isinstance(v, dict) and 1 not in v:
-            raise ValueError("reasonable costs by household size must start at 1 person, e.g. {1: 6500, 2: 7500, 3: 8500}")
+            raise ValueError(_("reasonable costs by household size must start at 1 person, e.g. {example}").format(
+                example="{1: 6500, 2: 7500, 3: 8500}"))
         return v
 
 
@@ -174,8 +178,8 @@ class Counterfactual(Strict):
     @model_validator(mode="after")
     def _one_source(self) -> "Counterfactual":
         if self.comparison_group is not None and self.deadweight:
-            raise ValueError("give either counterfactual.deadweight or counterfactual.comparison_group, not both: "
-                             "the comparison group is a way to derive the deadweight")
+            raise ValueError(_("give either counterfactual.deadweight or counterfactual.comparison_group, not both: "
+                               "the comparison group is a way to derive the deadweight"))
         return self
 
 
@@ -199,9 +203,9 @@ def _work_state_shares(name: str, v: dict) -> dict[str, float]:
     for key, share in v.items():
         sid = normalise_state(str(key))
         if sid not in work:
-            raise ValueError(f"{name}.{key}: not a work state; work states: {', '.join(work)}")
+            raise ValueError(_("{key}: not a work state; work states: {states}").format(key=f"{name}.{key}", states=", ".join(work)))
         if sid in out:
-            raise ValueError(f"{name}.{key}: the state {sid!r} is given twice")
+            raise ValueError(_("{key}: the state {state} is given twice").format(key=f"{name}.{key}", state=repr(sid)))
         out[sid] = float(share)
     return out
 
@@ -215,9 +219,9 @@ class Project(Strict):
     def _shares(cls, v):
         if v is not None:
             if any(s < 0 for s in v.values()):
-                raise ValueError("funding shares must not be negative")
+                raise ValueError(_("funding shares must not be negative"))
             if abs(sum(v.values()) - 1) > 1e-9:
-                raise ValueError(f"funding shares must sum to 1 (they sum to {sum(v.values()):g})")
+                raise ValueError(_("funding shares must sum to 1 (they sum to {total:g})").format(total=Number(sum(v.values()))))
         return v
 
 
@@ -225,6 +229,10 @@ class Scenario(Strict):
     name: str
     title: str
     description: str
+    # the texts in English, shown with --lang en (else the Swedish ones above)
+    title_en: str | None = None
+    description_en: str | None = None
+    choices_en: list[str] | None = None
     participants: str | None
     period: Period
     participant_defaults: ParticipantDefaults
@@ -251,11 +259,18 @@ class Scenario(Strict):
     actors: ActorChoices
     choices: list[str]
 
-    @field_validator("name", "title", "description", "choices")
+    @field_validator("name", "title", "description", "choices", "title_en", "description_en", "choices_en")
     @classmethod
     def _no_personnummer(cls, v):
         # a personnummer written into a scenario's texts is masked like an id, so no output shows it
+        if v is None:
+            return v
         return [mask(x) for x in v] if isinstance(v, list) else mask(v)
+
+    def text(self, key: str) -> str | list[str]:
+        """title, description or choices in the current language: the _en key in English when given."""
+        english = getattr(self, f"{key}_en") if current() == "en" else None
+        return english if english is not None else getattr(self, key)
 
     @field_validator("productivity")
     @classmethod
@@ -275,24 +290,18 @@ class Scenario(Strict):
             sid = normalise_state(str(key))
             if sid not in STATES or sid == "oforandrad":
                 guess = difflib.get_close_matches(sid, list(STATES), n=1, cutoff=0.6)
-                hint = f"did you mean {guess[0]!r}?" if guess else "state ids: " + ", ".join(x for x in STATES if x != "oforandrad")
-                raise ValueError(f"unit_costs.{key}: unknown state; {hint}")
+                hint = (_("did you mean {guess}?").format(guess=repr(guess[0])) if guess else
+                        _("state ids: {ids}").format(ids=", ".join(x for x in STATES if x != "oforandrad")))
+                raise ValueError(_("{key}: unknown state; {hint}").format(key=f"unit_costs.{key}", hint=hint))
             for actor in per_actor:
                 if actor not in UNIT_COST_PAYERS:
-                    raise ValueError(f"unit_costs.{key}.{actor}: unit costs are paid by {', '.join(UNIT_COST_PAYERS)}, not {actor!r}")
+                    raise ValueError(_("{key}: unit costs are paid by {payers}, not {actor}").format(
+                        key=f"unit_costs.{key}.{actor}", payers=", ".join(UNIT_COST_PAYERS), actor=repr(actor)))
             if sid in out:
-                raise ValueError(f"unit_costs.{key}: the state {sid!r} is given twice")
+                raise ValueError(_("{key}: the state {state} is given twice").format(key=f"unit_costs.{key}", state=repr(sid)))
             out[sid] = dict(per_actor)
         return out
 
-    @model_validator(mode="after")
-    def _norm_needed(self) -> "Scenario":
-        if self.forsorjningsstod.reasonable_costs is None:
-            raise ValueError(
-                "forsorjningsstod.reasonable_costs must be set: the försörjningsstöd norm is the riksnorm plus "
-                "reasonable costs (housing etc.) in SEK/month, e.g. 6500 as in seed 004"
-            )
-        return self
 
 
 class LoadedScenario(BaseModel):
@@ -323,8 +332,8 @@ def resolve_scenario(name_or_path: str | None) -> Path:
         return bundled
     names = sorted(p.parent.name for p in scenarios_dir().glob("*/scenario.yaml"))
     raise InputError(
-        [Problem(file=name_or_path, problem=f"no such scenario file or bundled scenario; bundled: {', '.join(names)}")],
-        "scenario not found",
+        [Problem(file=name_or_path, problem=_("no such scenario file or bundled scenario; bundled: {names}").format(names=", ".join(names)))],
+        _("scenario not found"),
     )
 
 
@@ -362,7 +371,7 @@ def load_scenario(name_or_path: str | None) -> LoadedScenario:
     path = resolve_scenario(name_or_path)
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
-        raise InputError([doc.problem((), "a scenario file must be a mapping of keys")], f"invalid scenario {path}")
+        raise InputError([doc.problem((), _("a scenario file must be a mapping of keys"))], _("invalid scenario {path}").format(path=path))
     name = path.parent.name if path.name == "scenario.yaml" else path.stem
     return _loaded(doc, path, name, hashlib.sha256(path.read_bytes()).hexdigest())
 
@@ -373,7 +382,7 @@ def scenario_from_dict(data: dict, name: str = "scenario") -> LoadedScenario:
     import json
 
     if not isinstance(data, dict):
-        raise InputError([Problem("<dict>", "a scenario must be a mapping of keys")], "invalid scenario")
+        raise InputError([Problem("<dict>", _("a scenario must be a mapping of keys"))], _("invalid scenario"))
     path = Path("<dict>")
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
     return _loaded(YamlDoc(path, data, {}), path, name, digest)
@@ -388,7 +397,7 @@ def _loaded(doc: YamlDoc, path: Path, name: str, digest: str) -> LoadedScenario:
     try:
         scenario = Scenario.model_validate(merged)
     except ValidationError as exc:
-        raise InputError(pydantic_problems(doc, exc, _known_keys()), f"invalid scenario {path}")
+        raise InputError(pydantic_problems(doc, exc, _known_keys()), _("invalid scenario {path}").format(path=path))
     given_paths = set(_leaf_paths(given))
     defaults_used = [p for p in _leaf_paths(defaults_doc.data) if p not in given_paths and not any(g.startswith(p + ".") for g in given_paths)]
     return LoadedScenario(scenario=scenario, path=path, sha256=digest, defaults_used=defaults_used)

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
+from .i18n import N_, Num, _
 from .limits import MAX_INT_DIGITS, MAX_YAML_BYTES, MAX_YAML_CHARS, MAX_YAML_DEPTH, MAX_YAML_NODES
 
 Path_ = tuple[Any, ...]
@@ -26,7 +27,7 @@ class _Loader(_BASE):  # type: ignore[misc, valid-type]
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, yaml.Node] = {}
-    for key_node, _ in node.value:
+    for key_node, _value in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue  # `<<: *anchor` merges; explicit keys may override merged ones
         key = loader.construct_object(key_node, deep=True)
@@ -34,12 +35,12 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
             hash(key)
         except TypeError:
             raise yaml.constructor.ConstructorError(
-                None, None, "a list or a mapping cannot be a key (found an unhashable key)", key_node.start_mark) from None
+                None, None, _("a list or a mapping cannot be a key (found an unhashable key)"), key_node.start_mark) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1})",
+                _("duplicate key {key} (first at line {line})").format(key=repr(key), line=seen[key].start_mark.line + 1),
                 key_node.start_mark,
             )
         seen[key] = key_node
@@ -49,7 +50,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     if len(node.value) > MAX_INT_DIGITS:  # Python refuses to convert over 4 300 digits; no setting needs 30
-        raise _refuse(node, f"a whole number of {len(node.value)} characters (at most {MAX_INT_DIGITS})")
+        raise _refuse(node, _("a whole number of {length} characters (at most {limit})").format(length=len(node.value), limit=MAX_INT_DIGITS))
     return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
 
 
@@ -92,11 +93,11 @@ def _check_size(root: yaml.Node) -> None:
     def measure(node: yaml.Node, depth: int) -> tuple[int, int, int]:
         key = id(node)
         if key in open_nodes:
-            raise _refuse(node, "an alias refers to a node that contains it (a recursive alias)")
+            raise _refuse(node, _("an alias refers to a node that contains it (a recursive alias)"))
         size = memo.get(key)
         if size is None:
             if depth > MAX_YAML_DEPTH:
-                raise _refuse(node, f"nested more than {MAX_YAML_DEPTH} levels deep")
+                raise _refuse(node, _("nested more than {depth} levels deep").format(depth=MAX_YAML_DEPTH))
             if isinstance(node, yaml.ScalarNode):
                 size = (1, len(node.value), 1)
             else:
@@ -107,13 +108,14 @@ def _check_size(root: yaml.Node) -> None:
                     n, c, h = measure(item, depth + 1)
                     nodes, chars, height = nodes + n, chars + c, max(height, h)
                     if nodes > MAX_YAML_NODES or chars > MAX_YAML_CHARS:
-                        raise _refuse(node, f"with its aliases expanded the document holds more than {MAX_YAML_NODES} values or "
-                                      f"{MAX_YAML_CHARS} characters of text (aliases that repeat large parts, as in an alias bomb)")
+                        raise _refuse(node, _("with its aliases expanded the document holds more than {nodes} values or {chars} "
+                                              "characters of text (aliases that repeat large parts, as in an alias bomb)").format(
+                                                  nodes=Num(MAX_YAML_NODES), chars=Num(MAX_YAML_CHARS)))
                 open_nodes.discard(key)
                 size = (nodes, chars, height + 1)
             memo[key] = size
         if depth + size[2] - 1 > MAX_YAML_DEPTH:
-            raise _refuse(node, f"nested more than {MAX_YAML_DEPTH} levels deep")
+            raise _refuse(node, _("nested more than {depth} levels deep").format(depth=MAX_YAML_DEPTH))
         return size
 
     measure(root, 1)
@@ -122,10 +124,21 @@ def _check_size(root: yaml.Node) -> None:
 class YamlDoc:
     """A loaded YAML document with positions for error messages."""
 
-    def __init__(self, path: Path, data: Any, positions: dict[Path_, tuple[int, int]]):
+    def __init__(self, path: Path, data: Any, positions: dict[Path_, tuple[int, int]] | None = None, node: yaml.Node | None = None):
         self.path = path
         self.data = data
-        self.positions = positions
+        self._positions = positions
+        self._node = node  # the positions are read from it when a problem needs one (most loads have none)
+
+    @property
+    def positions(self) -> dict[Path_, tuple[int, int]]:
+        if self._positions is None:
+            self._positions = {}
+            if self._node is not None:
+                self._positions[()] = (self._node.start_mark.line + 1, self._node.start_mark.column + 1)
+                _positions(self._node, (), self._positions, set())
+            self._node = None
+        return self._positions
 
     def where(self, loc: Path_) -> tuple[int | None, int | None]:
         """Line and column of the deepest known prefix of loc."""
@@ -158,25 +171,27 @@ def _place(data, offset: int) -> tuple[int, int]:
 def _read_text(path: Path) -> str:
     """The file as text: at most MAX_YAML_BYTES, UTF-8, no control characters; else an InputError with the place."""
     def fail(problem: str, line: int | None = None, col: int | None = None) -> InputError:
-        return InputError([Problem(file=str(path), problem=problem, line=line, col=col)], f"unreadable YAML file {path}")
+        return InputError([Problem(file=str(path), problem=problem, line=line, col=col)], _("unreadable YAML file {path}").format(path=path))
 
     try:
         if path.stat().st_size > MAX_YAML_BYTES:
-            raise fail(f"the file has {path.stat().st_size} bytes; a scenario or rules file may have at most {MAX_YAML_BYTES}")
+            raise fail(_("the file has {size} bytes; a scenario or rules file may have at most {limit}").format(
+                size=Num(path.stat().st_size), limit=Num(MAX_YAML_BYTES)))
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError([Problem(file=str(path), problem="file not found")], "file not found") from None
+        raise InputError([Problem(file=str(path), problem=_("file not found"))], _("file not found")) from None
     except OSError as exc:  # a folder, no permission, …
-        raise fail(f"cannot read: {exc.strerror or type(exc).__name__}") from None
+        raise fail(_("cannot read: {why}").format(why=exc.strerror or type(exc).__name__)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, col = _place(raw, exc.start)
-        raise fail(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} ({exc.reason}); save the file as UTF-8", line, col) from None
+        raise fail(_("not UTF-8 text: byte {byte} ({reason}); save the file as UTF-8").format(byte=f"0x{raw[exc.start]:02x}", reason=exc.reason),
+                   line, col) from None
     bad = _NOT_PRINTABLE.search(text)
     if bad:
         line, col = _place(text, bad.start())
-        raise fail(f"the control character U+{ord(bad.group()):04X} is not allowed in YAML", line, col)
+        raise fail(_("the control character {char} is not allowed in YAML").format(char=f"U+{ord(bad.group()):04X}"), line, col)
     return text
 
 
@@ -201,15 +216,12 @@ def load_yaml(path: Path) -> YamlDoc:
             col=mark.column + 1 if mark else None,
             problem=f"{exc.problem or exc.context}",
         )
-        raise InputError([problem], f"invalid YAML in {path}")
+        raise InputError([problem], _("invalid YAML in {path}").format(path=path))
     except (yaml.YAMLError, RecursionError) as exc:  # errors without a place (the text was checked above)
-        raise InputError([Problem(file=str(path), problem=f"cannot read as YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")],
-                         f"invalid YAML in {path}") from None
-    positions: dict[Path_, tuple[int, int]] = {}
-    if node is not None:
-        positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        _positions(node, (), positions, set())
-    return YamlDoc(path, data, positions)
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError([Problem(file=str(path), problem=_("cannot read as YAML: {why}").format(why=why))],
+                         _("invalid YAML in {path}").format(path=path)) from None
+    return YamlDoc(path, data, node=node)
 
 
 _TYPE_TAG = re.compile(r"^[\w.]+\[.*\]$")  # e.g. "list[Piece]", "Leaf[float]"
@@ -222,12 +234,12 @@ def pydantic_problems(doc: YamlDoc, exc: Exception, known_keys: dict[Path_, list
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         # pydantic adds the tag of a union member ("float", "list[...]") to the location: drop it
         loc = tuple(p for p in loc if not (isinstance(p, str) and (_TYPE_TAG.match(p) or p in {"float", "int", "str", "bool"})))
-        msg = err["msg"]
+        msg = pydantic_message(err)
         if err["type"] == "extra_forbidden" and known_keys is not None:
             parent = loc[:-1]
             options = known_keys.get(_strip_indices(parent), [])
             guess = difflib.get_close_matches(str(loc[-1]), options, n=1) if loc else []
-            msg = "unknown key" + (f"; did you mean {guess[0]!r}?" if guess else "")
+            msg = _("unknown key") + ("; " + _("did you mean {guess}?").format(guess=repr(guess[0])) if guess else "")
         value = err.get("input") if err["type"] != "missing" and not isinstance(err.get("input"), (dict, list)) else None
         problems.append(doc.problem(loc, msg, value))
     return problems
@@ -235,3 +247,56 @@ def pydantic_problems(doc: YamlDoc, exc: Exception, known_keys: dict[Path_, list
 
 def _strip_indices(loc: Path_) -> Path_:
     return tuple(p for p in loc if not isinstance(p, int))
+
+
+# pydantic's errors by their type, in the words of nyttokalk (pydantic's own message, in English, for any other)
+PYDANTIC_MESSAGES = {
+    "missing": N_("required key is missing"),
+    "extra_forbidden": N_("unknown key"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "greater_than": N_("must be more than {gt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "less_than": N_("must be less than {lt}"),
+    "int_type": N_("expected a whole number"),
+    "int_parsing": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "float_type": N_("expected a number"),
+    "float_parsing": N_("expected a number"),
+    "finite_number": N_("expected a finite number"),
+    "bool_type": N_("expected true or false"),
+    "bool_parsing": N_("expected true or false"),
+    "string_type": N_("expected a text"),
+    "list_type": N_("expected a list"),
+    "dict_type": N_("expected a mapping of keys"),
+    "model_type": N_("expected a mapping of keys"),
+    "model_attributes_type": N_("expected a mapping of keys"),
+    "literal_error": N_("expected {expected}"),
+    "date_type": N_("expected a date as YYYY-MM-DD"),
+    "date_parsing": N_("expected a date as YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("expected a date as YYYY-MM-DD"),
+    "date_from_datetime_inexact": N_("expected a date as YYYY-MM-DD"),
+}
+
+
+def pydantic_message(err: dict) -> str:
+    """One pydantic error as a problem in the current language: our own ValueError's text, or the
+    error type's words with its limits (numbers in the language's writing)."""
+    ctx = err.get("ctx") or {}
+    if err["type"] in ("value_error", "assertion_error") and "error" in ctx:
+        return str(ctx["error"])
+    template = PYDANTIC_MESSAGES.get(err["type"])
+    if template is None:
+        return err["msg"]
+    values = {k: Num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in ctx.items()}
+    if err["type"] == "literal_error":
+        values["expected"] = _literal_choices(str(ctx.get("expected", "")))
+    try:
+        return _(template).format(**values)
+    except (KeyError, IndexError):
+        return err["msg"]
+
+
+def _literal_choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" in the current language ("'a', 'b' eller 'c'")."""
+    head, sep, last = expected.rpartition(" or ")
+    return _("{choices} or {last}").format(choices=head, last=last) if sep else expected

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..analysis import Analysis
 from ..errors import InputError, Problem
+from ..i18n import _, localise
 from ..scenario import LoadedScenario
 
 
@@ -37,6 +38,9 @@ def pin_rules_year(ls: LoadedScenario, year: int) -> LoadedScenario:
     return ls.model_copy(update={"scenario": scenario, "defaults_used": [d for d in ls.defaults_used if d != "period.rules_date"]})
 
 
+STATE_MAPS = ("productivity", "displacement")  # scenario keys that map a work state to a share ({} = the rules' or none)
+
+
 def with_values(ls: LoadedScenario, values: dict[str, object], source: str = "--vary") -> LoadedScenario:
     """The scenario with some dotted keys set (e.g. {"wages.default": 23650}), validated again by
     the scenario schema; an unknown key or a value the schema refuses is an InputError."""
@@ -50,17 +54,19 @@ def with_values(ls: LoadedScenario, values: dict[str, object], source: str = "--
         parts = key.split(".")
         for part in parts[:-1]:
             if not isinstance(node.get(part), dict):
-                raise InputError([Problem(file=source, column=key, value=str(value), problem="no such scenario key")], "unknown scenario key")
+                raise InputError([Problem(file=source, column=key, value=str(value), problem=_("no such scenario key"))], _("unknown scenario key"))
             node = node[part]
-        if parts[-1] not in node:
-            raise InputError([Problem(file=source, column=key, value=str(value), problem="no such scenario key")], "unknown scenario key")
+        if parts[-1] not in node and ".".join(parts[:-1]) not in STATE_MAPS:  # a map by work state may gain a key
+            raise InputError([Problem(file=source, column=key, value=str(value), problem=_("no such scenario key"))], _("unknown scenario key"))
         node[parts[-1]] = value
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
+        from ..yamlio import pydantic_message
+
         problems = [Problem(file=source, column=".".join(str(p) for p in e["loc"]) or ",".join(values), value=", ".join(f"{k}={v}" for k, v in values.items()),
-                            problem=e["msg"]) for e in exc.errors()]
-        raise InputError(problems, "the varied scenario is not valid")
+                            problem=pydantic_message(e)) for e in exc.errors()]
+        raise InputError(problems, _("the varied scenario is not valid"))
     changed = set(values)
     return ls.model_copy(update={"scenario": scenario,
                                  "defaults_used": [d for d in ls.defaults_used if not any(k == d or k.startswith(d + ".") for k in changed)]})
@@ -81,24 +87,26 @@ def participants_for(ls: LoadedScenario, given) -> object:
     if given is not None:
         return given
     if ls.participants_path is None:
-        raise InputError([Problem(file=str(ls.path), column="participants", problem="the scenario names no participant file; give one with --participants FILE")],
-                         f"scenario {ls.scenario.name} names no participant file")
+        raise InputError([Problem(file=str(ls.path), column="participants",
+                                  problem=_("the scenario names no participant file; give one with --participants FILE"))],
+                         _("scenario {name} names no participant file").format(name=ls.scenario.name))
     return ls.participants_path
 
 
 def build_variants(scenarios: list, rules_years: list[int], participants) -> list[Variant]:
     if not scenarios:
-        raise InputError([Problem(file="command line", column="SCENARIOS", problem="give at least one scenario (name or path)")], "nothing to compare")
+        raise InputError([Problem(file=_("command line"), column="SCENARIOS", problem=_("give at least one scenario (name or path)"))],
+                         _("nothing to compare"))
     years: list[int | None] = list(dict.fromkeys(rules_years)) or [None]
     if len(scenarios) * len(years) < 2:
-        raise InputError([Problem(file="command line", column="SCENARIOS",
-                                  problem="give two or more scenarios, or one scenario with two or more --rules-year")], "nothing to compare")
+        raise InputError([Problem(file=_("command line"), column="SCENARIOS",
+                                  problem=_("give two or more scenarios, or one scenario with two or more --rules-year"))], _("nothing to compare"))
     from ..ruleset.loader import RuleBook
 
     oldest = RuleBook().years[0] if RuleBook().years else None
     for y in years:
         if y is not None and oldest is not None and y < oldest:
-            raise InputError([Problem(file="--rules-year", value=str(y), problem=f"no rules before {oldest}")], "no such rule year")
+            raise InputError([Problem(file="--rules-year", value=str(y), problem=_("no rules before {year}").format(year=oldest))], _("no such rule year"))
     from ..runner import scenario_of
 
     loaded = [scenario_of(s) for s in scenarios]
@@ -305,9 +313,9 @@ def _difference_text(row: dict, a, b, L) -> str:
     if row["kind"] == "sek" and a is not None and b is not None:
         return L.sek(b - a)
     if row["kind"] == "months" and row["display"] == [L.months(a), L.months(b)] and a is not None and b is not None:
-        return f"{b - a:+d} {L['months']}"
+        return localise(f"{b - a:+d}", L.lang) + "\u00a0" + L["months"]
     if row["kind"] == "count" and a is not None and b is not None:
-        return f"{b - a:+d}"
+        return localise(f"{b - a:+,d}", L.lang)
     return ""
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError, Problem
+from ..i18n import _, localise
 from ..ruleset.loader import (
     LoadedYear,
     RuleBook,
@@ -42,7 +43,7 @@ def format_value(leaf: Leaf) -> str:
 
     if leaf.values is None:
         return one(leaf.value)
-    return "; ".join(f"from {d}: {one(v)}" for d, v in leaf.dated_values())
+    return "; ".join(_("from {day}: {value}").format(day=d, value=one(v)) for d, v in leaf.dated_values())
 
 
 def format_reference(leaf: Leaf) -> str:
@@ -63,8 +64,9 @@ def select(rules: RuleYear, path: str) -> dict[str, Leaf]:
         import difflib
 
         guess = difflib.get_close_matches(path, list(table) + sorted({k.rsplit(".", 1)[0] for k in table}), n=1, cutoff=0.5)
-        hint = f"; did you mean {guess[0]!r}?" if guess else ""
-        raise InputError([Problem(file=f"rules {rules.year}", column=path, value=path, problem=f"no rule at this key path{hint}")], "unknown rule path")
+        hint = "; " + _("did you mean {guess}?").format(guess=repr(guess[0])) if guess else ""
+        raise InputError([Problem(file=_("rules {year}").format(year=rules.year), column=path, value=path, problem=_("no rule at this key path") + hint)],
+                         _("unknown rule path"))
     return hits
 
 
@@ -99,9 +101,9 @@ def validate_file(path: Path) -> tuple[LoadedYear, list[str]]:
     warnings: list[str] = []
     for key, leaf in leaf_table(rules).items():
         if leaf.status == "unknown":
-            warnings.append(f"{key}: status unknown — a placeholder that reports flag")
+            warnings.append(_("{key}: status unknown — a placeholder that reports flag").format(key=key))
         if not leaf.reference.section and not leaf.reference.url:
-            warnings.append(f"{key}: reference has a title only (no section, no url)")
+            warnings.append(_("{key}: reference has a title only (no section, no url)").format(key=key))
     prev_path = path.parent / f"{rules.year - 1}.yaml"
     if prev_path.exists():
         prev = leaf_table(_load(prev_path, check_name=False).rules)
@@ -112,9 +114,11 @@ def validate_file(path: Path) -> tuple[LoadedYear, list[str]]:
             if old and new and old[-1] and new[0]:
                 ratio = new[0] / old[-1]
                 if ratio > JUMP_FACTOR or ratio < 1 / JUMP_FACTOR or (ratio < 0):
-                    warnings.append(f"{key}: {old[-1]:g} in {rules.year - 1} → {new[0]:g} in {rules.year} (×{ratio:.2f}); check the value and its unit")
+                    warnings.append(_("{key}: {old} in {year_before} → {new} in {year} (×{ratio}); check the value and its unit").format(
+                        key=key, old=localise(f"{old[-1]:g}"), year_before=rules.year - 1, new=localise(f"{new[0]:g}"), year=rules.year,
+                        ratio=localise(f"{ratio:.2f}")))
     if not loaded.municipalities:
-        warnings.append(f"no rules/municipalities/{rules.year}.csv beside the file: participants' municipality column cannot be used")
+        warnings.append(_("no rules/municipalities/{year}.csv beside the file: participants' municipality column cannot be used").format(year=rules.year))
     return loaded, warnings
 
 

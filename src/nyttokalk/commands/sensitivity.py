@@ -21,6 +21,7 @@ import numpy as np
 
 from ..actors import PUBLIC
 from ..errors import InputError, Problem
+from ..i18n import _, localise, share
 from ..scenario import LoadedScenario
 
 # Analysis conventions, not law: the ranges an evaluator usually argues about.
@@ -78,48 +79,58 @@ def parse_ranges(specs: list[str], ls: LoadedScenario, explicit: bool) -> tuple[
     is left out with a reason; given on the command line it is an error."""
     import difflib
 
+    from ..states import STATES
+    from .compare import STATE_MAPS
+
     data = ls.scenario.model_dump()
-    known = _numeric_keys(data)
+    work = [sid for sid, st in STATES.items() if st.kind in ("work", "subsidised_work")]
+    # productivity.nystartsjobb, displacement.arbete, …: varied whether or not the scenario sets them
+    known = _numeric_keys(data) + [f"{m}.{sid}" for m in STATE_MAPS for sid in work if sid not in data.get(m, {})]
     ranges: list[Range] = []
     skipped: list[Skipped] = []
     problems: list[Problem] = []
     for spec in specs:
         m = _RANGE.match(spec)
         if not m:
-            problems.append(Problem(file="--vary", value=spec, problem="expected KEY=LOW:HIGH, e.g. discount_rate=0:7 or wages.default=-10%:+10%"))
+            problems.append(Problem(file="--vary", value=spec, problem=_("expected KEY=LOW:HIGH, e.g. discount_rate=0:7 or wages.default=-10%:+10%")))
             continue
         key, lo, lo_pct, hi, hi_pct = m.groups()
         if key not in known:
             guess = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-            hint = f"; did you mean {guess[0]!r}?" if guess else f"; numeric scenario keys: {', '.join(known)}"
-            problems.append(Problem(file="--vary", column=key, value=spec, problem=f"not a numeric scenario key{hint}"))
+            hint = (_("did you mean {guess}?").format(guess=repr(guess[0])) if guess else
+                    _("numeric scenario keys: {keys}").format(keys=", ".join(known)))
+            problems.append(Problem(file="--vary", column=key, value=spec, problem=_("not a numeric scenario key") + "; " + hint))
             continue
         if bool(lo_pct) != bool(hi_pct):
-            problems.append(Problem(file="--vary", column=key, value=spec, problem="give both ends in percent or neither"))
+            problems.append(Problem(file="--vary", column=key, value=spec, problem=_("give both ends in percent or neither")))
             continue
-        base = _get(data, key)
+        try:
+            base = _get(data, key)
+        except KeyError:  # a work state the scenario's map does not give: the rules' value (or none) applies
+            base = None
         lo_v, hi_v = float(lo.replace(",", ".")), float(hi.replace(",", "."))
         if lo_pct:
             if base is None or base == 0:
-                reason = "the scenario has no value for it" if base is None else "the scenario's value is 0"
+                reason = _("the scenario has no value for it") if base is None else _("the scenario's value is 0")
                 if explicit:
-                    problems.append(Problem(file="--vary", column=key, value=spec, problem=f"a range in percent needs a value to vary: {reason}; give absolute values"))
+                    problems.append(Problem(file="--vary", column=key, value=spec,
+                                            problem=_("a range in percent needs a value to vary: {reason}; give absolute values").format(reason=reason)))
                 else:
                     skipped.append(Skipped(key, spec, reason))
                 continue
             lo_v, hi_v = base * (1 + lo_v / 100), base * (1 + hi_v / 100)
         if lo_v > hi_v:
-            problems.append(Problem(file="--vary", column=key, value=spec, problem="the low value is above the high value"))
+            problems.append(Problem(file="--vary", column=key, value=spec, problem=_("the low value is above the high value")))
             continue
         integer = isinstance(base, int) and not isinstance(base, bool)
         if integer:
             lo_v, hi_v = float(round(lo_v)), float(round(hi_v))
         ranges.append(Range(key, spec, None if base is None else float(base), lo_v, hi_v, integer))
     if problems:
-        raise InputError(problems, "bad --vary")
+        raise InputError(problems, _("bad --vary"))
     if len({r.key for r in ranges}) != len(ranges):
         dup = [r.key for r in ranges if [x.key for x in ranges].count(r.key) > 1][0]
-        raise InputError([Problem(file="--vary", column=dup, problem="given more than once")], "bad --vary")
+        raise InputError([Problem(file="--vary", column=dup, problem=_("given more than once"))], _("bad --vary"))
     return ranges, skipped
 
 
@@ -241,12 +252,13 @@ def sensitivity(scenario, participants, specs: list[str], samples: int, seed: in
     from .compare import participants_for, run_variant
 
     if samples < 0:
-        raise InputError([Problem(file="--samples", value=str(samples), problem="must be 0 (no Monte Carlo) or more")], "bad --samples")
+        raise InputError([Problem(file="--samples", value=str(samples), problem=_("must be 0 (no Monte Carlo) or more"))], _("bad --samples"))
     ls = scenario_of(scenario)
     explicit = bool(specs)
     ranges, skipped = parse_ranges(list(specs) or list(DEFAULT_RANGES), ls, explicit)
     if not ranges:
-        raise InputError([Problem(file="--vary", problem="no assumption to vary: " + "; ".join(f"{s.key}: {s.reason}" for s in skipped))], "nothing to vary")
+        raise InputError([Problem(file="--vary", problem=_("no assumption to vary: {reasons}").format(
+            reasons="; ".join(f"{s.key}: {s.reason}" for s in skipped)))], _("nothing to vary"))
     p = source(participants_for(ls, participants))
     opts = Options(id_key=id_key or secrets.token_hex(16))
     base_res, base_a = run_variant(ls, p, opts)
@@ -278,43 +290,34 @@ def sensitivity(scenario, participants, specs: list[str], samples: int, seed: in
 
 
 def render(s: Sensitivity, console, lang: str) -> None:
-    from rich.table import Table
-
+    """The tornado as two tables (the effects, then the payback: each fits a terminal of 100
+    columns with every figure whole) and the Monte Carlo percentiles."""
+    from ..reports.console import figures_table, print_text
     from ..reports.labels import labels
 
     L = labels(lang)
-    console.print(L["sens.base_line"].format(effect=L.sek(s.base.first_year[PUBLIC]), payback=L.months(s.base.payback["simple"])))
-    t = Table(title=L["sens.title"], title_justify="left")
-    for col in ("sens.assumption", "sens.base", "sens.low", "sens.high", "sens.effect_low", "sens.effect_high", "sens.swing",
-                "sens.payback_low", "sens.payback_high", "sens.dpayback_low", "sens.dpayback_high"):
-        if col == "sens.assumption":
-            t.add_column(L[col], justify="left", no_wrap=True, min_width=min(40, max(len(r["key"]) for r in s.tornado)))
-        else:
-            t.add_column(L[col], justify="right")
-    for row in s.tornado:
-        t.add_row(row["key"], _num(row["base"]), _num(row["low"]), _num(row["high"]), L.sek(row["effect_low"]), L.sek(row["effect_high"]),
-                  L.sek(row["swing"]), L.months(row["payback_low"]), L.months(row["payback_high"]),
-                  L.months(row["discounted_payback_low"]), L.months(row["discounted_payback_high"]))
-    console.print(t)
+    print_text(console, L["sens.base_line"].format(effect=L.sek(s.base.first_year[PUBLIC]), payback=L.months(s.base.payback["simple"])))
+    effects = [[row["key"], _num(row["base"], lang), _num(row["low"], lang), _num(row["high"], lang), L.sek(row["effect_low"]),
+                L.sek(row["effect_high"]), L.sek(row["swing"])] for row in s.tornado]
+    headers = [L[k] for k in ("sens.assumption", "sens.base", "sens.low", "sens.high", "sens.effect_low", "sens.effect_high", "sens.swing")]
+    console.print(figures_table(L["sens.title"], headers, effects))
+    paybacks = [[row["key"], *[L.months(row[k]) for k in ("payback_low", "payback_high", "discounted_payback_low", "discounted_payback_high")]]
+                for row in s.tornado]
+    headers = [L[k] for k in ("sens.assumption", "sens.payback_low", "sens.payback_high", "sens.dpayback_low", "sens.dpayback_high")]
+    console.print(figures_table(L["sens.payback_title"], headers, paybacks))
     for sk in s.skipped:
-        console.print(f"  {L['sens.skipped']}: {sk.key} ({sk.spec}): {sk.reason}", markup=False)
+        print_text(console, f"{L['sens.skipped']}: {sk.key} ({sk.spec}): {sk.reason}", "  ")
     if s.samples:
-        t = Table(title=L["sens.mc_title"].format(n=s.samples, seed=s.seed), title_justify="left")
-        t.add_column("")
-        for p in PERCENTILES:
-            t.add_column(f"p{p}", justify="right")
-        for a, d in s.percentiles.items():
-            t.add_row(L["first_year"] + ": " + L[a], *[L.sek(d[f"p{p}"]) for p in PERCENTILES])
-        for k, d in s.payback_percentiles.items():
-            t.add_row(f"{L[k]}: {L[PUBLIC]}", *[L.months(d[f"p{p}"]) for p in PERCENTILES])
-        console.print(t)
-        console.print(f"{L['sens.reached']}: " + ", ".join(f"{L['console.' + k]} {v:.0%}" for k, v in s.reached_share.items()))
+        rows = [[L["first_year"] + ": " + L[a], *[L.sek(d[f"p{p}"]) for p in PERCENTILES]] for a, d in s.percentiles.items()]
+        rows += [[f"{L[k]}: {L[PUBLIC]}", *[L.months(d[f"p{p}"]) for p in PERCENTILES]] for k, d in s.payback_percentiles.items()]
+        console.print(figures_table(L["sens.mc_title"].format(n=s.samples, seed=s.seed), [""] + [f"p{p}" for p in PERCENTILES], rows))
+        print_text(console, f"{L['sens.reached']}: " + ", ".join(f"{L['console.' + k]} {share(v, lang=L.lang)}" for k, v in s.reached_share.items()))
 
 
-def _num(x) -> str:
+def _num(x, lang: str | None = None) -> str:
     if x is None:
         return "–"
-    return f"{x:,.4g}".replace(",", " ") if abs(x) < 1000 else f"{x:,.0f}".replace(",", " ")
+    return localise(f"{x:,.4g}", lang) if abs(x) < 1000 else localise(f"{x:,.0f}", lang)
 
 
 def chart_paths(workbook: Path) -> dict[str, Path]:

@@ -212,7 +212,7 @@ def _public_finance(flows: dict[str, np.ndarray], sit: Situation, tax: YearlyTax
     (engine/publicfinance.py); returns the participants flagged (productivity below the floor)."""
     s = ctx.ls.scenario
     flags = pf.production(flows, sit, ctx.mr, s, ctx.productivity, ctx.displacement, ctx.lo, ctx.hi)
-    if s.study_loan == "ramboll" and "studielan" in flows:  # seed 004: the state's claim on the loan's repayment, at face value
+    if s.study_loan == "ramboll" and "studielan" in flows:  # Ramboll 2022: the state's claim on the loan's repayment, at face value
         flows["studielan_fordran"] = flows["studielan"].copy()
     if s.actors.pension_system == "separate":
         pf.pension_on_benefits(flows, ctx.mr, sit.seg.start)

@@ -30,8 +30,9 @@ def _value_text(value) -> str:
     return text if len(text) <= VALUE_TEXT else text[: VALUE_TEXT - 1] + "…"
 
 
-def _status(view: RuleView, path: str, base: RuleView | None) -> tuple[str, str] | None:
-    """(status, value) of the leaf at `path` in force for the view; a projected leaf's status is the
+def _status(view: RuleView, path: str, base: RuleView | None) -> tuple[str, float | str, str] | None:
+    """(status, value, unit) of the leaf at `path` in force for the view (a number as it is, a
+    structured value as a short text); a projected leaf's status is the
     one it has in its base year. None: absent or not a leaf."""
     try:
         leaf = view.leaf(path)
@@ -46,12 +47,12 @@ def _status(view: RuleView, path: str, base: RuleView | None) -> tuple[str, str]
         except (KeyError, TypeError):
             origin = None
         status = origin.status if origin is not None else status
-    unit = "" if leaf.unit in ("factor", "level") else f" {leaf.unit}"
-    return status, _value_text(leaf.raw_at(view.day)) + unit
+    value = leaf.raw_at(view.day)
+    return status, value if isinstance(value, (int, float)) and not isinstance(value, bool) else _value_text(value), leaf.unit
 
 
 def doubtful_rules(plan, book: RuleBook) -> list[dict]:
-    """[{"path", "status", "value", "months": [YYYY-MM, …]}] of the doubtful rules the run used, in
+    """[{"path", "status", "value", "unit", "months": [YYYY-MM, …]}] of the doubtful rules the run used, in
     path order (a rule whose value changes within the run: one entry per value)."""
     grid = plan.grid
     in_horizon = np.zeros(grid.n_months, dtype=bool)
@@ -67,7 +68,7 @@ def doubtful_rules(plan, book: RuleBook) -> list[dict]:
             bases[year] = None if origin is None else RuleView(book.year_for(origin)[0].rules, dt.date(origin, 12, 31))
         return bases[year]
 
-    found: dict[tuple[str, str, str], list[int]] = {}
+    found: dict[tuple, list[int]] = {}
 
     def add(path: str, months: np.ndarray) -> None:
         by_view: dict[int, list[int]] = {}
@@ -89,14 +90,16 @@ def doubtful_rules(plan, book: RuleBook) -> list[dict]:
             got = _status(view, path, base_of(view))
             if got is not None and got[0] in DOUBTFUL:
                 found.setdefault((path, *got), []).extend(int(m) for m in months)
-    return [{"path": path, "status": status, "value": value, "months": [grid.month_date(m).strftime("%Y-%m") for m in sorted(set(ms))]}
-            for (path, status, value), ms in sorted(found.items())]
+    return [{"path": path, "status": status, "value": value, "unit": unit,
+             "months": [grid.month_date(m).strftime("%Y-%m") for m in sorted(set(ms))]}
+            for (path, status, value, unit), ms in sorted(found.items(), key=lambda kv: (kv[0][0], str(kv[0][2])))]
 
 
 def merge(lists: list[list[dict]]) -> list[dict]:
     """The doubtful rules of several groups of participants (a dataset's files) as one list."""
-    out: dict[tuple[str, str, str], set[str]] = {}
+    out: dict[tuple, set[str]] = {}
     for entries in lists:
         for e in entries:
-            out.setdefault((e["path"], e["status"], e["value"]), set()).update(e["months"])
-    return [{"path": p, "status": s, "value": v, "months": sorted(ms)} for (p, s, v), ms in sorted(out.items())]
+            out.setdefault((e["path"], e["status"], e["value"], e["unit"]), set()).update(e["months"])
+    return [{"path": p, "status": s, "value": v, "unit": u, "months": sorted(ms)}
+            for (p, s, v, u), ms in sorted(out.items(), key=lambda kv: (kv[0][0], str(kv[0][2])))]

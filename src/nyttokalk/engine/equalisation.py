@@ -16,7 +16,8 @@ import datetime as dt
 
 import numpy as np
 
-from ..notes import Note, literal
+from ..i18n import N_, Msg, status_word
+from ..notes import Note
 from ..participants import Participants
 from ..ruleset.loader import RuleBook
 from ..ruleset.lookup import RuleView
@@ -56,8 +57,8 @@ def equalisation_rates(p: Participants, grid: ExitGrid, ls: LoadedScenario, book
     kommun and region, with the rules of the year the income tax uses; and the run's note on it."""
     s = ls.scenario
     if not s.equalisation.enabled:
-        return {}, [Note(literal("kommunalekonomisk utjämning not counted (equalisation.enabled: false): the kommun and the region "
-                                 "keep all their tax"), shown_by=None)]
+        return {}, [Note(N_("kommunalekonomisk utjämning not counted (equalisation.enabled: false): the kommun and the region "
+                            "keep all their tax"), shown_by=None)]
     where, names = p.municipalities
     out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     first = None
@@ -73,16 +74,21 @@ def equalisation_rates(p: Participants, grid: ExitGrid, ls: LoadedScenario, book
     per_name = np.bincount(where, minlength=len(names))
     counts = {"paying_kommun": int(per_name[paying[:, 0]].sum()), "paying_region": int(per_name[paying[:, 1]].sum()),
               "average": int(per_name[np.asarray(names) == ""].sum())}
-    return out, [Note(_note(view, s.equalisation.counterpart), counts, shown_by=None)]
+    return out, [_note(view, s.equalisation.counterpart, counts)]
 
 
-def _note(view: RuleView, counterpart: str) -> str:
+EQUALISATION_NOTE = N_(
+    "kommunalekonomisk utjämning (lag 2004:773 3–7 §§): a participant's kommun and region give up the länsvis rate of each krona of "
+    "beskattningsbar förvärvsinkomst to {to}, in the months of the tax it offsets (in law the tax base of year y enters the utjämning "
+    "of year y + 2); {paying_kommun} of {n} participants live in a kommun and {paying_region} in a region that pays an avgift by the "
+    "rules equalisation.paying_kommuner (status {status_kommuner}: the 2018 list, the list for these years is not known) and "
+    "equalisation.paying_regioner (status {status_regioner}); {average} without a kommun get the national average rates "
+    "(equalisation.average_rates, status {status_average})")
+COUNTERPARTS = {"ovriga_kommuner": N_("the other kommuner and regioner (the appropriation is fixed)"), "stat": N_("the state")}
+
+
+def _note(view: RuleView, counterpart: str, counts: dict[str, int]) -> Note:
     status = {key: view.leaf(RULES + key).status for key in ("paying_kommuner", "paying_regioner", "average_rates")}
-    to = "the other kommuner and regioner (the appropriation is fixed)" if counterpart == "ovriga_kommuner" else "the state"
-    return (literal("kommunalekonomisk utjämning (lag 2004:773 3–7 §§): a participant's kommun and region give up the länsvis rate of each "
-                    f"krona of beskattningsbar förvärvsinkomst to {to}, in the months of the tax it offsets (in law the tax base of year y "
-                    "enters the utjämning of year y + 2); ")
-            + "{paying_kommun} of {n} participants live in a kommun and {paying_region} in a region that pays an avgift by the rules "
-            + literal(f"equalisation.paying_kommuner (status {status['paying_kommuner']}: the 2018 list, the list for these years is "
-                      f"not known) and equalisation.paying_regioner (status {status['paying_regioner']}); ")
-            + "{average} without a kommun get " + literal(f"the national average rates (equalisation.average_rates, status {status['average_rates']})"))
+    return Note(EQUALISATION_NOTE, counts, shown_by=None,
+                args={"to": Msg(COUNTERPARTS[counterpart]), "status_kommuner": status_word(status["paying_kommuner"]),
+                      "status_regioner": status_word(status["paying_regioner"]), "status_average": status_word(status["average_rates"])})

@@ -16,7 +16,9 @@ import numpy as np
 from .. import states as st
 from ..actors import EMPLOYERS
 from ..errors import InputError, Problem
-from ..notes import Note, always, counted, literal
+from ..i18n import NN_, N_, Msg, Num, _, ngettext
+from ..paths import bundled_relative
+from ..notes import Note, always, counted
 from ..participants import Participants
 from ..ruleset.loader import RuleBook
 from ..ruleset.lookup import MonthRules
@@ -32,9 +34,9 @@ class Fill:
 
     column: str  # the Participants attribute
     default: str  # the scenario key of its default, e.g. "participant_defaults.age"
-    note: str  # the assumption stated when the default is used; {default} is its value
+    note: str  # the assumption stated when the default is used (an English message id); {default} is its value
     needed: Callable[[Participants, dict], np.ndarray] | None = None  # the rows that need a value (given the values so far); None: all
-    why: str = ""  # added to the error for a row that needs a value when the scenario sets no default
+    why: str = ""  # added to the error for a row that needs a value when the scenario sets no default (a message id)
 
 
 def _after_needs(column: str) -> Callable[[Participants, dict], np.ndarray]:
@@ -49,57 +51,58 @@ def _either_needs(column: str) -> Callable[[Participants, dict], np.ndarray]:
 
 
 FILLS = (
-    Fill("age", "participant_defaults.age", "age missing, scenario default {default} used"),
-    Fill("newly_arrived", "participant_defaults.newly_arrived", "newly_arrived missing, scenario default {default} used"),
-    Fill("extent", "participant_defaults.extent", "extent missing, scenario default {default:g} used"),
+    Fill("age", "participant_defaults.age", N_("age missing, scenario default {default} used")),
+    Fill("newly_arrived", "participant_defaults.newly_arrived", N_("newly_arrived missing, scenario default {default} used")),
+    Fill("extent", "participant_defaults.extent", N_("extent missing, scenario default {default:g} used")),
     # a newly arrived person gets the newly-arrived level whatever the months (subsidies.nystartsjobb.newly_arrived_level)
     Fill("months_unemployed", "participant_defaults.months_unemployed",
-         "months_unemployed missing, scenario default {default} used for the nystartsjobb level",
+         N_("months_unemployed missing, scenario default {default} used for the nystartsjobb level"),
          needed=lambda p, v: _after_needs("months_unemployed")(p, v) & (v["newly_arrived"] != 1),
-         why=" (needed for the nystartsjobb level)"),
-    Fill("wage", "wages.extratjanst", "wage missing, scenario wage (extratjanst) {default:.0f} SEK/month used",
-         needed=lambda p, v: p.state_codes.after == st.CODES["extratjanst"], why=" (needed for work states)"),
-    Fill("wage", "wages.default", "wage missing, scenario wage (default) {default:.0f} SEK/month used",
-         needed=lambda p, v: _after_needs("wage")(p, v) & (p.state_codes.after != st.CODES["extratjanst"]), why=" (needed for work states)"),
+         why=N_("needed for the nystartsjobb level")),
+    Fill("wage", "wages.extratjanst", N_("wage missing, scenario wage (extratjanst) {default:,.0f} SEK/month used"),
+         needed=lambda p, v: p.state_codes.after == st.CODES["extratjanst"], why=N_("needed for work states")),
+    Fill("wage", "wages.default", N_("wage missing, scenario wage (default) {default:,.0f} SEK/month used"),
+         needed=lambda p, v: _after_needs("wage")(p, v) & (p.state_codes.after != st.CODES["extratjanst"]), why=N_("needed for work states")),
     Fill("prior_income", "participant_defaults.prior_income",
-         "prior_income missing, scenario default {default:.0f} SEK/year used as the basis of a-kassa, SGI or antagandeinkomst",
+         N_("prior_income missing, scenario default {default:,.0f} SEK/year used as the basis of a-kassa, SGI or antagandeinkomst"),
          needed=_either_needs("prior_income"),
-         why=" (needed for a_kassa, sjukpenning, sjukersattning and aktivitetsersattning: the yearly income before the benefit)"),
+         why=N_("needed for a_kassa, sjukpenning, sjukersattning and aktivitetsersattning: the yearly income before the benefit")),
 )
-EXIT_FILL = Fill("exit_month", "period.exit_month", "exit_month missing, scenario default {default} used")
+EXIT_FILL = Fill("exit_month", "period.exit_month", N_("exit_month missing, scenario default {default} used"))
 
 # What the model leaves out for a state: stated with the count of participants in it before or after
 STATE_NOTES = (
-    (("a_kassa",), "a-kassa modelled for a scenario-wide membership ({membership}, benefits.a_kassa_membership) at full time, without the "
-                   "two karensdagar; a period is under the law of the month it began (months_in_state before the exit; lag 2024:506 for "
-                   "periods from transfers.a_kassa.periods_from); it ends after its ersättningsdagar (300, under lag 1997:238 450 for the parent "
-                   "of a child under 18 on day 300), then aktivitetsstöd in jobb- och utvecklingsgarantin (transfers.aktivitetsstod.after_a_kassa)"),
-    (("sjukpenning",), "sjukpenning at the normalnivå to day transfers.sjukpenning.normal_days of the case, then the fortsättningsnivå, with "
-                       "no end (none in law since 2016; a work-capacity assessment that ends it is not modelled); the case began months_in_state "
-                       "months before the exit; the 543 kr/day cap for the unemployed (SFB 28 kap. 11 §) is not applied"),
-    (("sjukersattning", "aktivitetsersattning"), "sjuk-/aktivitetsersättning is taxed without the skattereduktion för sjuk- och "
-                   "aktivitetsersättning (IL 67 kap. 9 a–c §§), which is not modelled: their tax is overstated; full benefit and "
-                   "full försäkringstid for the garantinivå assumed"),
+    (("a_kassa",), N_("a-kassa modelled for a scenario-wide membership ({membership}, benefits.a_kassa_membership) at full time, without the "
+                      "two karensdagar; a period is under the law of the month it began (months_in_state before the exit; lag 2024:506 for "
+                      "periods from transfers.a_kassa.periods_from); it ends after its ersättningsdagar (300, under lag 1997:238 450 for the parent "
+                      "of a child under 18 on day 300), then aktivitetsstöd in jobb- och utvecklingsgarantin (transfers.aktivitetsstod.after_a_kassa)")),
+    (("sjukpenning",), N_("sjukpenning at the normalnivå to day transfers.sjukpenning.normal_days of the case, then the fortsättningsnivå, with "
+                          "no end (none in law since 2016; a work-capacity assessment that ends it is not modelled); the case began months_in_state "
+                          "months before the exit; the 543 kr/day cap for the unemployed (SFB 28 kap. 11 §) is not applied")),
+    (("sjukersattning", "aktivitetsersattning"), N_("sjuk-/aktivitetsersättning is taxed without the skattereduktion för sjuk- och "
+                                                    "aktivitetsersättning (IL 67 kap. 9 a–c §§), which is not modelled: their tax is overstated; full benefit and "
+                                                    "full försäkringstid for the garantinivå assumed")),
 )
-AKASSA_BEFORE_NOTE = ("a_kassa before the project without months_in_state: benefits.a_kassa_months_before = {months} months on a-kassa "
-                      "at the exit used (deprecated: give months_in_state or participant_defaults.months_in_state)")
-MONTHS_IN_STATE_NOTE = ("months_in_state missing, scenario default {months} months already in the before state at the exit used "
-                        "(participant_defaults.months_in_state: where the person is on the state's path, and the months of försörjningsstöd "
-                        "before the exit for jobbstimulans)")
-HOUSING_NOTE = "housing_cost missing, scenario default {cost:.0f} SEK/month used for bostadsbidrag and bostadsersättning (participant_defaults.housing_cost)"
-NO_HOUSING_NOTE = ("no housing cost (housing_cost, participant_defaults.housing_cost): bostadsbidrag and bostadsersättning are not modelled "
-                   "for these participants")
-A_KASSA_RIGHT_NOTE = ("aktivitetsstöd with a right to a-kassa (prior_income given, or coming from a-kassa): income-based at the a-kassa "
-                      "level while the ersättningsperiod lasts, then the jobb- och utvecklingsgarantin level (förordning 2017:819 2 kap. 2–4 §§)")
-HOUSEHOLD_NOTE = "household for the försörjningsstöd norm: {singles} single adults, {couples} couples (sambor), {count} with children"
-ADULTS_NOTE = "adults missing, scenario default {adults} used for the household (participant_defaults.adults)"
-CHILDREN_NOTE = "children_ages missing, scenario default {ages} used for the household (participant_defaults.children_ages)"
-PARTNER_NOTE = ("the norm is the couple's household norm, the partner's own income is taken as 0 and the whole household's "
-                "försörjningsstöd is counted as the participant's")
-CHILDREN_AGE_NOTE = ("children age by calendar year from their age at the exit month (riksnorm age bands); a child older than the "
-                     "table's oldest band leaves the household; barnbidrag and flerbarnstillägg (children 16–19 taken to be in school with "
-                     "studiehjälp) are paid by the state in both situations and counted as household income in the försörjningsstöd "
-                     "assessment; underhållsstöd is not modelled")
+AKASSA_BEFORE_NOTE = N_("a_kassa before the project without months_in_state: benefits.a_kassa_months_before = {months} months on a-kassa "
+                        "at the exit used (deprecated: give months_in_state or participant_defaults.months_in_state)")
+MONTHS_IN_STATE_NOTE = N_("months_in_state missing, scenario default {months} months already in the before state at the exit used "
+                          "(participant_defaults.months_in_state: where the person is on the state's path, and the months of försörjningsstöd "
+                          "before the exit for jobbstimulans)")
+HOUSING_NOTE = N_("housing_cost missing, scenario default {cost:,.0f} SEK/month used for bostadsbidrag and bostadsersättning "
+                  "(participant_defaults.housing_cost)")
+NO_HOUSING_NOTE = N_("no housing cost (housing_cost, participant_defaults.housing_cost): bostadsbidrag and bostadsersättning are not modelled "
+                     "for these participants")
+A_KASSA_RIGHT_NOTE = N_("aktivitetsstöd with a right to a-kassa (prior_income given, or coming from a-kassa): income-based at the a-kassa "
+                        "level while the ersättningsperiod lasts, then the jobb- och utvecklingsgarantin level (förordning 2017:819 2 kap. 2–4 §§)")
+HOUSEHOLD_NOTE = N_("household for the försörjningsstöd norm: {singles} single adults, {couples} couples (sambor), {count} with children")
+ADULTS_NOTE = N_("adults missing, scenario default {adults} used for the household (participant_defaults.adults)")
+CHILDREN_NOTE = N_("children_ages missing, scenario default {ages} used for the household (participant_defaults.children_ages)")
+PARTNER_NOTE = N_("a partner in the household: the norm is the couple's household norm, the partner's own income is taken as 0 and the "
+                  "whole household's försörjningsstöd is counted as the participant's")
+CHILDREN_AGE_NOTE = N_("children age by calendar year from their age at the exit month (riksnorm age bands); a child older than the "
+                       "table's oldest band leaves the household; barnbidrag and flerbarnstillägg (children 16–19 taken to be in school with "
+                       "studiehjälp) are paid by the state in both situations and counted as household income in the försörjningsstöd "
+                       "assessment; underhållsstöd is not modelled")
 
 
 def _scenario_value(scenario, key: str):
@@ -116,15 +119,25 @@ def _fill(fill: Fill, values: np.ndarray, needed: np.ndarray, default, p: Partic
     is a default, whatever its count: notes.merge relies on the same templates in every group)."""
     missing = needed & (np.isnan(values) if values.dtype.kind == "f" else values < 0)
     if default is None:
+        why = _("{column} is empty and the scenario sets no default").format(column=fill.column) + (f" ({_(fill.why)})" if fill.why else "")
         for row in p.rows[missing][:ROWS_NAMED]:
-            problems.append(Problem(p.file, f"{fill.column} is empty and the scenario sets no default{fill.why}", row=int(row), column=fill.column))
+            problems.append(Problem(p.file, why, row=int(row), column=fill.column))
         return values
-    notes.append(counted(int(missing.sum()), fill.note.format(default=default if shown is None else shown)))
+    notes.append(counted(int(missing.sum()), fill.note, default=_shown(default if shown is None else shown)))
     if not missing.any():
         return values
     out = values.copy()
     out[missing] = default
     return out
+
+
+def _shown(value):
+    """A scenario value as a note shows it: yes/no for a truth value, a number in the language's writing."""
+    if isinstance(value, (bool, np.bool_)):
+        return Msg(N_("yes") if value else N_("no"))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return Num(value.item() if isinstance(value, np.generic) else value)
+    return value
 
 
 def resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.ndarray], list[Note]]:
@@ -150,7 +163,7 @@ def resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.nd
     employer, employer_note = _employer(p, s)
     notes.append(employer_note)
     if problems:
-        raise InputError(problems, f"{p.file}: values needed for the calculation are missing")
+        raise InputError(problems, _("{file}: values needed for the calculation are missing").format(file=p.file))
     age = values["age"]
     return {
         "age": age,
@@ -169,7 +182,7 @@ def resolve_inputs(p: Participants, ls: LoadedScenario) -> tuple[dict[str, np.nd
     }, notes + household_notes
 
 
-EMPLOYER_NOTE = "employer missing, scenario default {default} used (participant_defaults.employer)"
+EMPLOYER_NOTE = N_("employer missing, scenario default {default} used (participant_defaults.employer)")
 
 
 def _employer(p: Participants, s) -> tuple[np.ndarray, Note]:
@@ -182,7 +195,7 @@ def _employer(p: Participants, s) -> tuple[np.ndarray, Note]:
         codes[given & (p.employer == kind)] = k
     work = [sid for sid, state in st.STATES.items() if state.kind in ("work", "subsidised_work")]
     in_work = np.isin(p.state_codes.used, st.codes_of(work))
-    return codes, counted(int((in_work & ~given).sum()), EMPLOYER_NOTE.format(default=default))
+    return codes, counted(int((in_work & ~given).sum()), EMPLOYER_NOTE, default=default)
 
 
 def _path_inputs(p: Participants, ls: LoadedScenario, prior_income: np.ndarray) -> tuple[dict[str, np.ndarray], list[Note]]:
@@ -202,9 +215,9 @@ def _path_inputs(p: Participants, ls: LoadedScenario, prior_income: np.ndarray) 
     programme = st.codes_of(("aktivitetsstod", "utvecklingsersattning"))
     in_programme = np.isin(codes.before, programme) | np.isin(codes.used, programme)
     notes = [
-        counted(int((missing & ~a_kassa_legacy).sum()), MONTHS_IN_STATE_NOTE.format(months=d.months_in_state)),
-        counted(int(a_kassa_legacy.sum()), AKASSA_BEFORE_NOTE.format(months=ls.scenario.benefits.a_kassa_months_before)),
-        counted(int((np.isnan(p.housing_cost) & ~np.isnan(housing)).sum()), HOUSING_NOTE.format(cost=np.nan_to_num(housing_default))),
+        counted(int((missing & ~a_kassa_legacy).sum()), MONTHS_IN_STATE_NOTE, months=Num(d.months_in_state)),
+        counted(int(a_kassa_legacy.sum()), AKASSA_BEFORE_NOTE, months=Num(ls.scenario.benefits.a_kassa_months_before)),
+        counted(int((np.isnan(p.housing_cost) & ~np.isnan(housing)).sum()), HOUSING_NOTE, cost=Num(float(np.nan_to_num(housing_default)))),
         counted(int(np.isnan(housing).sum()), NO_HOUSING_NOTE),
         counted(int((right & in_programme).sum()), A_KASSA_RIGHT_NOTE),
     ]
@@ -213,8 +226,8 @@ def _path_inputs(p: Participants, ls: LoadedScenario, prior_income: np.ndarray) 
 
 def _state_notes(p: Participants, s) -> list[Note]:
     codes = p.state_codes
-    return [counted(int((np.isin(codes.before, st.codes_of(states)) | np.isin(codes.used, st.codes_of(states))).sum()),
-                    text.format(membership=s.benefits.a_kassa_membership)) for states, text in STATE_NOTES]
+    return [counted(int((np.isin(codes.before, st.codes_of(states)) | np.isin(codes.used, st.codes_of(states))).sum()), text,
+                    **({"membership": s.benefits.a_kassa_membership} if "{membership}" in text else {})) for states, text in STATE_NOTES]
 
 
 def _household(p: Participants, s) -> tuple[dict[str, np.ndarray], list[Note]]:
@@ -228,10 +241,10 @@ def _household(p: Participants, s) -> tuple[dict[str, np.ndarray], list[Note]]:
     n_couples, n_with_children = int((adults == 2).sum()), int((~np.isnan(children)).any(axis=1).sum())
     notes = [
         Note(HOUSEHOLD_NOTE, {"singles": len(p) - n_couples, "couples": n_couples, "count": n_with_children}, shown_by=None),
-        counted(int(np.isnan(p.adults).sum()), ADULTS_NOTE.format(adults=d.adults)),
-        counted(int((~p.children_given).sum()), CHILDREN_NOTE.format(ages=d.children_ages or "none")),
-        Note("{count} of {n} participants live with a partner: " + literal(PARTNER_NOTE), {"count": n_couples}),
-        Note(literal(CHILDREN_AGE_NOTE), {"count": n_with_children}),
+        counted(int(np.isnan(p.adults).sum()), ADULTS_NOTE, adults=Num(d.adults)),
+        counted(int((~p.children_given).sum()), CHILDREN_NOTE, ages=" ".join(map(str, d.children_ages)) or Msg(N_("none"))),
+        counted(n_couples, PARTNER_NOTE),
+        Note(CHILDREN_AGE_NOTE, {"count": n_with_children}),
     ]
     return {"adults": adults, "children": children}, notes
 
@@ -245,7 +258,7 @@ def local_rates(p: Participants, grid: ExitGrid, ls: LoadedScenario, book: RuleB
     where, names = p.municipalities  # hash-based: no sort of a million strings
     for year in grid.years:
         day = s.period.rules_date or dt.date(year, 1, 1)
-        loaded, _ = book.year_for(day.year)
+        loaded = book.year_for(day.year)[0]
         lt = loaded.rules.local_tax
         if isinstance(s.local_tax, LocalRates):
             base = (s.local_tax.kommun / 100, s.local_tax.region / 100, s.local_tax.begravning / 100)  # the scenario's percent
@@ -263,15 +276,17 @@ def local_rates(p: Participants, grid: ExitGrid, ls: LoadedScenario, book: RuleB
             table[j] = (m.kommun_rate, m.region_rate, m.begravning_rate)
         out[year] = tuple(table[:, i].copy()[where] for i in range(3))
     if problems:
-        raise InputError(problems, f"{p.file}: unknown municipalities")
+        raise InputError(problems, _("{file}: unknown municipalities").format(file=p.file))
     return out
 
 
 def _unknown_municipality(p: Participants, book: RuleBook, loaded, name: str) -> list[Problem]:
     guess = book.suggest_municipality(loaded, name)
-    hint = f"; did you mean {guess!r}?" if guess else ""
+    hint = "; " + _("did you mean {guess}?").format(guess=repr(guess)) if guess else ""
     path = loaded.municipalities_path or f"rules/municipalities/{loaded.rules.year}.csv"
-    return [Problem(p.file, f"municipality not found in {path}{hint}", row=int(row), column="municipality", value=name)
+    path = bundled_relative(path) or path  # the bundled table by its place in the package, not the install path
+    why = _("municipality not found in {path}").format(path=path) + hint
+    return [Problem(p.file, why, row=int(row), column="municipality", value=name)
             for row in p.rows[p.municipality == name][:20]]
 
 
@@ -279,21 +294,33 @@ def check_scenario_choices(p: Participants, duration: np.ndarray, ls: LoadedScen
     """Scenario values the participants make necessary: raise, naming the key, when one is missing."""
     s = ls.scenario
     problems: list[Problem] = []
+    if s.forsorjningsstod.reasonable_costs is None:  # every run tops incomes up to the norm
+        problems.append(Problem(str(ls.path), _("forsorjningsstod.reasonable_costs must be set: the försörjningsstöd norm is the riksnorm plus "
+                                                "reasonable costs (housing etc.) in SEK/month, e.g. 6500 as in Ramboll 2022"),
+                                column="forsorjningsstod.reasonable_costs", value="null"))
     lonebidrag = p.state_codes.after == st.CODES["lonebidrag"]
     if lonebidrag.any() and s.subsidies.lonebidrag_share is None:
-        rows = ", ".join(str(r) for r in p.rows[lonebidrag][:10])
-        problems.append(Problem(str(ls.path), f"participants go to lonebidrag (rows {rows}) but the scenario does not say which share of "
-                                  "the lönekostnad the subsidy pays (decided per person by Arbetsförmedlingen)",
-                                  column="subsidies.lonebidrag_share", value="null"))
+        at = p.rows[lonebidrag]
+        rows = ", ".join(str(r) for r in at[:10]) + (" …" if len(at) > 10 else "")
+        problems.append(Problem(str(ls.path), ngettext(
+            "{count} participant goes to lonebidrag (row {rows}) but the scenario does not say which share of the lönekostnad the "
+            "subsidy pays (decided per person by Arbetsförmedlingen)",
+            "{count} participants go to lonebidrag (rows {rows}) but the scenario does not say which share of the lönekostnad the "
+            "subsidy pays (decided per person by Arbetsförmedlingen)", len(at)).format(count=Num(len(at)), rows=rows),
+            column="subsidies.lonebidrag_share", value="null"))
     ends_in_horizon = np.isfinite(duration) & (duration < s.period.horizon_months)
     if ends_in_horizon.any() and s.persistence.keep_job_probability is None:
         rows = ", ".join(str(r) for r in p.rows[ends_in_horizon][:10]) + (" …" if ends_in_horizon.sum() > 10 else "")
+        ending = int(ends_in_horizon.sum())
         problems.append(Problem(
-            str(ls.path), f"{int(ends_in_horizon.sum())} participants' subsidised jobs end inside the {s.period.horizon_months}-month horizon "
-            f"(participant rows {rows}); set the share who keep the job unsubsidised afterwards (0–1) — the rest fall back to their before state",
+            str(ls.path), ngettext("{count} participant's subsidised job ends inside the {horizon}-month horizon (participant row {rows}); "
+                                   "set the share who keep the job unsubsidised afterwards (0–1) — the rest fall back to their before state",
+                                   "{count} participants' subsidised jobs end inside the {horizon}-month horizon (participant rows {rows}); "
+                                   "set the share who keep the job unsubsidised afterwards (0–1) — the rest fall back to their before state",
+                                   ending).format(count=Num(ending), horizon=s.period.horizon_months, rows=rows),
             column="persistence.keep_job_probability", value="null"))
     if problems:
-        raise InputError(problems, "the scenario must say more for these participants")
+        raise InputError(problems, _("the scenario must say more for these participants"))
 
 
 def check_children(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules, ls: LoadedScenario) -> None:
@@ -309,13 +336,14 @@ def check_children(p: Participants, inputs: dict, grid: ExitGrid, mr: MonthRules
     problems = []
     for i in bad[:20]:
         ages = " ".join(f"{a:.0f}" for a in children[i][~np.isnan(children[i])])
-        why = (f"a child older than {oldest[i]:.0f}: the riksnorm (transfers.forsorjningsstod.riksnorm_personal_children) counts children "
-               f"up to {oldest[i]:.0f} (hemmavarande skolungdom); an older child is a household of its own")
+        why = _("a child older than {oldest}: the riksnorm (transfers.forsorjningsstod.riksnorm_personal_children) counts children "
+                "up to {oldest} (hemmavarande skolungdom); an older child is a household of its own").format(oldest=f"{oldest[i]:.0f}")
         if p.children_given[i]:
             problems.append(Problem(p.file, why, row=int(p.rows[i]), column="children_ages", value=ages))
         else:
-            problems.append(Problem(str(ls.path), why + f" (participant row {p.rows[i]})", column="participant_defaults.children_ages", value=ages))
-    raise InputError(problems, "children too old for the riksnorm")
+            problems.append(Problem(str(ls.path), why + " " + _("(participant row {row})").format(row=p.rows[i]),
+                                    column="participant_defaults.children_ages", value=ages))
+    raise InputError(problems, _("children too old for the riksnorm"))
 
 
 def check_states_exist(p: Participants, grid: ExitGrid, mr: MonthRules, duration: np.ndarray) -> None:
@@ -332,33 +360,43 @@ def check_states_exist(p: Participants, grid: ExitGrid, mr: MonthRules, duration
     if bad.any():
         year = mr.view(int(np.flatnonzero(~exists)[0])).year
         raise InputError(
-            [Problem(p.file, f"extratjänst does not exist in the rules for {year} (no new extratjänster from 2022; "
-                     f"rule subsidies.extratjanst is absent) but this participant's horizon reaches it",
+            [Problem(p.file, _("extratjänst does not exist in the rules for {year} (no new extratjänster from 2022; "
+                               "rule subsidies.extratjanst is absent) but this participant's horizon reaches it").format(year=year),
                      row=int(r), column="after", value="extratjanst") for r in p.rows[sel][bad][:20]],
-            "extratjänst outside the years it existed",
+            _("extratjänst outside the years it existed"),
         )
 
 
 def run_notes(p: Participants, duration: np.ndarray, horizon: int, potential_missing: int, ls: LoadedScenario) -> list[Note]:
     """The assumptions a run adds to those of the inputs (every note made, whatever its count)."""
     s = ls.scenario
-    notes: list[Note] = [Note(literal("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the "
-                                      "scenario sets no wages.default"), {"count": potential_missing})]
+    notes: list[Note] = [Note(N_("the potential (everyone in unsubsidised work) is not computed: some participants have no wage and the "
+                                 "scenario sets no wages.default"), {"count": potential_missing})]
     ends_in_horizon = np.isfinite(duration) & (duration < horizon)
     keep_p = s.persistence.keep_job_probability
     ended = np.bincount(p.state_codes.after[ends_in_horizon], minlength=len(st.IDS))
     by_state = {sid: int(ended[st.CODES[sid]]) for sid in sorted(st.IDS[k] for k in np.flatnonzero(ended))}
-    after = ("afterwards they fall back to their before state" if keep_p is None  # no job ends (a scenario without the choice is refused when one does)
-             else f"afterwards {keep_p:.0%} keep the job unsubsidised and {1 - keep_p:.0%} fall back to their before state")
-    notes.append(Note("{count} participants' subsidised jobs end inside the horizon ({detail}); "
-                      + literal(after + " (persistence.keep_job_probability)"), {"count": int(ends_in_horizon.sum())}, by_state))
+    if keep_p is None:  # no job ends (a scenario without the choice is refused when one does)
+        singular, plural = NN_("{count} participant's subsidised job ends inside the horizon ({detail}); afterwards the participant falls "
+                               "back to the before state (persistence.keep_job_probability)",
+                               "{count} participants' subsidised jobs end inside the horizon ({detail}); afterwards they fall back to their "
+                               "before state (persistence.keep_job_probability)")
+        args = {}
+    else:
+        singular, plural = NN_("{count} participant's subsidised job ends inside the horizon ({detail}); afterwards {keep:.0%} keep the job "
+                               "unsubsidised and {fall:.0%} fall back to their before state (persistence.keep_job_probability)",
+                               "{count} participants' subsidised jobs end inside the horizon ({detail}); afterwards {keep:.0%} keep the job "
+                               "unsubsidised and {fall:.0%} fall back to their before state (persistence.keep_job_probability)")
+        args = {"keep": Num(keep_p), "fall": Num(1 - keep_p)}
+    notes.append(Note(singular, {"count": int(ends_in_horizon.sum())}, by_state, args=args, plural=plural))
     if s.persistence.monthly_dropoff > 0:
-        notes.append(always(f"each month {s.persistence.monthly_dropoff:.1%} of those still in the after state fall back to the before state "
-                            "(persistence.monthly_dropoff)"))
+        notes.append(always(N_("each month {share:.1%} of those still in the after state fall back to the before state "
+                               "(persistence.monthly_dropoff)"), share=Num(s.persistence.monthly_dropoff)))
     for col, values in (("before_amount", p.before_amount), ("after_amount", p.after_amount)):
-        notes.append(counted(int(np.isfinite(values).sum()), f"observed monthly försörjningsstöd ({col}) used instead of the modelled "
-                             "top-up (see the per-participant table)"))
+        notes.append(counted(int(np.isfinite(values).sum()), N_("observed monthly försörjningsstöd ({column}) used instead of the modelled "
+                                                              "top-up (see the per-participant table)"), column=col))
     for sid, per_actor in s.unit_costs.items():
-        notes.append(always(f"unit cost in {sid}: " + ", ".join(f"{a} {v:,.0f} SEK per person-month" for a, v in per_actor.items())
-                            + " (scenario unit_costs; real resource use, category enhetskostnad_<actor>)"))
+        costs = ", ".join(_("{actor} {amount:,.0f} SEK per person-month").format(actor=a, amount=Num(v)) for a, v in per_actor.items())
+        notes.append(always(N_("unit cost in {state}: {costs} (scenario unit_costs; real resource use, category enhetskostnad_<actor>)"),
+                            state=sid, costs=costs))
     return notes

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import states as st
+from ..errors import InputError, Problem
+from ..i18n import Num, ngettext
 from ..notes import Note
 from ..participants import Participants
 from ..ruleset.loader import LoadedYear, RuleBook, load_indices
@@ -79,27 +81,75 @@ def _prices(book: RuleBook, ls: LoadedScenario, grid: ExitGrid, inputs: dict) ->
     return prices, wage_level, prices.engine_weight(years)
 
 
-def setup(p: Participants, ls: LoadedScenario, book: RuleBook) -> Plan:
+class _Problems:
+    """Every problem the checks of a run find, gathered so that one pass names them all (issue 16):
+    rows with a missing value leave the later checks, which go on with the other rows."""
+
+    def __init__(self, earlier: InputError | None = None):
+        self.problems: list[Problem] = list(earlier.problems) if earlier is not None else []
+        self.summaries: list[str] = [earlier.summary] if earlier is not None else []
+
+    def check(self, fn, *args):
+        """fn(*args), or None with its problems kept when it raises InputError."""
+        try:
+            return fn(*args)
+        except InputError as exc:
+            self.problems += exc.problems
+            self.summaries.append(exc.summary)
+            return None
+
+    def raise_any(self, file: str) -> None:
+        if not self.problems:
+            return
+        summary = self.summaries[0] if len(set(self.summaries)) == 1 else ngettext(
+            "{file}: {n} problem in the participants and the scenario", "{file}: {n} problems in the participants and the scenario",
+            len(self.problems)).format(file=file, n=Num(len(self.problems)))
+        raise InputError(self.problems, summary)
+
+
+def _resolved(p: Participants, ls: LoadedScenario, found: _Problems) -> tuple[Participants, dict, list[Note]]:
+    """The inputs of the rows that have every needed value; the others' problems are kept."""
+    try:
+        inputs, notes = resolve_inputs(p, ls)
+        return p, inputs, notes
+    except InputError as exc:
+        found.problems += exc.problems
+        found.summaries.append(exc.summary)
+        bad = {pr.row for pr in exc.problems if pr.file == p.file and pr.row is not None}
+        keep = np.flatnonzero(~np.isin(p.rows, list(bad)))
+        if not bad or not keep.size:
+            found.raise_any(p.file)
+        rest = p.take(keep)
+        inputs, notes = resolve_inputs(rest, ls)
+        return rest, inputs, notes
+
+
+def setup(p: Participants, ls: LoadedScenario, book: RuleBook, earlier: InputError | None = None) -> Plan:
+    """The plan of a run; every problem of the inputs found in one pass (with `earlier`: the read's
+    row problems, whose rows are already left out of p) is raised together as one InputError."""
     s = ls.scenario
-    inputs, notes = resolve_inputs(p, ls)
+    found = _Problems(earlier)
+    p, inputs, notes = _resolved(p, ls, found)
     grid = _grid(inputs, s.period.horizon_months)
     mr = MonthRules.build(book, grid.first_year * 12 + np.arange(grid.n_months), s)
     prices, wage_level, weight = _prices(book, ls, grid, inputs)
     inputs["before_is_forsorjningsstod"] = p.state_codes.before == st.CODES["forsorjningsstod"]
-    rates = local_rates(p, grid, ls, book)
+    rates = found.check(local_rates, p, grid, ls, book)
     equalisation, equalisation_notes = equalisation_rates(p, grid, ls, book)
     duration = durations(p, inputs, grid, mr, ls)
-    check_scenario_choices(p, duration, ls)
-    check_states_exist(p, grid, mr, duration)
-    check_children(p, inputs, grid, mr, ls)
+    found.check(check_scenario_choices, p, duration, ls)
+    found.check(check_states_exist, p, grid, mr, duration)
+    found.check(check_children, p, inputs, grid, mr, ls)
+    found.raise_any(p.file)
     codes = {"before": p.state_codes.before, "after": p.state_codes.used}
     notes += equalisation_notes + path_notes(p, inputs, grid, mr, ls)
     return Plan(inputs, notes, grid, mr, _tax_rules(grid, mr), rates, duration, codes, prices, wage_level, weight,
                 law_flags(p, inputs, grid, mr), equalisation)
 
 
-def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None) -> list[Note]:
-    """Everything a run checks before computing (missing values, rule years, municipalities);
-    raises InputError with every problem, else returns the notes on the inputs (render with
-    notes.render(…, len(p)); notes of several files add up with notes.merge)."""
-    return setup(p, ls, book or RuleBook()).notes
+def prepare(p: Participants, ls: LoadedScenario, book: RuleBook | None = None, earlier: InputError | None = None) -> list[Note]:
+    """Everything a run checks before computing (missing values, rule years, municipalities, the
+    scenario's choices); raises InputError with every problem (and `earlier`'s), else returns the
+    notes on the inputs (render with notes.render(…, len(p)); notes of several files add up with
+    notes.merge)."""
+    return setup(p, ls, book or RuleBook(), earlier).notes

@@ -67,7 +67,7 @@ def production(flows: dict[str, np.ndarray], sit: Situation, mr: MonthRules, s: 
     flows["produktion_marknadspris"] = factor * produced  # samhällsekonomi: at market prices (memo)
     if displacement.any():
         flows["undantrangning"] = displacement[seg.code] * flows["produktion_marknadspris"]  # samhällsekonomi (memo)
-    if s.production.convention == "ramboll":  # seed 004: the 0.18 of net product taxes to the state
+    if s.production.convention == "ramboll":  # Ramboll 2022: the 0.18 of net product taxes to the state
         flows["produktion_indirekta_skatter"] = (factor - 1) * produced
     floor = np.divide(labour_cost - _sum(flows, SUBSIDY_ITEMS, zeros), labour_cost, out=np.zeros_like(labour_cost), where=labour_cost > 0)
     in_horizon = np.minimum(seg.end, hi[seg.row]) > np.maximum(seg.start, lo[seg.row])

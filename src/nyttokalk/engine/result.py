@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..i18n import NN_, Num, ngettext
 from ..ledger import Ledger
 from ..notes import Note
 from ..participants import Participants, Population
@@ -122,18 +123,32 @@ def flag_summary(flags: dict[str, np.ndarray], p: Participants, where: str | Non
     return out
 
 
+# each flag's warning, singular and plural (English message ids): {count} participants, {rows} the first rows, {state} and {rule}
 FLAG_TEXTS = {
-    "nystartsjobb_not_qualifying": "{count} participants in nystartsjobb do not meet the rules' qualifying conditions "
-                                   "(age and months unemployed, rule subsidies.nystartsjobb.bands); modelled without subsidy: rows {rows}",
-    "no_new_entrants": "{count} participants go to {state} in a month it takes no new entrants (rule {rule}): the law does not allow "
-                       "the move; computed as given: rows {rows}",
-    "age": "{count} participants are in {state} at the exit at an age outside its limits ({rule}): the law does not give it at that age; "
-           "rows {rows}",
-    "productivity_below_floor": (
-        "{count} participants in work are assumed to produce less than their employer pays net of the subsidy "
-        "(productivity below (lönekostnad − subsidy) / lönekostnad, the least an employer who hires must expect; scenario "
-        "productivity or the rules' economy.productivity_subsidised / _unsubsidised): rows {rows}"),
+    "nystartsjobb_not_qualifying": NN_(
+        "{count} participant in nystartsjobb does not meet the rules' qualifying conditions (age and months unemployed, rule "
+        "subsidies.nystartsjobb.bands); modelled without subsidy: row {rows}",
+        "{count} participants in nystartsjobb do not meet the rules' qualifying conditions (age and months unemployed, rule "
+        "subsidies.nystartsjobb.bands); modelled without subsidy: rows {rows}"),
+    "no_new_entrants": NN_(
+        "{count} participant goes to {state} in a month it takes no new entrants (rule {rule}): the law does not allow the move; "
+        "computed as given: row {rows}",
+        "{count} participants go to {state} in a month it takes no new entrants (rule {rule}): the law does not allow the move; "
+        "computed as given: rows {rows}"),
+    "age": NN_(
+        "{count} participant is in {state} at the exit at an age outside its limits ({rule}): the law does not give it at that age; "
+        "row {rows}",
+        "{count} participants are in {state} at the exit at an age outside its limits ({rule}): the law does not give it at that "
+        "age; rows {rows}"),
+    "productivity_below_floor": NN_(
+        "{count} participant in work is assumed to produce less than the employer pays net of the subsidy (productivity below "
+        "(lönekostnad − subsidy) / lönekostnad, the least an employer who hires must expect; scenario productivity or the rules' "
+        "economy.productivity_subsidised / _unsubsidised): row {rows}",
+        "{count} participants in work are assumed to produce less than their employer pays net of the subsidy (productivity below "
+        "(lönekostnad − subsidy) / lönekostnad, the least an employer who hires must expect; scenario productivity or the rules' "
+        "economy.productivity_subsidised / _unsubsidised): rows {rows}"),
 }
+OTHER_FLAG = NN_("{count} participant: {flag}: row {rows}", "{count} participants: {flag}: rows {rows}")
 
 
 def _flag_text(key: str, count: int, rows: str) -> str:
@@ -143,9 +158,9 @@ def _flag_text(key: str, count: int, rows: str) -> str:
     state = st.STATES.get(sid)
     rule = ""
     if state is not None:
-        rule = state.entry if kind == "no_new_entrants" else " and ".join(state.ages or ())
-    template = FLAG_TEXTS.get(kind, "{count} participants: " + kind + ": rows {rows}")
-    return template.format(count=count, rows=rows, state=sid, rule=rule)
+        rule = state.entry if kind == "no_new_entrants" else " & ".join(state.ages or ())
+    singular, plural = FLAG_TEXTS.get(kind, OTHER_FLAG)
+    return ngettext(singular, plural, count).format(count=Num(count), rows=rows, state=sid, rule=rule, flag=kind)
 
 
 def flag_warnings(summary: dict[str, tuple[int, list[str]]]) -> list[str]:

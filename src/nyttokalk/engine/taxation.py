@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..i18n import Num, _
 from ..ledger import TAX_CATEGORIES, TAXABLE_BENEFIT, TAXABLE_NO_FEE, TAXABLE_WORK
 from ..participants import Participants
 from ..ruleset.lookup import RuleView
@@ -119,7 +120,7 @@ def _year_tax(work, benefit, no_fee, year: int, rows: np.ndarray, sit: Situation
 
 def _too_old(rows: np.ndarray, year: int, limit: float, file: str) -> InputError:
     return InputError(
-        [Problem(file, f"age at the start of {year} is {limit:g} or more; the older persons' tax rules "
-                 f"(förhöjt grundavdrag) are not modelled yet", row=int(r), column="age") for r in rows[:20]],
-        "participants too old for the modelled tax rules",
+        [Problem(file, _("age at the start of {year} is {limit} or more; the older persons' tax rules (förhöjt grundavdrag) are not "
+                         "modelled yet").format(year=year, limit=Num(limit)), row=int(r), column="age") for r in rows[:20]],
+        _("participants too old for the modelled tax rules"),
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..actors import PUBLIC
 from ..analysis import Analysis
+from ..i18n import localise, number
 from .files import atomic_path
 from .labels import labels
 
@@ -34,12 +35,13 @@ def _save(fig, paths: dict[str, Path]) -> list[Path]:
     return out
 
 
-def _num(x) -> str:
-    return f"{x:,.4g}".replace(",", " ") if abs(x) < 1000 else f"{x:,.0f}".replace(",", " ")
+def _num(x, lang: str) -> str:
+    return localise(f"{x:,.4g}", lang) if abs(x) < 1000 else localise(f"{x:,.0f}", lang)
 
 
-def _kr(x, _pos=None) -> str:
-    return f"{x:,.0f}".replace(",", " ").replace("-", "−")
+def _kr(lang: str):
+    """The amount axis' tick labels as the language writes them (3 678 665 / 3,678,665)."""
+    return lambda x, _pos=None: number(x, 0, lang)
 
 
 def chart_paths(workbook: Path) -> dict[str, Path]:
@@ -65,15 +67,14 @@ def cumulative_chart(a: Analysis, paths: dict[str, Path], lang: str = "sv") -> l
             lw = 2.6 if actor == PUBLIC else 1.4
             series = cum[actor].to_numpy()
             (line,) = ax.plot(x, series, label=L[actor], linewidth=lw)
-            if actor in marks:
+            if actor in marks:  # named in the legend: paybacks near zero in nearby months would overlap as labels
                 m = marks[actor]
-                ax.plot([m], [series[m - 1]], marker="D", markersize=8, color=line.get_color(), linestyle="none")
-                ax.annotate(L["payback_marker"].format(actor=L[actor], months=m), (m, series[m - 1]),
-                            textcoords="offset points", xytext=(6, -12), fontsize=8, color=line.get_color())
+                ax.plot([m], [series[m - 1]], marker="D", markersize=8, color=line.get_color(), linestyle="none",
+                        label=L["payback_marker"].format(actor=L[actor], months=m))
         ax.axhline(0, color="black", linewidth=0.8)
         step = max(1, len(months) // 12)
         ax.set_xticks(list(x)[::step], months[::step], rotation=45, ha="right", fontsize=8)
-        ax.yaxis.set_major_formatter(FuncFormatter(_kr))
+        ax.yaxis.set_major_formatter(FuncFormatter(_kr(L.lang)))
         ax.set_ylabel(L["chart.sek"])
         ax.set_xlabel(L["chart.month"])
         ax.set_title(f"{L['chart.cumulative']} · {a.meta['scenario']['name']}")
@@ -91,12 +92,14 @@ def tornado_chart(rows: Sequence[dict], base: float, paths: dict[str, Path], tit
 
     plt = _plt()
     L = labels(lang)
-    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * max(len(rows), 1)))
+    unaffected = [r["key"] for r in rows if r["effect_low"] == base and r["effect_high"] == base]
+    rows = [r for r in rows if r["key"] not in unaffected]  # no bar to draw: named below the chart
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * max(len(rows), 1) + (0.3 if unaffected else 0)))
     try:
         def name(r):
             if r.get("low") is None:
                 return r["key"]
-            return f"{r['key']}\n({_num(r['low'])} – {_num(r['high'])})"
+            return f"{r['key']}\n({_num(r['low'], L.lang)} – {_num(r['high'], L.lang)})"
 
         names = [name(r) for r in rows][::-1]
         for i, r in enumerate(rows[::-1]):
@@ -105,12 +108,15 @@ def tornado_chart(rows: Sequence[dict], base: float, paths: dict[str, Path], tit
             ax.barh(i, hi - base, left=base, color="#4f81bd", height=0.6, label=L["sens.high"] if i == 0 else None)
         ax.axvline(base, color="black", linewidth=0.8)
         ax.set_yticks(range(len(names)), names, fontsize=9)
-        ax.xaxis.set_major_formatter(FuncFormatter(_kr))
+        ax.xaxis.set_major_formatter(FuncFormatter(_kr(L.lang)))
         ax.set_xlabel(L["chart.sek"])
         ax.set_title(title)
         ax.grid(True, axis="x", alpha=0.3)
         if rows:
             ax.legend(fontsize=8, loc="lower right")
+        if unaffected:
+            fig.text(0.01, 0.01, L["sens.unaffected"].format(keys=", ".join(unaffected)), fontsize=8, ha="left", va="bottom")
+            fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, 0.18))
         return _save(fig, paths)
     finally:
         plt.close(fig)

@@ -21,6 +21,9 @@ from openpyxl.utils import get_column_letter
 from ..analysis import Analysis
 from ..engine import EngineResult
 from ..flat import flatten, model_leaves, show
+from ..analysis import rule_value_text
+from ..i18n import N_, _, language, status_word, unit_word
+from ..paths import bundled_relative
 from ..ruleset.schema import iter_leaves
 from .charts import chart_paths, cumulative_chart
 from .files import write_csv
@@ -156,8 +159,7 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
     s = Sheet(wb, L["sheet.summary"], [widths[0]] + [max(w, 16) for w in widths[1:]], freeze="B5")
     m = a.meta
     s.row([m["scenario"]["title"] or m["scenario"]["name"]], font=TITLE)
-    s.row([L["summary.line"].format(participants=m["participants"], first_month=m["first_month"],
-                                    horizon=m["horizon_months"], rules=", ".join(m["rules"]))])
+    s.row([L.summary_line(m)])
     if m.get("prices"):
         s.row([L.prices(m["prices"])])
     s.blank()
@@ -182,7 +184,7 @@ def _summary(wb, a: Analysis, L: Labels, sek: str, notes: list[str]) -> Sheet:
         s.blank()
         s.row([L["more_figures"]], font=BOLD)
         for k, v in more.items():
-            s.row([field_label(L, k), show(v)], NUMBER_FORMAT)
+            s.row([L.key(k), L.get(f"{k}.{v}", show(v)) if isinstance(v, str) else show(v)], NUMBER_FORMAT)
     for title, lines in ((L["warnings"], a.warnings), (L["assumptions"], a.assumptions), (L["notes"], notes)):
         if not lines:
             continue
@@ -223,9 +225,10 @@ def _per_participant(wb, a: Analysis, L: Labels, sek: str, csv_file: Path | None
         return s
     if not isinstance(pp, pd.DataFrame):  # a few enough for the sheet (checked above): whole
         pp = pp.to_frame()
-    header = [L[c] if (c in acts or c in ("id", "before", "after")) else str(c) for c in pp.columns]
+    header = [L["per_participant.first_year"].format(actor=L[c]) if c in acts else L[c] for c in pp.columns]
     formats = [sek if c in acts else (NUMBER_FORMAT if pd.api.types.is_numeric_dtype(pp[c].dtype) else None) for c in pp.columns]
-    columns = [pp[c].tolist() for c in pp.columns]
+    words = {"observed": L["value.observed"], "modelled": L["value.modelled"]}  # how försörjningsstöd was found, in words
+    columns = [pp[c].map(lambda v: words.get(v, v)).tolist() if c.startswith("forsorjningsstod_") else pp[c].tolist() for c in pp.columns]
     widths = column_widths(header, zip(*[col[:200] for col in columns]))
     s = Sheet(wb, L["sheet.per_participant"], widths, freeze="B2")
     s.row(header, font=BOLD)
@@ -343,22 +346,38 @@ def _parameters(wb, res: EngineResult, L: Labels) -> Sheet:
         for path_, leaf in iter_leaves(loaded.rules):
             ref = leaf.reference
             for day, value in leaf.dated_values():
-                rows.append([year, ".".join(path_), _format_rule_value(value), leaf.unit, str(day or ""), leaf.status,
-                             ref.title + (f", {ref.section}" if ref.section else ""), ref.url or ""])
+                rows.append([year, ".".join(path_), _format_rule_value(value), unit_word(leaf.unit), str(day or ""),
+                             str(status_word(leaf.status)), ref.title + (f", {ref.section}" if ref.section else ""), ref.url or ""])
     widths = column_widths(header, rows)
     s = Sheet(wb, L["sheet.parameters"], widths, freeze="C3")
     s.row([L["note.parameters"]], font=Font(italic=True))
     s.row(header, font=BOLD)
+    url = header.index(L["url"])
     for r in rows:
-        s.row(r)
+        s.row(r, links=(url,))
     return s
 
 
+TEXT_KEYS = ("title", "description", "choices")  # a scenario's texts, each also in English as <key>_en
+
+
+def _other_language(key: str, ls, lang: str) -> bool:
+    """A scenario text in the language the workbook is not in: the _en keys in Swedish, and in English
+    the Swedish ones the scenario gives an English text for."""
+    top = key.split(".", 1)[0]
+    if top.endswith("_en") and top[:-3] in TEXT_KEYS:
+        return lang != "en"
+    return lang == "en" and top in TEXT_KEYS and getattr(ls.scenario, f"{top}_en", None) is not None
+
+
 def scenario_rows(ls, L: Labels) -> list[list]:
-    """Every scenario key as used, its value, and whether it came from the defaults."""
+    """Every scenario key as used, its value, and whether it came from the defaults; the scenario's
+    texts in the workbook's language only."""
     used = ls.defaults_used
     rows = []
     for key, value in model_leaves(ls.scenario).items():
+        if _other_language(key, ls, L.lang):
+            continue
         default = any(key == d or key.startswith(d + ".") for d in used)
         rows.append([key, show(value), L["origin.default"] if default else L["origin.scenario"]])
     return rows
@@ -382,9 +401,9 @@ def _assumptions(wb, a: Analysis, ls, L: Labels) -> Sheet:
 def about_rows(meta: dict, L: Labels) -> list[list]:
     rows = [
         [L["program"], f"{meta.get('program', 'nyttokalk')} {meta.get('version', '')}"],
-        [L["scenario"], f"{meta['scenario']['name']} ({meta['scenario']['file']})"],
+        [L["scenario"], f"{meta['scenario']['name']}: {shown_file(meta['scenario']['file'])}"],
         [L["scenario_sha"], meta["scenario"]["sha256"]],
-        [L["input_file"], meta["input"]["file"]],
+        [L["input_file"], shown_file(meta["input"]["file"])],
         [L["input_sha"], meta["input"]["sha256"]],
         [L["participants"], meta.get("participants")],
     ]
@@ -392,10 +411,44 @@ def about_rows(meta: dict, L: Labels) -> list[list]:
         rows.append([L["rules_sha"].format(year=y), v.get("sha256")])
         if v.get("projected_from") is not None:
             rows.append([L["rules_projected"].format(year=y), v["projected_from"]])
-    known = {"program", "version", "scenario", "input", "participants", "rules"}
+    known = {"program", "version", "scenario", "input", "participants", "rules", "doubtful_rules"}
     for k, v in flatten({k: v for k, v in meta.items() if k not in known}).items():
-        rows.append([k, show(v)])
+        if k in (f"prices.label_{'en' if L.lang == 'sv' else 'sv'}", "prices.discount_rate_percent"):
+            continue  # the price base in the other language; the discount rate is given once, above
+        rows.append([L.key(k), _about_value(k, v)])
+    for e in meta.get("doubtful_rules") or ():
+        first, last, count = e["months"]
+        span = first if first == last else f"{first}–{last}"
+        rows.append([L["doubtful_rule"].format(path=e["path"]),
+                     f"{status_word(e['status'])}, {rule_value_text(e['value'], e['unit'])}, {span} ({L.months(count)})"])
     return rows
+
+
+PRICE_MODES = {"fixed": N_("fixed prices"), "nominal": N_("current prices")}
+DISCOUNT_KINDS = {"real": N_("real"), "nominal": N_("nominal")}
+
+
+def _about_value(key: str, value):
+    """A meta value as the workbook shows it: a bundled file by its place in the package (the
+    install path says nothing to a reader), a user's file by its name; statuses, the price mode and
+    the price index in the workbook's language."""
+    if key.endswith("file") and isinstance(value, str) and value:
+        return shown_file(value)
+    if key.startswith(("prices.kpi_status.", "prices.wage_index_status.")) and isinstance(value, str):
+        return str(status_word(value))
+    if key == "prices.mode" and isinstance(value, str):
+        return _(PRICE_MODES.get(value, value))
+    if key == "prices.discount_rate_kind" and isinstance(value, str):
+        return _(DISCOUNT_KINDS.get(value, value))
+    if key == "prices.index" and isinstance(value, str):
+        return _(value)
+    return show(value)
+
+
+def shown_file(file: str) -> str:
+    """'scenarios/example/scenario.yaml (medföljer nyttokalk)' for a bundled file, else the file's name."""
+    inside = bundled_relative(file)
+    return _("{file} (bundled with nyttokalk)").format(file=inside) if inside else Path(file).name
 
 
 def _about(wb, a: Analysis, L: Labels, extra: Sequence[Sequence] = ()) -> Sheet:
@@ -413,7 +466,11 @@ def _about(wb, a: Analysis, L: Labels, extra: Sequence[Sequence] = ()) -> Sheet:
 def write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario=None, lang: str = "sv", charts: bool = False) -> Path:
     """Write the workbook (and, with charts=True, the PNG/SVG charts beside it; per-participant
     results to a CSV beside it when they do not fit a sheet). Returns the workbook's path."""
-    path = Path(path)
+    with language(lang):  # the texts made here (status words, units) in the workbook's language
+        return _write_workbook(a, res, Path(path), scenario=scenario, lang=lang, charts=charts)
+
+
+def _write_workbook(a: Analysis, res: EngineResult, path: Path, *, scenario, lang: str, charts: bool) -> Path:
     L = labels(lang)
     sek = SEK_FORMATS[lang]
     notes = [L["note.parameters"], L["note.payback"]]

@@ -124,11 +124,12 @@ def require_pyarrow() -> None:
 
     if importlib.util.find_spec("pyarrow") is None:
         from ..errors import InputError, Problem
+        from ..i18n import _
 
         raise InputError(
             [Problem(file="--format", value="parquet",
-                     problem="Parquet needs the optional package pyarrow: pip install 'nyttokalk[parquet]' (or choose --format csv or json)")],
-            "pyarrow is not installed",
+                     problem=_("Parquet needs the optional package pyarrow: pip install 'nyttokalk[parquet]' (or choose --format csv or json)"))],
+            _("pyarrow is not installed"),
         )
 
 

@@ -1,400 +1,259 @@
-"""Labels for reports, per language: Swedish (default) and English.
+"""Labels for reports, per language: Swedish (default) and English, from the message catalogues.
 
-Reports look up every word they show here: `labels(lang)["key"]`. A key a language lacks falls
-back to Swedish, and an id no language knows (a new field of the analysis) is shown as it is, so
-a new field never breaks a report. The actors' names are given once per language in the order of
-actors.ALL; a new actor without its names stops the import (zip strict) rather than shifting the
+Reports look up every word they show here: `labels(lang)["key"]`. The table below gives each key
+its English text (the message id); `labels(lang)` translates them with that language's catalogue
+(src/nyttokalk/locale; i18n.py). A key no table knows (a new field of the analysis) is shown as it
+is, so a new field never breaks a report. The actors' names are given once, in the order of
+actors.ALL; a new actor without its name stops the import (zip strict) rather than shifting the
 names of the others.
 """
 
 from __future__ import annotations
 
 from ..actors import ALL
+from ..i18n import LANGS, N_, catalogue, check_language, number, percent
+from ..i18n import sek as _sek
 
-LANGS = ("sv", "en")
+__all__ = ["LANGS", "Labels", "labels", "sek", "months", "SEK_FORMATS"]
 
-# The actors' names per language, in the order of actors.ALL (the actors, then the public sector)
-ACTOR_NAMES = {
-    "sv": ("Individ", "Kommun", "Region", "Stat", "Pensionssystemet", "Övriga kommuner och regioner", "Arbetsgivare", "Offentlig sektor"),
-    "en": ("Individual", "Municipality", "Region", "State", "Pension system", "Other municipalities and regions", "Employer",
-           "Public sector"),
-}
-ACTOR_LABELS = dict(zip(ALL, ACTOR_NAMES["sv"], strict=True))
 
-_SV = {
-    **ACTOR_LABELS,
-    # sheets
-    "sheet.summary": "Sammanfattning",
-    "sheet.per_year": "Per aktör och år",
-    "sheet.per_participant": "Per deltagare",
-    "sheet.flows": "Flöden",
-    "sheet.monthly": "Per månad",
-    "sheet.parameters": "Parametrar",
-    "sheet.assumptions": "Antaganden",
-    "sheet.about": "Om beräkningen",
-    "sheet.compare": "Jämförelse",
-    "sheet.tornado": "Tornado",
-    "sheet.monte_carlo": "Monte Carlo",
-    # summary
-    "actor": "Aktör",
-    "key_figure": "Nyckeltal",
-    "per_participant_month": "Effekt per deltagare och månad",
-    "first_year": "Effekt första året",
-    "first_year_naive": "Effekt första året före dödviktsavdrag",
-    "potential": "Effekt första året om alla fått osubventionerat arbete",
-    "horizon": "Hela horisonten",
-    "horizon.naive": "Hela horisonten före dödviktsavdrag",
-    "horizon.undiscounted": "Hela horisonten",
-    "horizon.discounted": "Hela horisonten, diskonterad",
-    "horizon.npv": "Nettonuvärde (diskonterad effekt − kostnadsandel)",
-    "return_per_krona": "Avkastning per satsad krona",
-    "return_per_krona.1": "Avkastning per krona efter 1 år",
-    "return_per_krona.5": "Avkastning per krona efter 5 år",
-    "more_figures": "Fler nyckeltal",
-    "typology.osubventionerat_arbete.count": "Utfall osubventionerat arbete: antal",
-    "typology.osubventionerat_arbete.share": "Utfall osubventionerat arbete: andel",
-    "typology.subventionerat_arbete.count": "Utfall subventionerat arbete: antal",
-    "typology.subventionerat_arbete.share": "Utfall subventionerat arbete: andel",
-    "typology.studier.count": "Utfall studier: antal",
-    "typology.studier.share": "Utfall studier: andel",
-    "typology.stegforflyttning.count": "Utfall stegförflyttning: antal",
-    "typology.stegforflyttning.share": "Utfall stegförflyttning: andel",
-    "typology.oforandrad.count": "Utfall oförändrad: antal",
-    "typology.oforandrad.share": "Utfall oförändrad: andel",
-    "stat_split.af": "Staten första året: Arbetsförmedlingen",
-    "stat_split.fk": "Staten första året: Försäkringskassan",
-    "stat_split.csn": "Staten första året: CSN",
-    "stat_split.statsbudget": "Staten första året: statsbudgeten i övrigt",
-    "cost": "Andel av projektkostnad",
-    "simple": "Återbetalningstid (mån)",
-    "discounted": "Diskonterad återbetalningstid (mån)",
-    "not_reached": "nås ej",
-    "no_cost": "ingen kostnad",
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """A label whose English words need another translation in this context (pgettext)."""
+    return context, message
+
+
+# The actors' names, in the order of actors.ALL (the actors, then the public sector)
+ACTOR_NAMES = (N_("Individual"), N_("Municipality"), N_("Region"), N_("State"), N_("Pension system"),
+               N_("Other municipalities and regions"), N_("Employer"), N_("Public sector"))
+
+_TEXTS: dict[str, str | tuple[str, str]] = {
+    **dict(zip(ALL, ACTOR_NAMES, strict=True)),
+    "extern": N_("external"),  # the payer of production and the payee of resources (ledger.EXTERNAL)
+    "sheet.summary": N_("Summary"),
+    "sheet.per_year": N_("Per actor and year"),
+    "sheet.per_participant": N_("Per participant"),
+    "sheet.flows": N_("Flows"),
+    "sheet.monthly": N_("Per month"),
+    "sheet.parameters": N_("Parameters"),
+    "sheet.assumptions": N_("Assumptions"),
+    "sheet.about": N_("About"),
+    "sheet.compare": N_("Comparison"),
+    "sheet.tornado": N_("Tornado"),
+    "sheet.monte_carlo": N_("Monte Carlo"),
+    "actor": N_("Actor"),
+    "key_figure": N_("Key figure"),
+    "per_participant_month": N_("Effect per participant and month"),
+    "first_year": N_("Effect first year"),
+    "first_year_naive": N_("Effect first year before deadweight"),
+    "potential": N_("Effect first year if everyone had reached unsubsidised work"),
+    "horizon": N_("Whole horizon"),
+    "horizon.naive": N_("Whole horizon before deadweight"),
+    "horizon.undiscounted": N_("Whole horizon"),
+    "horizon.discounted": N_("Whole horizon, discounted"),
+    "horizon.npv": N_("Net present value (discounted effect − cost share)"),
+    "return_per_krona": N_("Return per krona spent"),
+    "return_per_krona.1": N_("Return per krona after 1 year"),
+    "return_per_krona.5": N_("Return per krona after 5 years"),
+    "more_figures": N_("More key figures"),
+    "typology.osubventionerat_arbete.count": N_("Outcome unsubsidised work: count"),
+    "typology.osubventionerat_arbete.share": N_("Outcome unsubsidised work: share"),
+    "typology.subventionerat_arbete.count": N_("Outcome subsidised work: count"),
+    "typology.subventionerat_arbete.share": N_("Outcome subsidised work: share"),
+    "typology.studier.count": N_("Outcome studies: count"),
+    "typology.studier.share": N_("Outcome studies: share"),
+    "typology.stegforflyttning.count": N_("Outcome a step closer: count"),
+    "typology.stegforflyttning.share": N_("Outcome a step closer: share"),
+    "typology.oforandrad.count": N_("Outcome unchanged: count"),
+    "typology.oforandrad.share": N_("Outcome unchanged: share"),
+    "stat_split.af": N_("State first year: Arbetsförmedlingen"),
+    "stat_split.fk": N_("State first year: Försäkringskassan"),
+    "stat_split.csn": N_("State first year: CSN"),
+    "stat_split.statsbudget": N_("State first year: rest of the state budget"),
+    "cost": N_("Share of project cost"),
+    "simple": N_("Payback (months)"),
+    "discounted": N_("Discounted payback (months)"),
+    "not_reached": N_("not reached"),
+    "no_cost": N_("no cost"),
     "none": "–",
-    "months": "mån",
-    "summary.title": "Offentliga finanser: effekt (efter − före) per aktör",
-    "first_year_before_equalisation": "Effekt första året före kommunalekonomisk utjämning",
-    "equalisation.title": "Kommun och region första året, före och efter kommunalekonomisk utjämning",
-    "equalisation.before": "Före utjämning",
-    "equalisation.after": "Efter utjämning",
-    "equalisation.off": "Kommunalekonomisk utjämning räknas inte (equalisation.enabled: false).",
-    "society.title": "Samhällsekonomi: produktion till marknadspris − resurser − undanträngning (överföringar tar ut varandra)",
-    "society.part": "Post",
-    "society.production": "Produktion till marknadspris",
-    "society.resources": "Resurser (studieplatser, enhetskostnader)",
-    "society.displacement": "Undanträngning",
-    "society.total": "Summa",
-    "society.project_cost": "Projektkostnad (en resurs)",
-    "society.total_after_project_cost": "Summa efter projektkostnad",
-    "society.first_year": "Första året",
-    "society.horizon": "Hela horisonten",
-    "society.horizon_discounted": "Hela horisonten, diskonterad",
-    "kind": "Slag",
-    "kind.transfer": "överföring",
-    "kind.production": "produktion",
-    "kind.claim": "fordran",
-    "kind.resource": "resurs",
-    "kind.memo": "memo",
-    "console.per_participant_month": "Per deltagare och månad",
-    "console.first_year": "Första året, alla deltagare",
-    "console.first_year_naive": "Första året utan dödvikt",
-    "console.simple": "Återbetalning",
-    "console.discounted": "Diskonterad",
-    "summary.line": "{participants} deltagare · första övergång {first_month} · horisont {horizon} mån · regelår {rules}",
-    "summary.cost": "Projektkostnad {cost}; diskonteringsränta {rate} %.",
-    "summary.prices": "Alla belopp i {prices}; diskonteringsräntan är {kind}.",
-    "price_base": "Prisbas",
-    "discount.real": "real",
-    "discount.nominal": "nominell",
-    "project_cost": "Projektkostnad",
-    "discount_rate": "Diskonteringsränta (%)",
-    "participants": "Antal deltagare",
-    "first_month": "Första övergång",
-    "rules_years": "Regelår",
-    "warnings": "Varningar",
-    "assumptions": "Antaganden som påverkar resultatet",
-    "notes": "Om arbetsboken",
-    "note.parameters": "Parametrar listar varje regelblad i de regelår beräkningen använde, inte bara de blad den läste.",
-    "note.csv": "Deltagarna ({n}) är fler än ett kalkylblad rymmer ({limit} rader): resultaten per deltagare finns i {file}.",
-    "note.csv_sheet": "Resultaten per deltagare finns i {file} bredvid arbetsboken ({n} deltagare, fler än {limit} rader).",
-    "note.charts": "Diagram: {files}",
-    "note.payback": "Återbetald när kumulativt netto (effekt − kostnadsandel) når noll; markerad med ◆ i diagrammet.",
-    "workbook": "Arbetsbok",
-    "files": "Filer",
-    # per year
-    "year_after": "År efter övergång",
-    "year_n": "År {n}",
+    "months": N_("months"),
+    "summary.title": N_("Public finances: effect (after − before) per actor"),
+    "first_year_before_equalisation": N_("Effect first year before kommunalekonomisk utjämning (income equalisation)"),
+    "equalisation.title": N_("Municipality and region in the first year, before and after kommunalekonomisk utjämning"),
+    "equalisation.before": N_("Before equalisation"),
+    "equalisation.after": N_("After equalisation"),
+    "equalisation.off": N_("Kommunalekonomisk utjämning is not counted (equalisation.enabled: false)."),
+    "society.title": N_("Society (samhällsekonomi): production at market prices − resources − displacement (transfers cancel)"),
+    "society.part": NP_("society", "Item"),
+    "society.production": N_("Production at market prices"),
+    "society.resources": N_("Resources (study places, unit costs)"),
+    "society.displacement": N_("Displacement"),
+    "society.total": N_("Total"),
+    "society.project_cost": N_("Project cost (a resource)"),
+    "society.total_after_project_cost": N_("Total after project cost"),
+    "society.first_year": N_("First year"),
+    "society.horizon": N_("Whole horizon"),
+    "society.horizon_discounted": N_("Whole horizon, discounted"),
+    "kind": N_("Kind"),
+    "kind.transfer": N_("transfer"),
+    "kind.production": N_("production"),
+    "kind.claim": N_("claim"),
+    "kind.resource": N_("resource"),
+    "kind.memo": N_("memo"),
+    "console.per_participant_month": N_("Per participant and month"),
+    "console.first_year": N_("First year, all participants"),
+    "console.first_year_naive": N_("First year before deadweight (naive)"),
+    "console.simple": N_("Payback"),
+    "console.discounted": N_("Discounted"),
+    "summary.line": N_("{participants} · first transition {first_month} · horizon {horizon} months · rule years {rules}"),
+    "summary.cost": N_("Project cost {cost}; discount rate {rate}."),
+    "summary.prices": N_("Every amount in {prices}; the discount rate is {kind}."),
+    "price_base": N_("Price base"),
+    "discount.real": N_("real"),
+    "discount.nominal": N_("nominal"),
+    "project_cost": N_("Project cost"),
+    "discount_rate": N_("Discount rate (%)"),
+    "participants": N_("Participants"),
+    "first_month": N_("First transition"),
+    "rules_years": N_("Rule years"),
+    "warnings": N_("Warnings"),
+    "assumptions": N_("Assumptions that matter"),
+    "notes": N_("About this workbook"),
+    "note.parameters": N_("Parameters lists every rule leaf of the rule years the run used, not only the leaves it read."),
+    "note.csv": N_("There are more participants ({n}) than a worksheet holds ({limit} rows): the per-participant results are in {file}."),
+    "note.csv_sheet": N_("The per-participant results are in {file} beside the workbook ({n} participants, more than {limit} rows)."),
+    "note.charts": N_("Charts: {files}"),
+    "note.payback": N_("Paid back when the cumulative net (effect − cost share) reaches zero; marked with ◆ in the chart."),
+    "workbook": N_("Workbook"),
+    "files": N_("Files"),
+    "year_after": N_("Year after transition"),
+    "year_n": N_("Year {n}"),
     "suffix.undiscounted": "",
-    "suffix.discounted": ", diskonterad",
-    "chart.per_year": "Effekt per aktör och år",
-    "chart.cumulative": "Kumulativt netto per aktör (effekt − kostnadsandel)",
-    "chart.month": "Månad",
-    "chart.sek": "kr",
-    "payback_marker": "Återbetald: {actor} ({months} mån)",
-    "payback_marker_short": "◆ återbetald: {actor}",
-    # per participant
+    "suffix.discounted": N_(", discounted"),
+    "chart.per_year": N_("Effect per actor and year"),
+    "chart.cumulative": N_("Cumulative net per actor (effect − cost share)"),
+    "chart.month": N_("Month"),
+    "chart.sek": N_("SEK"),
+    "payback_marker": N_("Paid back: {actor} ({months} months)"),
+    "payback_marker_short": N_("◆ paid back: {actor}"),
     "id": "id",
-    "before": "Före",
-    "after": "Efter",
-    # flows
-    "category": "Kategori",
-    "label": "Benämning",
-    "payer": "Betalare",
-    "payee": "Mottagare",
-    "effect": "Effekt",
-    "total": "Summa",
-    "flows.note": "Första året efter varje deltagares övergång, alla deltagare. Kolumnerna per aktör: effekten med tecken (+ mottagare, − betalare); summan per aktör är aktörens effekt första året.",
-    # monthly
-    "month": "Månad",
-    "effect_suffix": ": effekt",
-    "cumulative_suffix": ": kumulativt netto",
-    # parameters
-    "rule_year": "Regelår",
-    "parameter": "Parameter",
-    "value": "Värde",
-    "unit": "Enhet",
-    "valid_from": "Gäller från",
-    "status": "Status",
-    "source": "Källa",
+    "before": N_("Before"),
+    "after": N_("After"),
+    "per_participant.first_year": N_("{actor}: effect first year"),
+    "forsorjningsstod_before": N_("Försörjningsstöd before: observed or modelled"),
+    "forsorjningsstod_after": N_("Försörjningsstöd after: observed or modelled"),
+    "value.observed": N_("observed"),
+    "value.modelled": N_("modelled"),
+    "category": N_("Category"),
+    "label": N_("Label"),
+    "payer": N_("Payer"),
+    "payee": N_("Payee"),
+    "effect": N_("Effect"),
+    "total": N_("Total"),
+    "flows.note": N_("First year after each participant's transition, all participants. The per-actor columns: the effect with its sign (+ payee, − payer); an actor's total is its first-year effect."),
+    "month": N_("Month"),
+    "effect_suffix": N_(": effect"),
+    "cumulative_suffix": N_(": cumulative net"),
+    "rule_year": N_("Rule year"),
+    "parameter": N_("Parameter"),
+    "value": N_("Value"),
+    "unit": N_("Unit"),
+    "valid_from": N_("Valid from"),
+    "status": N_("Status"),
+    "source": N_("Source"),
     "url": "URL",
-    # assumptions
-    "key": "Nyckel",
-    "origin": "Ursprung",
-    "origin.default": "standardvärde (scenarios/defaults.yaml)",
-    "origin.scenario": "scenariofilen",
-    "origin.variant": "varierad av kommandot",
-    "assumptions.run": "Antaganden i beräkningen",
-    # about
-    "item": "Uppgift",
-    "program": "Program",
-    "scenario": "Scenario",
-    "scenario_sha": "Scenario sha256",
-    "input_file": "Deltagarfil",
-    "input_sha": "Deltagarfil sha256",
-    "rules_sha": "Regelår {year} sha256",
-    "rules_projected": "Regelår {year} framskrivet från",
-    "language": "Språk",
-    "about.same": "Samma indata ger samma arbetsbok: skapad/ändrad är fasta och härleds inte från klockan.",
-    # compare
-    "compare.title": "Jämförelse",
-    "compare.key_figures": "Nyckeltal",
-    "compare.assumptions": "Antaganden som skiljer sig",
-    "compare.rules": "Regelparametrar som skiljer sig",
-    "compare.no_assumptions": "Inga antaganden skiljer sig.",
-    "compare.no_rules": "Inga regelparametrar skiljer sig.",
-    "compare.difference": "Skillnad ({b} − {a})",
-    "compare.rules_label": "regler {year}",
-    "compare.row.first_year": "Effekt första året: {actor}",
-    "compare.row.per_participant_month": "Per deltagare och månad: {actor}",
-    "compare.row.payback": "{kind}: {actor}",
-    "compare.row.participants": "Antal deltagare",
-    "compare.row.rules": "Regelår",
-    "compare.row.input": "Deltagarfil",
-    "compare.chart": "Effekt första året per aktör",
-    # sensitivity
-    "sens.title": "Känslighet (en i taget): offentlig sektor",
-    "sens.assumption": "Antagande",
-    "sens.low": "Lågt värde",
-    "sens.high": "Högt värde",
-    "sens.base": "Basvärde",
-    "sens.effect_low": "Effekt första året, lågt",
-    "sens.effect_high": "Effekt första året, högt",
-    "sens.swing": "Utslag",
-    "sens.payback_low": "Återbetalning, lågt (mån)",
-    "sens.payback_high": "Återbetalning, högt (mån)",
-    "sens.dpayback_low": "Diskonterad, lågt (mån)",
-    "sens.dpayback_high": "Diskonterad, högt (mån)",
-    "sens.base_line": "Basfall: effekt första året offentlig sektor {effect}, återbetalning {payback}.",
-    "sens.chart": "Effekt första året, offentlig sektor: lågt och högt värde",
-    "sens.mc_title": "Monte Carlo: {n} dragningar (seed {seed}), likformigt över intervallen",
-    "sens.percentile": "Percentil",
-    "sens.payback_public": "Återbetalning offentlig sektor (mån)",
-    "sens.reached": "Andel dragningar med återbetalning inom horisonten",
-    "sens.range": "Intervall",
-    "sens.skipped": "Utelämnat",
-    "sens.seed": "Seed",
-    "sens.samples": "Dragningar",
+    "key": N_("Key"),
+    "origin": N_("Origin"),
+    "origin.default": N_("default (scenarios/defaults.yaml)"),
+    "origin.scenario": N_("scenario file"),
+    "origin.variant": N_("varied by the command"),
+    "assumptions.run": N_("Assumptions of the run"),
+    "item": N_("Item"),
+    "program": N_("Program"),
+    "scenario": N_("Scenario"),
+    "scenario_sha": N_("Scenario sha256"),
+    "input_file": N_("Participant file"),
+    "input_sha": N_("Participant file sha256"),
+    "rules_sha": N_("Rule year {year} sha256"),
+    "rules_projected": N_("Rule year {year} projected from"),
+    "language": N_("Language"),
+    # more key figures and the run's meta (Fler nyckeltal, Om beräkningen): keys of to_json()
+    "counterfactual.source": N_("Deadweight from"),
+    "counterfactual.source.deadweight": N_("the scenario's deadweight (counterfactual.deadweight)"),
+    "counterfactual.source.comparison_group": N_("a comparison group (counterfactual.comparison_group)"),
+    "counterfactual.deadweight": N_("Deadweight (share)"),
+    "counterfactual.comparison_moved_share": N_("Comparison group's share who moved without the project"),
+    "counterfactual.participants_moved_share": N_("Participants' share who moved"),
+    "counterfactual.participants_moved_share_from": N_("Participants' share from"),
+    "indices.file": N_("Index file"),
+    "indices.sha256": N_("Index file sha256"),
+    "projected_months": N_("Months with projected rules"),
+    "horizon_months": N_("Horizon (months)"),
+    "chunks": N_("Chunks computed"),
+    "partitions": N_("Partitions (files of a dataset)"),
+    "blocks": N_("Blocks (files or parts of a long file)"),
+    "workers": N_("Processes"),
+    "first_month": N_("First transition"),
+    "discount_rate_percent": N_("Discount rate (%)"),
+    "funding": N_("Share of project cost"),
+    "input.ids_pseudonymised": N_("Ids replaced by pseudonyms"),
+    "doubtful_rule": N_("Rule of doubtful status: {path}"),
+    "prices.mode": N_("Prices"),
+    "prices.base_year": N_("Price base year"),
+    "prices.label_sv": N_("Price base (Swedish)"),
+    "prices.label_en": N_("Price base (English)"),
+    "prices.index": N_("Price index"),
+    "prices.kpi": N_("KPI"),
+    "prices.kpi_status": N_("KPI status"),
+    "prices.price_year_fixed": N_("All months priced as of"),
+    "prices.wage_index": N_("Wage index"),
+    "prices.wage_index_status": N_("Wage index status"),
+    "prices.discount_rate_kind": N_("Discount rate kind"),
+    "prices.discount_rate_percent": N_("Discount rate (%)"),
+    "sensitivity.ranges": N_("Ranges varied"),
+    "sensitivity.samples": N_("Draws"),
+    "sensitivity.seed": N_("Seed"),
+    "about.same": N_("The same input gives the same workbook: created/modified are fixed, not taken from the clock."),
+    "compare.title": N_("Comparison"),
+    "compare.key_figures": N_("Key figures"),
+    "compare.assumptions": N_("Assumptions that differ"),
+    "compare.rules": N_("Rule parameters that differ"),
+    "compare.no_assumptions": N_("No assumption differs."),
+    "compare.no_rules": N_("No rule parameter differs."),
+    "compare.difference": N_("Difference ({b} − {a})"),
+    "compare.rules_label": N_("rules {year}"),
+    "compare.row.first_year": N_("Effect first year: {actor}"),
+    "compare.row.per_participant_month": N_("Per participant and month: {actor}"),
+    "compare.row.payback": N_("{kind}: {actor}"),
+    "compare.row.participants": N_("Participants"),
+    "compare.row.rules": N_("Rule years"),
+    "compare.row.input": N_("Participant file"),
+    "compare.chart": N_("Effect first year per actor"),
+    "sens.title": N_("Sensitivity (one at a time): public sector"),
+    "sens.payback_title": N_("Sensitivity (one at a time): public sector's payback"),
+    "sens.assumption": N_("Assumption"),
+    "sens.low": N_("Low value"),
+    "sens.unaffected": N_("Does not change this figure (no bar): {keys}"),
+    "sens.high": N_("High value"),
+    "sens.base": N_("Base value"),
+    "sens.effect_low": N_("Effect first year, low"),
+    "sens.effect_high": N_("Effect first year, high"),
+    "sens.swing": N_("Swing"),
+    "sens.payback_low": N_("Payback, low (months)"),
+    "sens.payback_high": N_("Payback, high (months)"),
+    "sens.dpayback_low": N_("Discounted, low (months)"),
+    "sens.dpayback_high": N_("Discounted, high (months)"),
+    "sens.base_line": N_("Base case: public-sector effect first year {effect}, payback {payback}."),
+    "sens.chart": N_("Effect first year, public sector: low and high value"),
+    "sens.mc_title": N_("Monte Carlo: {n} draws (seed {seed}), uniform over the ranges"),
+    "sens.percentile": N_("Percentile"),
+    "sens.payback_public": N_("Public-sector payback (months)"),
+    "sens.reached": N_("Share of draws paid back within the horizon"),
+    "sens.range": N_("Range"),
+    "sens.skipped": N_("Left out"),
+    "sens.seed": N_("Seed"),
+    "sens.samples": N_("Draws"),
 }
 
-_EN = {
-    **dict(zip(ALL, ACTOR_NAMES["en"], strict=True)),
-    "sheet.summary": "Summary",
-    "sheet.per_year": "Per actor and year",
-    "sheet.per_participant": "Per participant",
-    "sheet.flows": "Flows",
-    "sheet.monthly": "Per month",
-    "sheet.parameters": "Parameters",
-    "sheet.assumptions": "Assumptions",
-    "sheet.about": "About",
-    "sheet.compare": "Comparison",
-    "sheet.tornado": "Tornado",
-    "sheet.monte_carlo": "Monte Carlo",
-    "actor": "Actor",
-    "key_figure": "Key figure",
-    "per_participant_month": "Effect per participant and month",
-    "first_year": "Effect first year",
-    "first_year_naive": "Effect first year before deadweight",
-    "potential": "Effect first year if everyone had reached unsubsidised work",
-    "horizon": "Whole horizon",
-    "horizon.naive": "Whole horizon before deadweight",
-    "horizon.undiscounted": "Whole horizon",
-    "horizon.discounted": "Whole horizon, discounted",
-    "horizon.npv": "Net present value (discounted effect − cost share)",
-    "return_per_krona": "Return per krona spent",
-    "return_per_krona.1": "Return per krona after 1 year",
-    "return_per_krona.5": "Return per krona after 5 years",
-    "more_figures": "More key figures",
-    "typology.osubventionerat_arbete.count": "Outcome unsubsidised work: count",
-    "typology.osubventionerat_arbete.share": "Outcome unsubsidised work: share",
-    "typology.subventionerat_arbete.count": "Outcome subsidised work: count",
-    "typology.subventionerat_arbete.share": "Outcome subsidised work: share",
-    "typology.studier.count": "Outcome studies: count",
-    "typology.studier.share": "Outcome studies: share",
-    "typology.stegforflyttning.count": "Outcome a step closer: count",
-    "typology.stegforflyttning.share": "Outcome a step closer: share",
-    "typology.oforandrad.count": "Outcome unchanged: count",
-    "typology.oforandrad.share": "Outcome unchanged: share",
-    "stat_split.af": "State first year: Arbetsförmedlingen",
-    "stat_split.fk": "State first year: Försäkringskassan",
-    "stat_split.csn": "State first year: CSN",
-    "stat_split.statsbudget": "State first year: rest of the state budget",
-    "cost": "Share of project cost",
-    "simple": "Payback (months)",
-    "discounted": "Discounted payback (months)",
-    "not_reached": "not reached",
-    "no_cost": "no cost",
-    "months": "months",
-    "summary.title": "Public finances: effect (after − before) per actor",
-    "first_year_before_equalisation": "Effect first year before kommunalekonomisk utjämning (income equalisation)",
-    "equalisation.title": "Municipality and region in the first year, before and after kommunalekonomisk utjämning",
-    "equalisation.before": "Before equalisation",
-    "equalisation.after": "After equalisation",
-    "equalisation.off": "Kommunalekonomisk utjämning is not counted (equalisation.enabled: false).",
-    "society.title": "Society (samhällsekonomi): production at market prices − resources − displacement (transfers cancel)",
-    "society.part": "Item",
-    "society.production": "Production at market prices",
-    "society.resources": "Resources (study places, unit costs)",
-    "society.displacement": "Displacement",
-    "society.total": "Total",
-    "society.project_cost": "Project cost (a resource)",
-    "society.total_after_project_cost": "Total after project cost",
-    "society.first_year": "First year",
-    "society.horizon": "Whole horizon",
-    "society.horizon_discounted": "Whole horizon, discounted",
-    "kind": "Kind",
-    "kind.transfer": "transfer",
-    "kind.production": "production",
-    "kind.claim": "claim",
-    "kind.resource": "resource",
-    "kind.memo": "memo",
-    "console.per_participant_month": "Per participant and month",
-    "console.first_year": "First year, all participants",
-    "console.first_year_naive": "First year before deadweight (naive)",
-    "console.simple": "Payback",
-    "console.discounted": "Discounted",
-    "summary.line": "{participants} participants · first transition {first_month} · horizon {horizon} months · rule years {rules}",
-    "summary.cost": "Project cost {cost}; discount rate {rate} %.",
-    "summary.prices": "Every amount in {prices}; the discount rate is {kind}.",
-    "price_base": "Price base",
-    "discount.real": "real",
-    "discount.nominal": "nominal",
-    "project_cost": "Project cost",
-    "discount_rate": "Discount rate (%)",
-    "participants": "Participants",
-    "first_month": "First transition",
-    "rules_years": "Rule years",
-    "warnings": "Warnings",
-    "assumptions": "Assumptions that matter",
-    "notes": "About this workbook",
-    "note.parameters": "Parameters lists every rule leaf of the rule years the run used, not only the leaves it read.",
-    "note.csv": "There are more participants ({n}) than a worksheet holds ({limit} rows): the per-participant results are in {file}.",
-    "note.csv_sheet": "The per-participant results are in {file} beside the workbook ({n} participants, more than {limit} rows).",
-    "note.charts": "Charts: {files}",
-    "note.payback": "Paid back when the cumulative net (effect − cost share) reaches zero; marked with ◆ in the chart.",
-    "workbook": "Workbook",
-    "files": "Files",
-    "year_after": "Year after transition",
-    "year_n": "Year {n}",
-    "suffix.discounted": ", discounted",
-    "chart.per_year": "Effect per actor and year",
-    "chart.cumulative": "Cumulative net per actor (effect − cost share)",
-    "chart.month": "Month",
-    "chart.sek": "SEK",
-    "payback_marker": "Paid back: {actor} ({months} months)",
-    "payback_marker_short": "◆ paid back: {actor}",
-    "before": "Before",
-    "after": "After",
-    "category": "Category",
-    "label": "Label",
-    "payer": "Payer",
-    "payee": "Payee",
-    "effect": "Effect",
-    "total": "Total",
-    "flows.note": "First year after each participant's transition, all participants. The per-actor columns: the effect with its sign (+ payee, − payer); an actor's total is its first-year effect.",
-    "month": "Month",
-    "effect_suffix": ": effect",
-    "cumulative_suffix": ": cumulative net",
-    "rule_year": "Rule year",
-    "parameter": "Parameter",
-    "value": "Value",
-    "unit": "Unit",
-    "valid_from": "Valid from",
-    "status": "Status",
-    "source": "Source",
-    "key": "Key",
-    "origin": "Origin",
-    "origin.default": "default (scenarios/defaults.yaml)",
-    "origin.scenario": "scenario file",
-    "origin.variant": "varied by the command",
-    "assumptions.run": "Assumptions of the run",
-    "item": "Item",
-    "program": "Program",
-    "scenario": "Scenario",
-    "scenario_sha": "Scenario sha256",
-    "input_file": "Participant file",
-    "input_sha": "Participant file sha256",
-    "rules_sha": "Rule year {year} sha256",
-    "rules_projected": "Rule year {year} projected from",
-    "language": "Language",
-    "about.same": "The same input gives the same workbook: created/modified are fixed, not taken from the clock.",
-    "compare.title": "Comparison",
-    "compare.key_figures": "Key figures",
-    "compare.assumptions": "Assumptions that differ",
-    "compare.rules": "Rule parameters that differ",
-    "compare.no_assumptions": "No assumption differs.",
-    "compare.no_rules": "No rule parameter differs.",
-    "compare.difference": "Difference ({b} − {a})",
-    "compare.rules_label": "rules {year}",
-    "compare.row.first_year": "Effect first year: {actor}",
-    "compare.row.per_participant_month": "Per participant and month: {actor}",
-    "compare.row.payback": "{kind}: {actor}",
-    "compare.row.participants": "Participants",
-    "compare.row.rules": "Rule years",
-    "compare.row.input": "Participant file",
-    "compare.chart": "Effect first year per actor",
-    "sens.title": "Sensitivity (one at a time): public sector",
-    "sens.assumption": "Assumption",
-    "sens.low": "Low value",
-    "sens.high": "High value",
-    "sens.base": "Base value",
-    "sens.effect_low": "Effect first year, low",
-    "sens.effect_high": "Effect first year, high",
-    "sens.swing": "Swing",
-    "sens.payback_low": "Payback, low (months)",
-    "sens.payback_high": "Payback, high (months)",
-    "sens.dpayback_low": "Discounted, low (months)",
-    "sens.dpayback_high": "Discounted, high (months)",
-    "sens.base_line": "Base case: public-sector effect first year {effect}, payback {payback}.",
-    "sens.chart": "Effect first year, public sector: low and high value",
-    "sens.mc_title": "Monte Carlo: {n} draws (seed {seed}), uniform over the ranges",
-    "sens.percentile": "Percentile",
-    "sens.payback_public": "Public-sector payback (months)",
-    "sens.reached": "Share of draws paid back within the horizon",
-    "sens.range": "Range",
-    "sens.skipped": "Left out",
-    "sens.seed": "Seed",
-    "sens.samples": "Draws",
-}
 
 def _society_keys(lab: dict) -> dict[str, str]:
     """The workbook's flattened society figures ('society.horizon.total'): period, then item."""
@@ -404,9 +263,19 @@ def _society_keys(lab: dict) -> dict[str, str]:
             for p in periods for k in parts}
 
 
-_SV.update(_society_keys(_SV))
-_EN.update(_society_keys({**_SV, **_EN}))
-_LABELS = {"sv": _SV, "en": {**_SV, **_EN}}
+_TRANSLATED: dict[str, dict[str, str]] = {}
+
+
+def _translated(lang: str) -> dict[str, str]:
+    """Every label in `lang`, translated once."""
+    out = _TRANSLATED.get(lang)
+    if out is None:
+        cat = catalogue(lang)
+        out = {k: cat.pgettext(*v) if isinstance(v, tuple) else cat.gettext(v) if v else v for k, v in _TEXTS.items()}
+        out.update(_society_keys(out))
+        _TRANSLATED[lang] = out
+    return out
+
 
 SEK_FORMATS = {"sv": '#,##0 "kr";[Red]-#,##0 "kr"', "en": '#,##0 "SEK";[Red]-#,##0 "SEK"'}
 
@@ -432,6 +301,31 @@ class Labels(dict):
     def months(self, x: int | None) -> str:
         return months(x, self.lang)
 
+    def key(self, dotted: str) -> str:
+        """A dotted key of a run's figures or meta in words: its own label, else the label of its
+        longest known prefix and the rest ('prices.kpi.2022' → 'KPI: 2022'), else the key as it is."""
+        if dotted in self:
+            return self[dotted]
+        parts = dotted.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            head, rest = ".".join(parts[:k]), ".".join(parts[k:])
+            if head in self:
+                return f"{self[head]}: {self.get(rest, rest)}"
+        return dotted
+
+    def participants(self, n: int) -> str:
+        """'1 participant', '40 participants' ('40 deltagare')."""
+        return catalogue(self.lang).ngettext("{n} participant", "{n} participants", n).format(n=number(n, lang=self.lang))
+
+    def summary_line(self, meta: dict) -> str:
+        """'40 deltagare · första övergång 2024-01 · horisont 60 mån · regelår 2024, 2025' from a run's meta."""
+        return self["summary.line"].format(participants=self.participants(meta.get("participants") or 0), first_month=meta.get("first_month"),
+                                           horizon=meta.get("horizon_months"), rules=", ".join(meta.get("rules") or ()))
+
+    def cost_line(self, meta: dict) -> str:
+        """'Projektkostnad 2 500 000 kr; diskonteringsränta 3,5 %.' from a run's meta."""
+        return self["summary.cost"].format(cost=self.sek(meta["project_cost"]), rate=percent(meta["discount_rate_percent"], None, self.lang))
+
     def payback(self, pb: dict, kind: str) -> str:
         """A payback entry ({"simple", "discounted", "cost"}) as text: – for an actor without a cost
         share, 'no cost' for a zero cost, else the months or 'not reached'."""
@@ -442,24 +336,20 @@ class Labels(dict):
         return self.months(pb.get(kind))
 
 
-def labels(lang: str = "sv") -> Labels:
-    if lang not in _LABELS:
-        from ..errors import InputError, Problem
-
-        raise InputError([Problem(file="--lang", value=str(lang), problem=f"unknown language; choose one of {', '.join(LANGS)}")], "unknown language")
-    out = Labels(_LABELS[lang])
+def labels(lang: str | None = None) -> Labels:
+    """The labels in `lang` (None: the current language, i18n.current()); an unknown language is an InputError."""
+    lang = check_language(lang)
+    out = Labels(_translated(lang))
     out.lang = lang
     return out
 
 
-def sek(x: float | None, lang: str = "sv") -> str:
-    """12 345 kr with a space as thousands separator, as Swedish reports write it."""
-    if x is None:
-        return "–"
-    unit = "SEK" if lang == "en" else "kr"
-    return f"{x:,.0f}".replace(",", " ").replace("-", "−") + " " + unit
+def sek(x: float | None, lang: str | None = None) -> str:
+    """3 678 665 kr (sv: narrow no-break spaces between thousands) or 3,678,665 SEK (en); – for None."""
+    return _sek(x, lang)
 
 
-def months(x: int | None, lang: str = "sv") -> str:
-    lab = _LABELS.get(lang, _SV)
-    return lab["not_reached"] if x is None else f"{x} {lab['months']}"
+def months(x: int | None, lang: str | None = None) -> str:
+    """'14 mån' / '14 months', or 'nås ej' / 'not reached' for None."""
+    lab = _translated(check_language(lang))
+    return lab["not_reached"] if x is None else f"{x}\u00a0{lab['months']}"

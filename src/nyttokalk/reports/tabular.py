@@ -26,12 +26,14 @@ def table_paths(base: Path, fmt: str) -> dict[str, Path]:
 def check_formats(formats: list[str], dialect: str = "sv") -> None:
     """Every format known and writable here, before anything is computed or written."""
     from ..errors import InputError, Problem
+    from ..i18n import _
 
-    bad = [Problem(file="--format", value=f, problem=f"unknown format; choose from {', '.join(FORMATS)}") for f in formats if f not in FORMATS]
+    bad = [Problem(file="--format", value=f, problem=_("unknown format; choose from {formats}").format(formats=", ".join(FORMATS)))
+           for f in formats if f not in FORMATS]
     if dialect not in DIALECTS:
-        bad.append(Problem(file="--dialect", value=dialect, problem=f"unknown CSV dialect; choose from {', '.join(DIALECTS)}"))
+        bad.append(Problem(file="--dialect", value=dialect, problem=_("unknown CSV dialect; choose from {dialects}").format(dialects=", ".join(DIALECTS))))
     if bad:
-        raise InputError(bad, "unknown format")
+        raise InputError(bad, _("unknown format"))
     if "parquet" in formats:
         require_pyarrow()
 

@@ -68,8 +68,9 @@ class Sheet:
 
     def __init__(self, wb: Workbook, title: str, widths: Sequence[float] = (), freeze: str | None = None):
         self.ws = wb.create_sheet(title)
-        for i, w in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = min(max(w, 8), 70)
+        self.widths = [min(max(w, 8), 70) for w in widths]  # as set: a text line spans them (text())
+        for i, w in enumerate(self.widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = w
         if freeze:
             self.ws.freeze_panes = freeze
         # printed landscape, as wide as one page
@@ -85,8 +86,9 @@ class Sheet:
         return self.ws.title
 
     def row(self, values: Iterable, formats: Sequence[str | None] | str | None = None, font: Font | None = None,
-            right_from: int | None = None, wrap: bool = False) -> int:
-        """Append one row; returns its 1-based row number. A format applies to numbers only."""
+            right_from: int | None = None, wrap: bool = False, links: Sequence[int] = ()) -> int:
+        """Append one row; returns its 1-based row number. A format applies to numbers only; the
+        columns in `links` that hold a web address become hyperlinks to it."""
         values = list(values)
         if wrap:  # LibreOffice does not fit the height of wrapped rows: give it
             lines = 1
@@ -109,6 +111,9 @@ class Sheet:
             elif wrap:
                 c.alignment = WRAP
             _as_text(c)
+            if i in links and isinstance(c.value, str) and c.value.startswith(("https://", "http://")):
+                c.hyperlink = c.value
+                c.style = "Hyperlink"
             cells.append(c)
         self.ws.append(cells)
         self.rows += 1
@@ -133,13 +138,25 @@ class Sheet:
             self.ws.append(protos)
             self.rows += 1
 
-    def text(self, line: str, width: int = 110) -> None:
-        """A line of prose, wrapped over several rows so that it prints within the table's width."""
-        import textwrap
-
-        parts = textwrap.wrap(str(line), width=width, break_long_words=True, subsequent_indent="  ") or [""]
-        for part in parts:
-            self.row([part])
+    def text(self, line: str, font: Font | None = None) -> None:
+        """A line of prose in one cell that spans the table's columns and wraps within them (a
+        sentence stays one cell: copied, filtered or read aloud whole), its row as tall as it needs."""
+        span = max(1, len(self.widths))
+        width = sum(self.widths) if self.widths else 110
+        c = WriteOnlyCell(self.ws, value=_clean(str(line)))
+        c.alignment = WRAP
+        if font is not None:
+            c.font = font
+        _as_text(c)
+        chars_per_line = max(int(width * 1.1), 20)  # about 1.1 characters of body text per unit of column width
+        lines = sum(max(1, -(-len(part) // chars_per_line)) for part in str(line).split("\n"))
+        row = self.rows + 1
+        if lines > 1:
+            self.ws.row_dimensions[row].height = 15 * min(lines, 100)
+        self.ws.append([c])
+        if span > 1:
+            self.ws.merged_cells.add(f"A{row}:{get_column_letter(span)}{row}")
+        self.rows += 1
 
     def blank(self) -> None:
         self.ws.append([])

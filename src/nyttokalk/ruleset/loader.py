@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
+from ..i18n import _
 from ..limits import BEGRAVNING_RATE_MAX, KOMMUN_RATE_MAX, REGION_RATE_MAX
 from ..paths import rules_dir as bundled_rules_dir
 from ..yamlio import load_yaml, pydantic_problems
@@ -71,22 +72,22 @@ def _municipality_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]
     """The table's header and its data rows with their line numbers; an InputError when the file is
     not UTF-8 or the header lacks a column."""
     def fail(problem: str, row: int | None = None) -> InputError:
-        return InputError([Problem(file=str(path), row=row, problem=problem)], f"bad municipal tax table {path}")
+        return InputError([Problem(file=str(path), row=row, problem=problem)], _("bad municipal tax table {path}").format(path=path))
 
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise fail(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} ({exc.reason}); save the table as UTF-8",
+        raise fail(_("not UTF-8 text: byte {byte} ({reason}); save the table as UTF-8").format(byte=f"0x{raw[exc.start]:02x}", reason=exc.reason),
                    raw.count(b"\n", 0, exc.start) + 1) from None
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
-        raise fail(f"cannot read as CSV: {exc}") from None
+        raise fail(_("cannot read as CSV: {why}").format(why=exc)) from None
     header = [h.strip() for h in rows[0]] if rows else []
     missing = [c for c in MUNICIPALITY_COLUMNS if c not in header]
     if missing:
-        raise fail(f"the header lacks {', '.join(missing)} (columns: {','.join(MUNICIPALITY_COLUMNS)})", 1)
+        raise fail(_("the header lacks {missing} (columns: {columns})").format(missing=", ".join(missing), columns=",".join(MUNICIPALITY_COLUMNS)), 1)
     return header, [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
 
 
@@ -99,18 +100,19 @@ def _read_municipalities(path: Path) -> dict[str, Municipality]:
     header, rows = _municipality_rows(path)
     for i, row in rows:
         if len(row) != len(header):
-            problems.append(Problem(str(path), f"the row has {len(row)} fields; the header has {len(header)}", row=i))
+            problems.append(Problem(str(path), _("the row has {n} fields; the header has {header}").format(n=len(row), header=len(header)), row=i))
             continue
         cells = {h: c.strip() for h, c in zip(header, row)}
         code, name = cells["kommunkod"].zfill(4), cells["kommun"]
         bad = len(problems)
         if not (code.isdigit() and len(code) == 4):
-            problems.append(Problem(str(path), "expected a kommunkod of four digits", row=i, column="kommunkod", value=cells["kommunkod"]))
+            problems.append(Problem(str(path), _("expected a kommunkod of four digits"), row=i, column="kommunkod", value=cells["kommunkod"]))
         if not name:
-            problems.append(Problem(str(path), "the name is empty", row=i, column="kommun"))
+            problems.append(Problem(str(path), _("the name is empty"), row=i, column="kommun"))
         for key, seen in ((code, "kommunkod"), (name.casefold(), "kommun")):
             if key in first_row:
-                problems.append(Problem(str(path), f"{seen} given twice (first on row {first_row[key]})", row=i, column=seen, value=cells[seen]))
+                problems.append(Problem(str(path), _("{column} given twice (first on row {row})").format(column=seen, row=first_row[key]), row=i,
+                                        column=seen, value=cells[seen]))
             first_row.setdefault(key, i)
         rates = {}
         for col, (lo, hi) in RATE_RANGES.items():
@@ -119,12 +121,13 @@ def _read_municipalities(path: Path) -> dict[str, Municipality]:
             except ValueError:
                 rates[col] = math.nan
             if not lo <= rates[col] <= hi:  # also nan
-                problems.append(Problem(str(path), f"expected a rate in percent in [{lo:g}, {hi:g}]", row=i, column=col, value=cells[col]))
+                problems.append(Problem(str(path), _("expected a rate in percent in {interval}").format(interval=f"[{lo:g}, {hi:g}]"), row=i,
+                                        column=col, value=cells[col]))
         if len(problems) == bad:
             out[code] = Municipality(code, name, rates["kommunal_procent"] / 100, rates["region_procent"] / 100,
                                      rates["begravning_procent"] / 100)
     if problems:
-        raise InputError(problems, f"bad municipal tax table {path}")
+        raise InputError(problems, _("bad municipal tax table {path}").format(path=path))
     return out
 
 
@@ -132,14 +135,15 @@ def _load(path: Path, check_name: bool = True) -> LoadedYear:
     doc = load_yaml(path)
     data = doc.data
     if not isinstance(data, dict):
-        raise InputError([doc.problem((), "a rules file must be a mapping")], f"invalid rules file {path}")
+        raise InputError([doc.problem((), _("a rules file must be a mapping"))], _("invalid rules file {path}").format(path=path))
     data = {k: v for k, v in data.items() if not str(k).startswith("x-")}  # x-…: anchors only
     try:
         rules = RuleYear.model_validate(data)
     except ValidationError as exc:
-        raise InputError(pydantic_problems(doc, exc, known_keys()), f"invalid rules file {path}")
+        raise InputError(pydantic_problems(doc, exc, known_keys()), _("invalid rules file {path}").format(path=path))
     if check_name and str(rules.year) != path.stem:
-        raise InputError([doc.problem(("year",), f"file {path.name} says year {rules.year}", rules.year)], "rules year mismatch")
+        raise InputError([doc.problem(("year",), _("file {file} says year {year}").format(file=path.name, year=rules.year), rules.year)],
+                         _("rules year mismatch"))
     mpath = path.parent / "municipalities" / f"{rules.year}.csv"
     municipalities = _read_municipalities(mpath) if mpath.exists() else {}
     return LoadedYear(rules, path, file_hash(path), municipalities, mpath if mpath.exists() else None)
@@ -168,11 +172,11 @@ def load_year(year: int, directory: Path | None = None) -> LoadedYear:
     path = directory / f"{year}.yaml"
     if not path.exists():
         years = available_years(directory)
-        have = ", ".join(map(str, years)) or "none"
+        have = ", ".join(map(str, years)) or _("none")
         raise InputError(
-            [Problem(file=str(path), problem=f"no rules for {year}; available years: {have}. "
-                     f"To add a year, write rules/{year}.yaml (see docs/rules.md).")],
-            f"no rules for {year}",
+            [Problem(file=str(path), problem=_("no rules for {year}; available years: {years}. To add a year, write rules/{year}.yaml (see "
+                                               "docs/rules.md).").format(year=year, years=have))],
+            _("no rules for {year}").format(year=year),
         )
     return _load_cached(path.resolve(), _versions(path))
 
@@ -183,7 +187,7 @@ def load_indices(directory: Path | None = None) -> tuple[Indices, Path]:
     try:
         return Indices.model_validate(doc.data), path
     except ValidationError as exc:
-        raise InputError(pydantic_problems(doc, exc), f"invalid index file {path}")
+        raise InputError(pydantic_problems(doc, exc), _("invalid index file {path}").format(path=path))
 
 
 def _upratable(value) -> bool:
@@ -244,7 +248,7 @@ class RuleBook:
         self._projections: dict[int, LoadedYear] = {}
         self._names: dict[int, tuple[dict, dict[str, Municipality]]] = {}  # id(a year's municipalities) → (them, by name)
         if not self.years:
-            raise InputError([Problem(file=str(self.directory), problem="no rules/<year>.yaml files")], "no rules")
+            raise InputError([Problem(file=str(self.directory), problem=_("no rules/<year>.yaml files"))], _("no rules"))
 
     def year_for(self, year: int) -> tuple[LoadedYear, bool]:
         """(rules to use for calendar year `year`, whether they are projected)."""

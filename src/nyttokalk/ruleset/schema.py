@@ -9,12 +9,12 @@ the leaf's own unit, e.g. prisbasbelopp). `in_code_units` is the one place that 
 `Leaf.at` and the rules lookup (rules/lookup.py) both go through it.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Generic, Iterator, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..i18n import gettext
 
 T = TypeVar("T")
 
@@ -110,7 +110,7 @@ def in_code_units(value, unit: str | None, bases: dict[str, float] | None = None
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # nan and inf are never a rule's value
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)  # nan and inf are never a rule's value
 
 
 # Units of amounts, rates, counts and levels: a plain number in any of them cannot be negative.
@@ -153,25 +153,26 @@ class Leaf(Strict, Generic[T]):
     def _numbers_not_bools(cls, data):
         # a leaf's value never holds true/false (pydantic would read true as 1)
         if isinstance(data, dict) and (_has_bool(data.get("value")) or _has_bool(data.get("values"))):
-            raise ValueError("expected a number, not true/false")
+            raise ValueError(gettext("expected a number, not true/false"))
         return data
 
     @model_validator(mode="after")
     def _one_of_value_or_values(self) -> "Leaf[T]":
         if (self.value is None) == (self.values is None):
-            raise ValueError("give exactly one of 'value' or 'values' (a list of {valid_from, value})")
+            raise ValueError(gettext("give exactly one of 'value' or 'values' (a list of {items})").format(items="{valid_from, value}"))
         if self.values is not None:
             if not self.values:
-                raise ValueError("'values' is empty")
+                raise ValueError(gettext("'values' is empty"))
             dates = [v.valid_from for v in self.values]
             if dates != sorted(dates) or len(set(dates)) != len(dates):
-                raise ValueError("'values' must be in increasing valid_from order without repeats")
+                raise ValueError(gettext("'values' must be in increasing valid_from order without repeats"))
         if self.unit in NON_NEGATIVE_UNITS:
             for day, v in self.dated_values():
                 negative = [x for x in (v if isinstance(v, list) else [v]) if isinstance(x, (int, float)) and x < 0]
                 if negative:
-                    raise ValueError(f"{'value' if day is None else f'the value from {day}'} {negative[0]:g} is negative; "
-                                     f"a leaf in {self.unit} cannot be")
+                    what = gettext("value {value}") if day is None else gettext("the value from {day}, {value},")
+                    raise ValueError((what + " " + gettext("is negative; a leaf in {unit} cannot be")).format(
+                        value=f"{negative[0]:g}", day=day, unit=self.unit))
         return self
 
     def raw_at(self, day: dt.date) -> T:
@@ -214,7 +215,7 @@ class Schedule(Leaf[list[Piece]]):
         for _, pieces in self.dated_values():
             overs = [p.over for p in pieces]
             if not pieces or overs[0] != 0 or overs != sorted(overs):
-                raise ValueError("schedule pieces must start at over: 0 and increase")
+                raise ValueError(gettext("schedule pieces must start at over: 0 and increase"))
         return self
 
 
@@ -273,7 +274,7 @@ class IncomeTax(Strict):
     temporary_work_reduction: Schedule | None = None  # lag (2021:930), 2021–2022 only
     public_service: PublicService
     withholding_table_fees: Number  # %-points of fees the withholding tables assume
-    withholding_intervals: WithholdingIntervals  # the monthly tables' pay intervals
+    withholding_intervals: "WithholdingIntervals"  # the monthly tables' pay intervals
 
 
 class WithholdingInterval(Strict):
@@ -290,7 +291,7 @@ class WithholdingIntervals(Leaf[list[WithholdingInterval]]):
         for _, intervals in self.dated_values():
             if not intervals or intervals[0].over != 0 or any(i.up_to <= i.over for i in intervals) or any(
                     b.over != a.up_to for a, b in zip(intervals, intervals[1:])):
-                raise ValueError("withholding intervals must start at over: 0 and each start where the one before ends (up_to)")
+                raise ValueError(gettext("withholding intervals must start at over: 0 and each start where the one before ends (up_to)"))
         return self
 
 
@@ -313,9 +314,9 @@ class ReducedContribution(Strict):
     @model_validator(mode="after")
     def _months_valid(self) -> "ReducedContribution":
         if self.months is not None and not all(1 <= m <= 12 for m in self.months):
-            raise ValueError("months must be 1–12")
+            raise ValueError(gettext("months must be 1–12"))
         if self.born_to < self.born_from:
-            raise ValueError("born_to before born_from")
+            raise ValueError(gettext("born_to before born_from"))
         return self
 
 
@@ -371,7 +372,7 @@ class Equalisation(Strict):
             for _, rows in leaf.dated_values():
                 codes = [r.code for r in rows]
                 if len(set(codes)) != len(codes):
-                    raise ValueError("a län appears twice in the utjämning rates")
+                    raise ValueError(gettext("a län appears twice in the utjämning rates"))
         return self
 
 
@@ -455,12 +456,12 @@ class Forsorjningsstod(Strict):
             ages = [(b.min_age, b.max_age) for b in bands]
             if not bands or ages[0][0] != 0 or any(lo > hi for lo, hi in ages) or any(
                     ages[k + 1][0] != ages[k][1] + 1 for k in range(len(ages) - 1)):
-                raise ValueError("riksnorm_personal_children: age bands must start at 0 and follow each other without gaps")
+                raise ValueError(gettext("riksnorm_personal_children: age bands must start at 0 and follow each other without gaps"))
         for _, amounts in self.riksnorm_common_by_persons.dated_values():
             if len(amounts) != 7:
-                raise ValueError("riksnorm_common_by_persons: give the common costs for households of 1 to 7 persons (7 amounts)")
+                raise ValueError(gettext("riksnorm_common_by_persons: give the common costs for households of 1 to 7 persons (7 amounts)"))
         if self.riksnorm_common_one_person.dated_values() != [(d, v[0]) for d, v in self.riksnorm_common_by_persons.dated_values()]:
-            raise ValueError("riksnorm_common_one_person must equal the first amount of riksnorm_common_by_persons")
+            raise ValueError(gettext("riksnorm_common_one_person must equal the first amount of riksnorm_common_by_persons"))
         return self
 
 
@@ -525,7 +526,7 @@ class SjukOchAktivitetsersattning(Strict):
         for _, bands in self.garantiniva.dated_values():
             ages = [b.min_age for b in bands]
             if not bands or ages != sorted(ages) or len(set(ages)) != len(ages):
-                raise ValueError("garantiniva bands must be in increasing min_age order")
+                raise ValueError(gettext("garantiniva bands must be in increasing min_age order"))
         return self
 
 
@@ -692,7 +693,7 @@ class RuleYear(Strict):
         for path, leaf in iter_leaves(self):
             for day, _ in leaf.dated_values():
                 if day is not None and day.year != self.year:
-                    raise ValueError(f"{'.'.join(path)}: valid_from {day} is outside {self.year}")
+                    raise ValueError(gettext("{path}: valid_from {day} is outside {year}").format(path=".".join(path), day=day, year=self.year))
         return self
 
 
@@ -773,7 +774,7 @@ class PriceSeries(Strict):
     def _consecutive(self) -> "PriceSeries":
         years = sorted(self.values)
         if not years or years != list(range(years[0], years[-1] + 1)):
-            raise ValueError("give a value for every year from the first to the last, without gaps")
+            raise ValueError(gettext("give a value for every year from the first to the last, without gaps"))
         return self
 
 
@@ -783,3 +784,23 @@ class Indices(Strict):
     riksnorm: IndexSeries
     wage_growth: PriceSeries  # nominal wage growth, percent from the year before
     kpi: PriceSeries  # konsumentprisindex, annual mean (1980 = 100)
+
+
+def _register_parametrised_classes() -> None:
+    """Make the generic models parametrised in the annotations above (Leaf[float],
+    Dated[list[Piece]], …) attributes of this module under their own names, so that pickle finds
+    them by reference. Otherwise a loaded rule year cannot be pickled, and cloudpickle (Dask's
+    processes, a Dask cluster) copies each such class by value, with a half-built validator that
+    older pydantic versions cannot unpickle (RecursionError)."""
+    seen, todo = set(), [Strict]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+                if sub.__module__ == __name__ and "[" in sub.__qualname__:
+                    globals().setdefault(sub.__qualname__, sub)
+
+
+_register_parametrised_classes()

@@ -36,6 +36,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import Problem
+from ..i18n import language
 from ..privacy import mask
 from ..reports.labels import labels
 from . import MAX_SCENARIO_BYTES, MAX_UPLOAD_BYTES, RESULT_TTL_SECONDS, downloads, flow, view
@@ -69,7 +70,8 @@ class Web:
         ctx = dict(p=p, T=p.T if hasattr(p, "T") else texts(p.lang), L=labels(p.lang), version=__version__,
                    max_mb=self.max_body // (1024 * 1024), ttl_minutes=int(self.store.ttl // 60), login=self.token is not None, oob=False)
         ctx.update(extra)
-        return self.env.get_template(name).render(**ctx)
+        with language(p.lang):  # this request's language (requests run in threads: each its own)
+            return self.env.get_template(name).render(**ctx)
 
     def message(self, request_or_scope, status: int, title_key: str, text: str, lang: str) -> HTMLResponse:
         T = texts(lang)
@@ -254,7 +256,7 @@ def _compute(web: Web, form):
     folder = Path(tempfile.mkdtemp(dir=web.root))
     start = time.perf_counter()
     try:
-        with web.slots:
+        with web.slots, language(lang_of(form.get("lang"))):  # the request's language for every text made while computing
             outcome = flow.compute(_submission(form, folder))
     except Exception as exc:  # a bug, a full disk: never a traceback with the person's data in the log
         log.error("internal error: %s", type(exc).__name__)

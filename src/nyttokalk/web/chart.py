@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from ..actors import PUBLIC
+from ..i18n import number
 
 WIDTH, HEIGHT = 760, 340
 LEFT, RIGHT, TOP, BOTTOM = 92, 16, 16, 56  # margins for the axes' labels
@@ -61,8 +62,8 @@ def _nice_step(span: float, count: int = 5) -> float:
     return 10 * mag
 
 
-def _kr(x: float) -> str:
-    return f"{x:,.0f}".replace(",", " ").replace("-", "\u2212")
+def _kr(x: float, lang: str | None = None) -> str:
+    return number(x, 0, lang)
 
 
 def cumulative(result, actors: list[str]) -> dict[str, list[float]]:
@@ -110,5 +111,5 @@ def chart(result, actors: list[str], L, title: str) -> Chart:
     every = max(1, math.ceil(len(months) / 12))
     x_ticks = [Tick(x(i), months[i]) for i in range(0, len(months), every)]
     count = int(round((hi - lo) / step))
-    y_ticks = [Tick(y(lo + j * step), _kr(lo + j * step)) for j in range(count + 1)]
+    y_ticks = [Tick(y(lo + j * step), _kr(lo + j * step, L.lang)) for j in range(count + 1)]
     return Chart(title, lines, x_ticks, y_ticks, y(0.0) if lo <= 0 <= hi else None)

@@ -17,6 +17,7 @@ from typing import Literal
 
 from ..actors import FUNDERS
 from ..errors import InputError, Problem
+from ..i18n import _
 
 Unit = Literal["months", "percent", "sek", "sek_month", "yesno"]
 
@@ -113,32 +114,32 @@ def parse(text: str, f: Field, form_name: str):
     a float of kronor, or {household size: kronor} for reasonable costs written '1: 6500; 3: 8000'.
     Raises InputError naming the field."""
     def bad(problem: str) -> InputError:
-        return InputError([Problem(file=form_name, column=f.key, value=text, problem=problem)], "a choice in the form is not valid")
+        return InputError([Problem(file=form_name, column=f.key, value=text, problem=problem)], _("a choice in the form is not valid"))
 
     if f.unit == "yesno":
         word = text.strip().casefold()
         if word in YES or word in NO:
             return word in YES
-        raise bad("expected ja or nej (yes or no)")
+        raise bad(_("expected ja or nej (yes or no)"))
     if f.unit == "sek_month" and ":" in text:
         out: dict[int, float] = {}
         for part in filter(None, (p.strip() for p in text.split(";"))):
-            size, _, amount = part.partition(":")
+            size, _sep, amount = part.partition(":")
             try:
                 n = _number(size)
                 if n != n.to_integral_value():
                     raise ValueError(size)
                 out[int(n)] = float(_number(amount))
             except ValueError:
-                raise bad("expected amounts by household size like 1: 6500; 3: 8000") from None
+                raise bad(_("expected amounts by household size like 1: 6500; 3: 8000")) from None
         return out
     try:
         d = _number(text)
     except ValueError:
-        raise bad("not a number") from None
+        raise bad(_("not a number")) from None
     if f.unit == "months":
         if d != d.to_integral_value():
-            raise bad("expected a whole number of months")
+            raise bad(_("expected a whole number of months"))
         return int(d)
     if f.unit == "percent":
         return float(d / 100)
@@ -182,7 +183,7 @@ def changes(form: dict[str, str], basis: dict, form_name: str = "form") -> dict[
         except InputError as exc:
             problems += exc.problems
     if problems:
-        raise InputError(problems, "a choice in the form is not valid")
+        raise InputError(problems, _("a choice in the form is not valid"))
     if not any(f.key in form for f in FUNDING_FIELDS):  # the group was not sent (a script posting a few fields)
         return out
     before = scenario_value(basis, FUNDING)

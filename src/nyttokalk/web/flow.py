@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import api
 from ..errors import InputError, Problem
+from ..i18n import language
 from ..paths import rules_dir, scenarios_dir
 from ..privacy import mask
 from . import choices
@@ -67,12 +68,13 @@ class Outcome:
     names: dict[str, str] = field(default_factory=dict)  # server path → the name shown
 
 
-@functools.lru_cache(maxsize=1)
-def bundled() -> tuple[tuple[str, str], ...]:
-    """(name, title) of every bundled scenario, the example first."""
+@functools.lru_cache(maxsize=4)
+def bundled(lang: str = "sv") -> tuple[tuple[str, str], ...]:
+    """(name, title in `lang`) of every bundled scenario, the example first."""
     names = sorted(p.parent.name for p in scenarios_dir().glob("*/scenario.yaml"))
     names.sort(key=lambda n: n != EXAMPLE)
-    return tuple((n, api.load(n).scenario.title) for n in names)
+    with language(lang):
+        return tuple((n, api.load(n).scenario.text("title")) for n in names)
 
 
 def warm() -> None:
@@ -130,7 +132,7 @@ def compute(sub: Submission) -> Outcome:
         if sub.problems:
             raise InputError(list(sub.problems), T["problems.title"])
         ls, out.scenario_name = _load_chosen(sub, T)
-        out.scenario_title = ls.scenario.title
+        out.scenario_title = ls.scenario.text("title")
         out.basis = ls.scenario.model_dump()
         out.basis_id = UPLOAD if sub.scenario_upload is not None else sub.scenario
         # what the person changed: the fields against the scenario they were filled from (a bundled one, or the uploaded one)

@@ -14,6 +14,7 @@ import sys
 from typing import Callable
 
 from ..errors import InputError, Problem
+from ..i18n import _
 from . import INSTALL, MIN_TOKEN_LENGTH, missing
 from .security import is_loopback
 
@@ -22,34 +23,37 @@ def check(host: str, token: str | None) -> str | None:
     """The token to require (None: none), or an InputError saying why the server must not start."""
     absent = missing()
     if absent:
-        raise InputError([Problem(file="nyttokalk serve", problem=f"the web page needs the extra [web] ({', '.join(absent)} missing): {INSTALL}")],
-                         "the web extra is not installed")
+        raise InputError([Problem(file="nyttokalk serve", problem=_("the web page needs the extra [web] ({absent} missing): {install}").format(
+            absent=", ".join(absent), install=INSTALL))], _("the web extra is not installed"))
     token = (token or "").strip() or None
     if token is None and not is_loopback(host):
-        raise InputError([Problem(file="--host", value=host, problem="a host other than localhost makes the page reachable from other machines: "
-                                  "give --token TOKEN (or set NYTTOKALK_TOKEN); every request then needs it")],
-                         "a token is needed to serve beyond this machine")
+        raise InputError([Problem(file="--host", value=host, problem=_("a host other than localhost makes the page reachable from other "
+                                                                       "machines: give --token TOKEN (or set NYTTOKALK_TOKEN); every request "
+                                                                       "then needs it"))],
+                         _("a token is needed to serve beyond this machine"))
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
-        raise InputError([Problem(file="--token", problem=f"the token must have at least {MIN_TOKEN_LENGTH} characters "
-                                  "(for example: python -c \"import secrets; print(secrets.token_urlsafe(24))\")")], "the token is too short")
+        raise InputError([Problem(file="--token", problem=_("the token must have at least {n} characters (for example: {example})").format(
+            n=MIN_TOKEN_LENGTH, example='python -c "import secrets; print(secrets.token_urlsafe(24))"'))], _("the token is too short"))
     return token
 
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port (port 0: any free port), or an InputError with the reason."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
         sock = socket.socket(family, kind, proto)
     except (OSError, UnicodeError) as exc:
-        raise InputError([Problem(file="--host", value=host, problem=f"not a host name or address here ({exc.__class__.__name__})")], "cannot serve on that host")
+        raise InputError([Problem(file="--host", value=host, problem=_("not a host name or address here ({why})").format(why=exc.__class__.__name__))],
+                         _("cannot serve on that host"))
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        why = "the port is in use; choose another with --port" if exc.errno == 98 else (exc.strerror or "cannot listen there")
-        raise InputError([Problem(file="--port", value=str(port), problem=f"{why} (host {host})")], "cannot serve on that port")
+        why = _("the port is in use; choose another with --port") if exc.errno == 98 else (exc.strerror or _("cannot listen there"))
+        raise InputError([Problem(file="--port", value=str(port), problem=_("{why} (host {host})").format(why=why, host=host))],
+                         _("cannot serve on that port"))
     sock.set_inheritable(True)
     return sock
 
@@ -73,7 +77,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None, e
 
     warm()
     config = uvicorn.Config(app, access_log=False, log_level="warning", server_header=False, proxy_headers=False, lifespan="on")
-    echo(f"nyttokalk serve: {url(sock)}" + (" (token required)" if token else "") + " · Ctrl-C stops")
+    echo(f"nyttokalk serve: {url(sock)}" + (" " + _("(token required)") if token else "") + " · " + _("Ctrl-C stops"))
     sys.stdout.flush()
     try:
         uvicorn.Server(config).run(sockets=[sock])

@@ -69,6 +69,8 @@ class Page:
     token_login: bool = False
     equalisation: list[Row] = field(default_factory=list)  # kommun and region: first year before and after utjämning
     society: list[Row] = field(default_factory=list)  # samhällsekonomi: each component, first year and whole horizon
+    assumptions: list[str] = field(default_factory=list)  # the first run's, in the page's language
+    warnings: list[str] = field(default_factory=list)
 
 
 def actors_of(result) -> list[str]:
@@ -134,9 +136,19 @@ def society_rows(result, T, L) -> list[Row]:
 
 
 def summary_line(result, L) -> str:
-    m = result.meta
-    return L["summary.line"].format(participants=m.get("participants"), first_month=m.get("first_month"),
-                                    horizon=m.get("horizon_months"), rules=", ".join(m.get("rules") or {}))
+    return L.summary_line(result.meta)
+
+
+def narrative(result, lang: str) -> tuple[list[str], list[str]]:
+    """The run's assumptions and warnings in `lang`: as computed, or stated again from the kept
+    engine result when the page is shown in another language than the run was made in."""
+    if result.lang == lang or result.engine is None or result.scenario is None:
+        return list(result.assumptions), list(result.warnings)
+    from ..analysis import narrative as stated
+    from ..i18n import language
+
+    with language(lang):
+        return stated(result.engine, result.scenario)
 
 
 def comparison(runs, L, T) -> list[Row]:
@@ -230,7 +242,7 @@ def page(lang: str, *, scenario: str = "example", outcome: Outcome | None = None
         values = outcome.values
         basis = outcome.basis or basis
     main, funding, funding_default = fields(values or {}, basis or {}, lang, T)
-    p = Page(lang, T, L, list(bundled()), scenario, outcome.basis_id if outcome is not None else scenario,
+    p = Page(lang, T, L, list(bundled(lang)), scenario, outcome.basis_id if outcome is not None else scenario,
              outcome.submission.compare if outcome is not None else "", main, funding, funding_default,
              result_id=result_id, outcome=outcome, message=message)
     if outcome is None:
@@ -245,6 +257,7 @@ def page(lang: str, *, scenario: str = "example", outcome: Outcome | None = None
     p.equalisation, p.society = equalisation_rows(first, L), society_rows(first, T, L)
     p.chart = chart(first, actors_of(first), L, T["chart.title"])
     p.changed = changed(outcome, lang, T, L)
+    p.assumptions, p.warnings = narrative(first, lang)
     if len(outcome.runs) == 2:
         p.comparison = comparison(outcome.runs, L, T)
         p.comparison_labels = [r.label for r in outcome.runs]
