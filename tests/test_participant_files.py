@@ -234,3 +234,28 @@ def test_a_long_file_read_in_blocks_knows_its_headers_and_decimal_mark(tmp_path)
     assert [len(p) for p in parts] == [4, 5, 3]  # the header is the first of the first block's rows
     assert all((p.wage == 21_500).all() and (p.extent == 1.0).all() for p in parts)  # '1,000': the file's decimal comma
     assert parts[2].rows.tolist() == [11, 12, 13]  # line numbers, the header being line 1
+
+
+def test_pyarrows_csv_parser_and_pandas_own_read_a_file_alike(tmp_path, monkeypatch):
+    # a large CSV goes through pyarrow's parser, a small one through pandas' own: the same file
+    # through each must give the same participants (quotes, a separator inside quotes, empty
+    # cells, thousands with a no-break space, Swedish headers, a BOM)
+    pytest.importorskip("pyarrow")
+    import nyttokalk.participants as participants
+
+    text = ("\ufeffLöpnummer;Före;Efter;Ålder;Lön;Kommun;Avslutsmånad\n"
+            'A1;forsorjningsstod;arbete;34;"23\u00a0500";Malmö;2024-03\n'
+            'A2;aktivitetsstod;nystartsjobb;;"21 500 kr";"Upplands Väsby";2024-05\n'
+            "A3;forsorjningsstod;oforandrad;51;;;2024-07\n")
+    path = write(tmp_path / "p.csv", text)
+    engines, read_csv = [], pd.read_csv
+    monkeypatch.setattr(pd, "read_csv", lambda *a, **k: engines.append(k.get("engine", "c")) or read_csv(*a, **k))
+    small = read_participants(path)
+    monkeypatch.setattr(participants, "PYARROW_CSV_MIN_CHARS", 0)
+    large = read_participants(path)
+    assert engines == ["c", "pyarrow"]  # each parser once, and pyarrow's found no problem
+    assert list(small.ids) == list(large.ids) == ["A1", "A2", "A3"]
+    np.testing.assert_array_equal(small.wage, large.wage)
+    assert list(small.wage[:2]) == [23500.0, 21500.0]  # "23 500" and "21 500 kr" as written
+    np.testing.assert_array_equal(small.age, large.age)
+    assert list(small.municipality) == list(large.municipality) == ["Malmö", "Upplands Väsby", ""]
