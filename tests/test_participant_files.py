@@ -238,7 +238,7 @@ def test_a_long_file_read_in_blocks_knows_its_headers_and_decimal_mark(tmp_path)
 
 def test_pyarrows_csv_parser_and_pandas_own_read_a_file_alike(tmp_path, monkeypatch):
     # a large CSV goes through pyarrow's parser, a small one through pandas' own: the same file
-    # through each must give the same participants (quotes, a separator inside quotes, empty
+    # through each must give the same participants (quoted cells, empty
     # cells, thousands with a no-break space, Swedish headers, a BOM)
     pytest.importorskip("pyarrow")
     import nyttokalk.participants as participants

@@ -478,7 +478,7 @@ def _named_columns(df: pd.DataFrame, header: list[str]) -> pd.DataFrame:
 
 
 # A CSV text of at least this many characters is parsed with pyarrow's parser (several threads);
-# a smaller one with pandas' own, which is faster there (the 40-row example: 0.03 s less, from
+# a smaller one with pandas' own, which is faster there (the 40-row example: about 0.01 s less on a cold start, from
 # converting pyarrow's strings to the frame; bench/startup.py).
 PYARROW_CSV_MIN_CHARS = 1 << 20
 
