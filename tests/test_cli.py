@@ -116,3 +116,30 @@ def test_the_command_ends_at_once_with_its_output_whole_and_its_exit_status(tmp_
     r = nyttokalk("validate", "no-such.csv")
     assert r.returncode == 2 and "no-such.csv" in r.stderr
     assert nyttokalk("--version").returncode == 0
+
+
+def test_the_garbage_collector_pauses_while_the_modules_load_and_works_during_the_computation(tmp_path):
+    """main() pauses the cyclic garbage collector for the imports (bench/startup.py) and resumes it,
+    with the modules' objects frozen, before the command computes: a run's garbage is collected,
+    also in its forked workers."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, sys\n"
+        "import nyttokalk.runner as runner\n"
+        "import nyttokalk.cli as cli\n"
+        "compute = runner.compute\n"
+        "def spy(*a, **k):\n"
+        "    print('computing with gc', gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
+        "    return compute(*a, **k)\n"
+        "runner.compute = spy\n"
+        "sys.argv = ['nyttokalk', 'run', '--json']\n"
+        "cli.main()\n"
+    )
+    r = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "computing with gc True True" in r.stderr
+    import gc
+
+    assert gc.isenabled()  # the tests' own process (CliRunner, not main()) never pauses it
