@@ -219,7 +219,7 @@ def run(
     formats: Annotated[Optional[list[str]], typer.Option("--format", help="Also write the results as tables beside the workbook: <out>-flows, -participants, -per-year and -monthly, as csv, json or parquet (parquet: pip install 'nyttokalk[parquet]'). Repeatable.")] = None,
     dialect: Annotated[str, typer.Option("--dialect", help="CSV for --format csv: sv (semicolon, decimal comma, UTF-8 with BOM: opens in a Swedish Excel) or plain (comma, decimal point, UTF-8: for scripts).")] = "sv",
     charts: Annotated[bool, typer.Option("--charts", help="Also write the cumulative chart as PNG and SVG beside the workbook, named after it.")] = False,
-    chunk_size: Annotated[Optional[int], typer.Option("--chunk-size", min=1, help="Participants computed at a time (memory grows with it; results do not change). Default: about 200 000 participant-months per chunk.")] = None,
+    chunk_size: Annotated[Optional[int], typer.Option("--chunk-size", min=1, help="Participants computed at a time (memory grows with it; results do not change). Default: about 1 400 000 participant-months per chunk (some 19 000 participants over five years).")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes computing chunks in parallel (default: every CPU available to this program; results do not change).")] = None,
     use_dask: Annotated[bool, typer.Option("--dask", help="With a folder of participant files: compute the files in parallel with Dask (pip install 'nyttokalk[dask]').")] = False,
     dask_scheduler: Annotated[Optional[str], typer.Option("--dask-scheduler", help="Dask scheduler: processes (default), threads, synchronous, or a dask.distributed address tcp://host:port.")] = None,
