@@ -59,3 +59,13 @@ def monthly_effect(analysis, person_id: str) -> dict[str, float]:
     """First-year effect per actor for one participant, per month (12-month horizon)."""
     row = analysis.per_participant.to_frame().set_index("id").loc[person_id]
     return {a: float(row[a]) / 12 for a in ("individ", "kommun", "region", "stat", "arbetsgivare", "offentlig_sektor")}
+
+
+def refused(result, *needles):
+    """A CLI result (typer's CliRunner) refused as bad input: exit 2, no traceback or internal error,
+    every needle in what the user sees."""
+    out = result.output
+    assert result.exit_code == 2, out
+    assert "Traceback" not in out and "Internt fel" not in out and "Internal error" not in out, out
+    for n in needles:
+        assert n in out, (n, out)

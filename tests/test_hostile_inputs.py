@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from helpers import refused
 from nyttokalk.cli import app
 from nyttokalk.paths import rules_dir, scenarios_dir
 
@@ -22,15 +23,6 @@ EXAMPLE = scenarios_dir() / "example"
 
 def invoke(*args, env=None):
     return runner.invoke(app, [str(a) for a in args], env=env)
-
-
-def refused(result, *needles):
-    """Exit 2, no traceback, every needle in what the user sees."""
-    out = result.output
-    assert result.exit_code == 2, out
-    assert "Traceback" not in out and "Internt fel" not in out, out
-    for n in needles:
-        assert n in out, (n, out)
 
 
 def scenario_file(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
